@@ -1,0 +1,3 @@
+from ldcli.cli.app import main
+
+main()

@@ -1,0 +1,70 @@
+"""Whole-database commands: `policy show`, `sample load`, `audit` and `export KIND`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import state, transaction
+from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt
+
+policy_app = typer.Typer(help="The policy numbers in force.", no_args_is_help=True)
+sample_app = typer.Typer(help="The invented sample force.", no_args_is_help=True)
+
+EXPORT_KINDS = ("people", "audit")
+
+
+@policy_app.command("show")
+def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Print every policy value in force: the defaults, or what the --policy file sets."""
+    from ldcli.cli.output import emit
+    from ldcli.policy import policy_rows
+
+    rows = policy_rows(state().policy())
+    emit(rows, columns=["key", "value", "meaning", "source"], fmt=fmt, output=output,
+         title="Policy in force")
+
+
+@sample_app.command("load")
+def sample_load(
+    folder: Annotated[str, typer.Argument(help="Folder of sample CSV files.")] = "sample_data",
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Load every sample file found in FOLDER, in order, in one transaction."""
+    from ldcli.cli.output import emit
+    from ldcli.services.sample import load_sample
+
+    with transaction(write=True) as session:
+        rows = load_sample(session, folder=Path(folder))
+    emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, title="Sample loaded")
+
+
+def audit(
+    since: Annotated[object, typer.Option(click_type=DATE, help="Only entries on or after this date.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List the audit trail: who changed which record, when, with which command (ids only)."""
+    from ldcli.cli.output import emit
+    from ldcli.services import audit as audit_service
+
+    with transaction() as session:
+        rows = audit_service.list_entries(session, since=since, entity=entity)
+    emit(rows, columns=audit_service.COLUMNS, fmt=fmt, output=output, title="Audit trail")
+
+
+def export(
+    kind: Annotated[str, typer.Argument(help="What to export: " + ", ".join(EXPORT_KINDS) + ".")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="CSV or JSON.")] = ExportFormat.csv,
+    output: OutputOpt = None,
+) -> None:
+    """Export every record of KIND as CSV (formula-safe) or JSON, to stdout or a file."""
+    from ldcli.cli.output import emit
+    from ldcli.services.export import export as export_rows
+
+    with transaction() as session:
+        columns, rows = export_rows(session, kind=kind)
+    emit(rows, columns=columns, fmt=fmt, output=output)

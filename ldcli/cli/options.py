@@ -1,0 +1,69 @@
+"""Options shared by the commands, and click types that read dates, months and money."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import click
+import typer
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+
+
+class _Parsed(click.ParamType):
+    """A click type that parses with a domain function and fails with its one-line message."""
+
+    def __init__(self, name: str, parse):
+        self.name = name
+        self._parse = parse
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value
+        try:
+            return self._parse(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def _date(text: str):
+    from ldcli.domain.timeutil import parse_date
+
+    return parse_date(text)
+
+
+def _month(text: str):
+    from ldcli.domain.timeutil import Month
+
+    return Month.parse(text)
+
+
+def _pounds(text: str) -> int:
+    from ldcli.domain.money import parse_pounds
+
+    return parse_pounds(text)
+
+
+DATE = _Parsed("YYYY-MM-DD", _date)
+MONTH = _Parsed("YYYY-MM", _month)
+POUNDS = _Parsed("POUNDS", _pounds)
+
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
+]
+OutputOpt = Annotated[
+    str | None, typer.Option("--output", "-o", help="Write to FILE instead of the screen.")
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
+]

@@ -1,0 +1,147 @@
+"""The only renderer: rows of plain data to a Rich table, CSV or JSON, on stdout or into a file.
+
+Conventions the services follow: a key ending `_gbp` holds integer pence; dates are `date`
+objects; lists are lists. Messages go to stderr through `say`, data to stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import typer
+
+from ldcli.csvio.writer import formula_safe, write_csv
+from ldcli.domain.errors import LdcliError
+from ldcli.domain.money import format_gbp, plain_gbp
+
+
+def say(message: str) -> None:
+    """A confirmation or warning for the person at the keyboard (stderr)."""
+    typer.echo(message, err=True)
+
+
+def _is_money(key: str, value: object) -> bool:
+    return key.endswith("_gbp") and isinstance(value, int) and not isinstance(value, bool)
+
+
+def table_cell(key: str, value: object) -> str:
+    if value is None:
+        return ""
+    if _is_money(key, value):
+        return format_gbp(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(table_cell(key, v) for v in value)
+    return str(value)
+
+
+def csv_cell(key: str, value: object) -> object:
+    """Numbers and dates as such; text guarded against spreadsheet formulas."""
+    if value is None:
+        return ""
+    if _is_money(key, value):
+        return plain_gbp(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return formula_safe("; ".join(str(csv_cell(key, v)) for v in value))
+    return formula_safe(str(value))
+
+
+def json_value(key: str, value: object) -> object:
+    if _is_money(key, value):
+        return plain_gbp(value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_value(key, v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_value(k, v) for k, v in value.items()}
+    return value
+
+
+@contextmanager
+def _destination(output: str | None):
+    """stdout, or a file written whole (a temporary file renamed into place)."""
+    if output is None:
+        yield sys.stdout
+        return
+    target = Path(output).expanduser()
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
+                                   prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _rich_table(columns: list[str], rows: list[dict], title: str | None):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        numeric = any(_is_money(c, r.get(c)) or isinstance(r.get(c), int | float) for r in rows[:50])
+        table.add_column(c, justify="right" if numeric else "left", overflow="fold")
+    for r in rows:
+        table.add_row(*(Text(table_cell(c, r.get(c))) for c in columns))
+    return table
+
+
+def _print_rich(fh, renderable) -> None:
+    from rich.console import Console
+
+    if fh is sys.stdout:
+        console = Console(file=fh, width=None if fh.isatty() else 200)
+    else:
+        console = Console(file=fh, width=200, color_system=None, force_terminal=False)
+    console.print(renderable)
+
+
+def emit(rows: list[dict], *, columns: list[str], fmt: str, output: str | None = None,
+         title: str | None = None) -> None:
+    """Render a listing: a table, CSV with a header row, or a JSON list of objects."""
+    fmt = getattr(fmt, "value", fmt)
+    with _destination(output) as fh:
+        if fmt == "json":
+            data = [{c: json_value(c, r.get(c)) for c in columns} for r in rows]
+            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows))
+        else:
+            _print_rich(fh, _rich_table(columns, rows, title))
+    if output:
+        say(f"wrote {len(rows)} row(s) to {output}")
+
+
+def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | None = None) -> None:
+    """Render one record: a two-column table, a CSV row with its header, or one JSON object."""
+    fmt = getattr(fmt, "value", fmt)
+    if fmt == "csv":
+        emit([record], columns=list(record), fmt=fmt, output=output)
+        return
+    with _destination(output) as fh:
+        if fmt == "json":
+            fh.write(json.dumps(json_value("", record), indent=2, ensure_ascii=False) + "\n")
+        else:
+            rows = [{"field": k, "value": table_cell(k, v)} for k, v in record.items()]
+            _print_rich(fh, _rich_table(["field", "value"], rows, title))

@@ -1,0 +1,106 @@
+"""`ldcli people`: the force's people, upserted by person_id (payroll or collar number)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import transaction
+from ldcli.cli.options import DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Import, add, list and show people.", no_args_is_help=True)
+
+COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_manager_id",
+           "employment", "contract_end", "weekly_hours", "start_date", "leave_date"]
+
+
+@app.command("import")
+def people_import(
+    file: Annotated[str, typer.Argument(help="CSV with columns " + ", ".join(COLUMNS) + ".")],
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Create or update people from a CSV file: all rows or none, and re-running changes nothing.
+
+    A column missing from the file leaves that field as it is; a blank cell clears it (or sets the
+    default: employment permanent, weekly_hours 40). A line manager must be in the database or in
+    the same file.
+    """
+    from ldcli.cli.output import emit_one, say
+    from ldcli.csvio.reader import read_csv
+    from ldcli.services import people
+
+    required, optional = people.IMPORT_COLUMNS
+    _, rows = read_csv(file, required=required, optional=optional)
+    with transaction(write=True, dry_run=dry_run) as session:
+        counts = people.upsert_people(session, rows=rows, source=file)
+    prefix = "dry run, nothing written: would have " if dry_run else ""
+    say(f"{prefix}created {counts['created']}, updated {counts['updated']}, "
+        f"unchanged {counts['unchanged']}")
+    if fmt != OutputFormat.table:
+        emit_one(counts, fmt=fmt)
+
+
+@app.command("add")
+def people_add(
+    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    kind: Annotated[str, typer.Option(help="officer, staff, special, volunteer or contractor.")],
+    team: Annotated[str | None, typer.Option(help="Team.")] = None,
+    department: Annotated[str | None, typer.Option(help="Department.")] = None,
+    area: Annotated[str | None, typer.Option(help="Area.")] = None,
+    line_manager: Annotated[str | None, typer.Option(help="Line manager's person_id.")] = None,
+    employment: Annotated[str, typer.Option(help="permanent or fixed_term.")] = "permanent",
+    contract_end: Annotated[str | None, typer.Option(help="End of a fixed-term contract.")] = None,
+    weekly_hours: Annotated[str, typer.Option(help="Contracted hours a week (part-time fewer).")] = "40",
+    start_date: Annotated[str | None, typer.Option(help="Start date.")] = None,
+    leave_date: Annotated[str | None, typer.Option(help="Leaving date.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Add one person; prints their person_id (or the record with --format json)."""
+    from ldcli.cli.output import emit_one, say
+    from ldcli.services import people
+
+    fields = {"person_id": person_id, "name": name, "kind": kind, "team": team,
+              "department": department, "area": area, "line_manager_id": line_manager,
+              "employment": employment, "contract_end": contract_end,
+              "weekly_hours": weekly_hours, "start_date": start_date, "leave_date": leave_date}
+    with transaction(write=True) as session:
+        record = people.add_person(session, fields=fields)
+    if fmt == OutputFormat.table:
+        typer.echo(record["person_id"])
+        say(f"added person {record['person_id']}")
+    else:
+        emit_one({"id": record["person_id"], **record}, fmt=fmt)
+
+
+@app.command("list")
+def people_list(
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind of person.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List people, by person_id."""
+    from ldcli.cli.output import emit
+    from ldcli.services import people
+
+    with transaction() as session:
+        rows = people.list_people(session, team=team, kind=kind)
+    emit(rows, columns=COLUMNS, fmt=fmt, output=output, title=f"People ({len(rows)})")
+
+
+@app.command("show")
+def people_show(
+    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Show one person."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import people
+
+    with transaction() as session:
+        record = people.get_person(session, person_id=person_id)
+    emit_one(record, fmt=fmt, title=f"Person {person_id}")
+

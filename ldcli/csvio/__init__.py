@@ -1,0 +1,1 @@
+"""Reading CSV files people give us, and writing CSV safely for spreadsheets."""

@@ -1,0 +1,1 @@
+"""Models, engine and session set-up, and the schema version check."""

@@ -1,0 +1,162 @@
+"""Engines for SQLite (the default) and PostgreSQL, and the check that a database is usable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
+
+from ldcli.db.schema import HEAD, REVISIONS
+from ldcli.domain.errors import DatabaseProblem
+
+DEFAULT_DB = "ldcli.db"
+BUSY_TIMEOUT_SECONDS = 5.0
+UPGRADE_HINT = "run `ldcli db upgrade`"
+
+
+def resolve_url(db: str | None) -> str:
+    """`--db`, else env LDCLI_DB, else ./ldcli.db. A bare path means SQLite."""
+    value = db or os.environ.get("LDCLI_DB") or DEFAULT_DB
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().absolute())
+    if value.startswith(("postgresql://", "postgres://")):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for another writer: 5, or LDCLI_BUSY_TIMEOUT (tests shorten it)."""
+    try:
+        return float(os.environ.get("LDCLI_BUSY_TIMEOUT", BUSY_TIMEOUT_SECONDS))
+    except ValueError:
+        return BUSY_TIMEOUT_SECONDS
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the project's settings; SQLite writes begin IMMEDIATE, reads DEFERRED."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        try:
+            return create_engine(url, pool_pre_ping=False)
+        except ImportError as exc:
+            raise DatabaseProblem(
+                f"cannot use {parsed.drivername}: {exc}; install ldcli[postgres]"
+            ) from None
+    timeout = busy_timeout()
+    engine = create_engine(url, connect_args={"timeout": timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "foreign_keys = ON",
+            f"busy_timeout = {int(timeout * 1000)}",
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "secure_delete = ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = "DEFERRED" if conn.get_execution_options().get("ldcli_readonly") else "IMMEDIATE"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def create_owner_only(path: Path) -> None:
+    """Create an empty database file readable by its owner only (SQLite gives -wal/-shm the same)."""
+    if not path.parent.is_dir():
+        raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise DatabaseProblem(f"cannot create database {path}: {exc.strerror}") from None
+    os.close(fd)
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The database's Alembic revision, or None when it was never initialised."""
+    with engine.connect() as conn:
+        has_table = conn.dialect.has_table(conn, "alembic_version")
+        if not has_table:
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def initialise_new(engine: Engine) -> None:
+    """Build the latest schema in an empty database and stamp it (Alembic's documented recipe)."""
+    from ldcli.db.models import Base
+
+    with engine.begin() as conn:
+        if conn.dialect.has_table(conn, "alembic_version"):
+            return  # another process got there first
+        Base.metadata.create_all(conn)
+        conn.execute(text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        ))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
+
+
+def open_database(url: str) -> Engine:
+    """An engine on a database at the latest schema; a new SQLite file is created at it.
+
+    Raises DatabaseProblem (exit 3) for a database that is not initialised, behind or ahead.
+    """
+    path = sqlite_path(url)
+    fresh = path is not None and (not path.exists() or path.stat().st_size == 0)
+    if fresh:
+        create_owner_only(path)
+    engine = make_engine(url)
+    try:
+        if fresh:
+            initialise_new(engine)
+        version = schema_version(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise database_problem(exc, url) from None
+    if version != HEAD:
+        engine.dispose()
+        raise DatabaseProblem(version_message(version, url))
+    return engine
+
+
+def version_message(version: str | None, url: str) -> str:
+    where = display_url(url)
+    if version is None:
+        return f"database {where} is not initialised: {UPGRADE_HINT}"
+    if version in REVISIONS:
+        return f"database {where} is at schema {version}, behind {HEAD}: {UPGRADE_HINT}"
+    return f"database {where} is at schema {version}, newer than this ldcli knows: upgrade ldcli"
+
+
+def display_url(url: str) -> str:
+    path = sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+
+
+def database_problem(exc: Exception, url: str) -> DatabaseProblem:
+    """One plain line for a driver error: locked, unreachable, not a database."""
+    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    where = display_url(url)
+    if "locked" in message or "busy" in message:
+        return DatabaseProblem(
+            f"database {where} is locked by another user; nothing was written, try again shortly"
+        )
+    return DatabaseProblem(f"database {where}: {message}")

@@ -1,0 +1,50 @@
+"""Money is integer pence. Pounds are parsed in one place; division rounds half-up in one place."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+
+_POUNDS = re.compile(r"^\s*£?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?\s*$")
+
+
+def parse_pounds(text: str) -> int:
+    """'1234.5' -> 123450. Refuses sub-penny amounts, blanks and anything not a number."""
+    m = _POUNDS.match(str(text))
+    if not m or (m.group(2) is None and not m.group(3)):
+        raise ValueError(f"'{text}' is not an amount in pounds")
+    sign, whole, frac = m.group(1), (m.group(2) or "0").replace(",", ""), m.group(3) or ""
+    if len(frac) > 2:
+        raise ValueError(f"'{text}' has fractions of a penny")
+    pence = int(whole) * 100 + int((frac + "00")[:2])
+    return -pence if sign else pence
+
+
+def round_half_up(value: Fraction | Decimal | int) -> int:
+    """The one rounding function: to a whole number, halves away from zero."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    try:
+        return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation as exc:  # pragma: no cover - Decimal of a Fraction is exact enough
+        raise ValueError(f"cannot round {value!r}") from exc
+
+
+def percent_of(pence: int, percent: int | Fraction) -> int:
+    """`percent`% of an amount in pence, rounded half-up once."""
+    return round_half_up(Fraction(pence) * Fraction(percent) / 100)
+
+
+def format_gbp(pence: int) -> str:
+    """123450 -> '£1,234.50' (tables)."""
+    sign = "-" if pence < 0 else ""
+    pounds, p = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{p:02d}"
+
+
+def plain_gbp(pence: int) -> str:
+    """123450 -> '1234.50' (CSV and JSON)."""
+    sign = "-" if pence < 0 else ""
+    pounds, p = divmod(abs(pence), 100)
+    return f"{sign}{pounds}.{p:02d}"

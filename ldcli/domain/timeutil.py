@@ -1,0 +1,92 @@
+"""Dates, calendar months and wall-clock times (Europe/London)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_TIME = re.compile(r"^(\d{2}):?(\d{2})$")
+
+
+def parse_date(text: str) -> date:
+    """ISO YYYY-MM-DD only."""
+    t = str(text).strip()
+    if len(t) != 10:
+        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)")
+    try:
+        return date.fromisoformat(t)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        m = _MONTH.match(str(text).strip())
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise ValueError(f"'{text}' is not a month (YYYY-MM)")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    @classmethod
+    def of(cls, d: date) -> Month:
+        return cls(d.year, d.month)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def add(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 + months
+        return Month(index // 12, index % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+
+def add_months(d: date, months: int) -> date:
+    """Calendar months, clamped to the month's last day: 2026-11-30 + 3 = 2027-02-28."""
+    target = Month.of(d).add(months)
+    return date(target.year, target.month, min(d.day, target.last_day.day))
+
+
+def parse_time(text: str) -> time:
+    """'HHMM' or 'HH:MM', 0000 to 2359."""
+    m = _TIME.match(str(text).strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(f"'{text}' is not a time (HHMM or HH:MM)")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def format_time(t: time) -> str:
+    return f"{t.hour:02d}{t.minute:02d}"
+
+
+def shift_bounds(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """Aware start and end of a shift that starts on `day`; an end not after the start is next day.
+
+    The one place wall-clock times become instants, so clock changes are handled once.
+    """
+    begin = datetime.combine(day, start, LONDON)
+    finish_day = day if end > start else day + timedelta(days=1)
+    return begin, datetime.combine(finish_day, end, LONDON)
+
+
+def elapsed_hours(begin: datetime, finish: datetime) -> Fraction:
+    """Real elapsed hours between two aware instants (an hour shorter when the clocks go forward)."""
+    seconds = (finish.astimezone(ZoneInfo("UTC")) - begin.astimezone(ZoneInfo("UTC"))).total_seconds()
+    return Fraction(int(seconds), 3600)
+

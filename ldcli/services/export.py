@@ -1,0 +1,26 @@
+"""`ldcli export KIND`: every record of a kind, in the shape its import (where there is one) reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from ldcli.domain.errors import LdcliError
+from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
+from ldcli.services import audit, people
+
+Exporter = Callable[[Session], list[dict]]
+
+# kind -> (columns, rows function). Later groups add their kinds here.
+EXPORTS: dict[str, tuple[list[str], Exporter]] = {
+    "people": (list(PEOPLE_COLUMNS), lambda s: people.list_people(s)),
+    "audit": (audit.COLUMNS, lambda s: audit.list_entries(s)),
+}
+
+
+def export(session: Session, *, kind: str) -> tuple[list[str], list[dict]]:
+    if kind not in EXPORTS:
+        raise LdcliError(f"cannot export '{kind}': kinds are {', '.join(EXPORTS)}")
+    columns, rows = EXPORTS[kind]
+    return columns, rows(session)

@@ -1,0 +1,124 @@
+"""People: import (upsert by person_id), add, list, show."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from ldcli.db.models import Person
+from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
+from ldcli.domain.people import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    check_person,
+    clean_person,
+    format_weekly_hours,
+)
+from ldcli.services import audit
+
+STORED = ("person_id", "name", "kind", "team", "department", "area", "line_manager_id",
+          "employment", "contract_end", "weekly_minutes", "start_date", "leave_date")
+DEFAULTS = {"team": None, "department": None, "area": None, "line_manager_id": None,
+            "employment": "permanent", "contract_end": None, "weekly_minutes": 2400,
+            "start_date": None, "leave_date": None}
+CHUNK = 500
+
+
+def person_row(p: Person) -> dict:
+    """The public shape of a person (the same columns as the import file)."""
+    row = {c: getattr(p, c) for c in COLUMNS if c != "weekly_hours"}
+    row["weekly_hours"] = format_weekly_hours(p.weekly_minutes)
+    return {c: row[c] for c in COLUMNS}
+
+
+def existing_people(session: Session, ids: list[str]) -> dict[str, dict]:
+    found: dict[str, dict] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        for p in session.scalars(select(Person).where(Person.person_id.in_(chunk))):
+            found[p.person_id] = {c: getattr(p, c) for c in STORED}
+    return found
+
+
+def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
+    """Create or update people from rows of text. All rows are checked first; nothing is written
+    if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it."""
+    errors: list[RowError] = []
+    cleaned: list[tuple[int, dict]] = []
+    first_row: dict[str, int] = {}
+    for number, raw in rows:
+        clean, problems = clean_person(raw)
+        errors += [RowError(number, col, val, msg) for col, val, msg in problems]
+        pid = clean.get("person_id")
+        if pid and pid in first_row:
+            errors.append(RowError(number, "person_id", pid,
+                                   f"'{pid}' appears again (first on row {first_row[pid]})"))
+        elif pid:
+            first_row[pid] = number
+        cleaned.append((number, clean))
+    known = existing_people(session, list(first_row))
+    managers = {c["line_manager_id"] for _, c in cleaned if c.get("line_manager_id")}
+    known_managers = set(first_row) | set(existing_people(session, sorted(managers - set(first_row))))
+    merged_rows: list[tuple[int, dict]] = []
+    for number, clean in cleaned:
+        merged = {**DEFAULTS, **known.get(clean.get("person_id"), {}), **clean}
+        problems = check_person(merged)
+        manager = clean.get("line_manager_id")
+        if manager and manager not in known_managers:
+            problems.append(("line_manager_id", manager,
+                             f"line manager '{manager}' is not in the database or the file"))
+        errors += [RowError(number, col, val, msg) for col, val, msg in problems]
+        merged_rows.append((number, merged))
+    if errors:
+        raise BadRows(source, errors)
+    return write_people(session, [m for _, m in merged_rows], known)
+
+
+def write_people(session: Session, people: list[dict], known: dict[str, dict]) -> dict:
+    new = [p for p in people if p["person_id"] not in known]
+    changed = [p for p in people if p["person_id"] in known and p != known[p["person_id"]]]
+    if new:
+        session.execute(insert(Person), [{**p, "line_manager_id": None} for p in new])
+        with_manager = [{"person_id": p["person_id"], "line_manager_id": p["line_manager_id"]}
+                        for p in new if p["line_manager_id"]]
+        if with_manager:
+            session.execute(update(Person), with_manager)
+    if changed:
+        session.execute(update(Person), changed)
+    audit.record(session, "person", [p["person_id"] for p in new], "create")
+    audit.record(session, "person", [p["person_id"] for p in changed], "update")
+    return {"created": len(new), "updated": len(changed),
+            "unchanged": len(people) - len(new) - len(changed)}
+
+
+def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
+    """Create one person from option values; an existing person_id is refused."""
+    pid = (fields.get("person_id") or "").strip()
+    if pid and session.get(Person, pid) is not None:
+        raise LdcliError(f"person {pid} already exists: use `ldcli people import` to change them")
+    try:
+        upsert_people(session, rows=[(0, {k: v for k, v in fields.items() if v is not None})],
+                      source="people add")
+    except BadRows as exc:
+        first = exc.errors[0]
+        raise LdcliError(f"--{first.column.replace('_', '-')}: {first.message}") from None
+    return get_person(session, person_id=pid)
+
+
+def get_person(session: Session, *, person_id: str) -> dict:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"person {person_id} not found")
+    return person_row(person)
+
+
+def list_people(session: Session, *, team: str | None = None, kind: str | None = None) -> list[dict]:
+    query = select(Person).order_by(Person.person_id)
+    if team:
+        query = query.where(Person.team == team)
+    if kind:
+        query = query.where(Person.kind == kind)
+    return [person_row(p) for p in session.scalars(query)]
+
+
+IMPORT_COLUMNS = (REQUIRED_COLUMNS, tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS))

@@ -1,0 +1,1 @@
+"""Alembic scripts; installed as the package ldcli.migrations."""
