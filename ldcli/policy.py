@@ -32,11 +32,16 @@ class Policy:
     plt_nppf_months: int = _p(12, "default length of an NPPF_SGT / NPPF_INSP enrolment", "months")
     request_books_cap_pence: int = _p(7500, "most a request may carry for books", "gbp")
     request_residential_days_per_year: int = _p(3, "residential days a person may take a year", "days")
-    request_professional_fees_per_year: int = _p(1, "professional fees a financial year (one more if exceptional)", "count")
+    request_professional_fees_per_year: int = _p(
+        1, "professional fees a financial year (one more if exceptional)", "count")
     request_masters_percent: int = _p(25, "Master's funding as a share of the fees", "percent")
     request_masters_cap_pence: int = _p(500000, "most a Master's may be funded", "gbp")
-    repay_schedule: str = _p("during=100,3=75,6=50,9=25,window=12", "standard repayment schedule (percent during, then by months after completion; fee window)", "schedule")
-    placement_notice_months: int = _p(3, "applications received less than this before the start are short notice", "months")
+    repay_schedule: str = _p(
+        "during=100,3=75,6=50,9=25,window=12",
+        "standard repayment schedule: percent during the course, then by months after completion; "
+        "the fee look-back window in months", "schedule")
+    placement_notice_months: int = _p(
+        3, "applications received less than this before the start are short notice", "months")
     placement_office_capacity: int = _p(2, "accepted placements in the office at once", "count")
     placement_safeguarding_lead: str = _p("", "designated safeguarding lead (needed to accept an under-18)", "name")
     placement_living_wage_pence: int = _p(1271, "national living wage an hour, shown for apprenticeships", "gbp")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -62,7 +62,7 @@ def upgrade(url: str, target: str = "head") -> dict:
         head = head_revision() if target == "head" else target
         backup = None
         if path is not None and before is not None and before != head:
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             backup = path.with_name(f"{path.name}.{before}.{stamp}.bak")
             sqlite_backup(engine, backup)
         run_alembic(engine, "upgrade", target)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ COLUMNS = ["id", "at", "actor", "command", "entity", "entity_id", "action"]
 
 def record(session: Session, entity: str, ids: Iterable[object], action: str) -> int:
     """Write one audit entry for each id touched; returns how many."""
-    at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     base = {"at": at, "actor": session.info.get("actor", "unknown"),
             "command": session.info.get("command", "unknown"), "entity": entity, "action": action}
     rows = [dict(base, entity_id=str(i)) for i in ids]

@@ -96,12 +96,8 @@ def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
     pid = (fields.get("person_id") or "").strip()
     if pid and session.get(Person, pid) is not None:
         raise LdcliError(f"person {pid} already exists: use `ldcli people import` to change them")
-    try:
-        upsert_people(session, rows=[(0, {k: v for k, v in fields.items() if v is not None})],
-                      source="people add")
-    except BadRows as exc:
-        first = exc.errors[0]
-        raise LdcliError(f"--{first.column.replace('_', '-')}: {first.message}") from None
+    upsert_people(session, rows=[(0, {k: v for k, v in fields.items() if v is not None})],
+                  source="people add")
     return get_person(session, person_id=pid)
 
 

@@ -1,0 +1,45 @@
+# ldcli — the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+LDCLI  := $(VENV)/bin/ldcli
+STAMP  := $(VENV)/.installed-stamp
+DEMO_DB := demo/ldcli.db
+
+.PHONY: demo test test-sqlite test-postgres lint docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,postgres]"
+	touch $(STAMP)
+
+## demo: set up, load the sample force into a new SQLite database and run the month's main jobs
+demo: $(STAMP)
+	rm -rf demo && mkdir -p demo
+	$(LDCLI) --db $(DEMO_DB) sample load sample_data
+	$(LDCLI) --db $(DEMO_DB) people list --team "Response North A"
+	$(LDCLI) --db $(DEMO_DB) db check
+	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) people show 100003)"
+
+## test: set up and run the whole suite on SQLite, then again on a throwaway PostgreSQL
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest
+
+test-postgres: $(STAMP)
+	bash scripts/ensure-postgres.sh
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check ldcli migrations tests scripts bench
+	$(PY) -m pytest -q tests/test_layers.py
+
+docs: $(STAMP)
+	$(PY) scripts/gen_cli_docs.py > docs/cli.md
+
+bench: $(STAMP)
+	$(PY) bench/startup.py
+
+clean:
+	rm -rf $(VENV) demo build *.egg-info

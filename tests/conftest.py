@@ -1,0 +1,89 @@
+"""Every test gets its own database: a temporary SQLite file, or (when LDCLI_TEST_PG names a
+throwaway PostgreSQL database) its own schema in it, upgraded with `ldcli db upgrade`."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import pytest
+from typer.testing import CliRunner
+
+from ldcli.cli.app import app
+
+PG_URL = os.environ.get("LDCLI_TEST_PG")
+ENGINE = "postgresql" if PG_URL else "sqlite"
+
+
+def pytest_report_header(config):
+    return f"ldcli test database engine: {ENGINE}"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if ENGINE == "postgresql" and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite file behaviour"))
+
+
+class Run:
+    def __init__(self):
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        result = self.runner.invoke(app, [str(a) for a in args], input=input)
+        result.json = lambda: json.loads(result.stdout)
+        return result
+
+    def ok(self, *args: str, input: str | None = None):
+        result = self(*args, input=input)
+        assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+        return result
+
+
+def _pg_schema_url(schema: str) -> str:
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(autouse=True)
+def db(tmp_path, monkeypatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LDCLI_ACTOR", "tester")
+    for var in ("LDCLI_POLICY", "LDCLI_BUSY_TIMEOUT", "LDCLI_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+    if not PG_URL:
+        url = str(tmp_path / "test.db")
+        monkeypatch.setenv("LDCLI_DB", url)
+        yield url
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    url = _pg_schema_url(schema)
+    monkeypatch.setenv("LDCLI_DB", url)
+    Run().ok("db", "upgrade")
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture
+def cli() -> Run:
+    return Run()
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a text file in the test's folder and return its path."""
+
+    def _write(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    return _write

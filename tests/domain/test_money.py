@@ -1,0 +1,54 @@
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ldcli.domain.money import format_gbp, parse_pounds, percent_of, plain_gbp, round_half_up
+
+
+@pytest.mark.parametrize("text, pence", [
+    ("1234.5", 123450), ("1234.50", 123450), ("0.01", 1), ("75", 7500), ("£1,234.56", 123456),
+    ("1,000,000", 100000000), (".5", 50), ("-3.20", -320), (" 12 ", 1200),
+])
+def test_parse_pounds(text, pence):
+    assert parse_pounds(text) == pence
+
+
+@pytest.mark.parametrize("text", ["1.005", "abc", "", "1,23.00", "12.3.4", "£", "1e3"])
+def test_parse_pounds_refuses(text):
+    with pytest.raises(ValueError):
+        parse_pounds(text)
+
+
+@pytest.mark.parametrize("value, whole", [
+    (Fraction(1, 2), 1), (Fraction(3, 2), 2), (Fraction(5, 2), 3), (Fraction(-1, 2), -1),
+    (Fraction(49, 100), 0), (Fraction(2501, 1000), 3),
+])
+def test_round_half_up(value, whole):
+    assert round_half_up(value) == whole
+
+
+def test_percent_of_rounds_half_up_once():
+    assert percent_of(1, 50) == 1          # half a penny rounds up
+    assert percent_of(333, 75) == 250      # 249.75 -> 250
+    assert percent_of(1002, 25) == 251     # 250.5 -> 251
+
+
+@pytest.mark.parametrize("pence, table, plain", [
+    (123450, "£1,234.50", "1234.50"), (5, "£0.05", "0.05"), (-250, "-£2.50", "-2.50"), (0, "£0.00", "0.00"),
+])
+def test_formats(pence, table, plain):
+    assert format_gbp(pence) == table
+    assert plain_gbp(pence) == plain
+
+
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_plain_and_table_formats_parse_back(pence):
+    assert parse_pounds(plain_gbp(pence)) == pence
+    assert parse_pounds(format_gbp(pence).replace("-£", "£-").replace("£", "")) == pence
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=100))
+def test_percent_of_never_exceeds_whole(pence, percent):
+    assert 0 <= percent_of(pence, percent) <= pence
