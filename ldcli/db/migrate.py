@@ -54,6 +54,7 @@ def run_alembic(engine: Engine, action: str, target: str) -> None:
 def upgrade(url: str, target: str = "head") -> dict:
     """Migrate to `target`; a SQLite file that will change is backed up beside itself first."""
     path = sqlite_path(url)
+    had_data = path is not None and path.exists() and path.stat().st_size > 0
     if path is not None:
         create_owner_only(path)
     engine = make_engine(url)
@@ -61,7 +62,7 @@ def upgrade(url: str, target: str = "head") -> dict:
         before = schema_version(engine)
         head = head_revision() if target == "head" else target
         backup = None
-        if path is not None and before is not None and before != head:
+        if had_data and before != head:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
             backup = path.with_name(f"{path.name}.{before}.{stamp}.bak")
             sqlite_backup(engine, backup)
