@@ -1,6 +1,5 @@
 """The root command: global options, the command groups, and the one error handler."""
 
-from __future__ import annotations
 
 import os
 import sys
@@ -14,7 +13,6 @@ from ldcli import __version__
 from ldcli.cli import data, db, people
 from ldcli.cli.context import AppState
 from ldcli.cli.options import DATE
-from ldcli.domain.errors import LdcliError
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATABASE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
@@ -25,6 +23,8 @@ def _debug_requested() -> bool:
 
 def _report_unexpected(exc: BaseException) -> int:
     """Map an exception that escaped a command to its exit code, after one line on stderr."""
+    from ldcli.domain.errors import LdcliError
+
     if isinstance(exc, LdcliError):
         for line in exc.lines():
             typer.echo(f"error: {line}", err=True)

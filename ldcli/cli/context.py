@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 import click
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
+    from ldcli.db.session import Session
     from ldcli.policy import Policy
 
 
-@dataclass
 class AppState:
-    db: str | None = None
-    actor: str | None = None
-    policy_path: str | None = None
-    as_of: date | None = None
-    debug: bool = False
-    _policy: Policy | None = field(default=None, repr=False)
+    """The global options of this invocation."""
+
+    def __init__(self, db: str | None = None, actor: str | None = None, policy_path: str | None = None,
+                 as_of: date | None = None, debug: bool = False):
+        self.db, self.actor, self.policy_path, self.as_of, self.debug = db, actor, policy_path, as_of, debug
+        self._policy: Policy | None = None
 
     @property
     def url(self) -> str:
@@ -38,6 +34,8 @@ class AppState:
         return self.as_of or date.today()
 
     def actor_name(self) -> str:
+        import getpass
+
         try:
             fallback = getpass.getuser()
         except (KeyError, OSError):
@@ -68,32 +66,26 @@ def command_name() -> str:
 
 @contextmanager
 def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Session]:
-    """One session, one transaction: committed when the command writes and ends well, rolled back
-    on any error, on Ctrl-C and for --dry-run."""
+    """One connection, one transaction: committed when the command writes and ends well, rolled
+    back on any error, on Ctrl-C and for --dry-run."""
     from sqlalchemy.exc import OperationalError
-    from sqlalchemy.orm import Session
 
     from ldcli.db.engine import database_problem, open_database
+    from ldcli.db.session import Session
 
     st = state()
     url = st.url
     engine = open_database(url)
-    bind = engine if write else engine.execution_options(ldcli_readonly=True)
-    session = Session(bind=bind, expire_on_commit=False, autoflush=True)
-    session.info.update(actor=st.actor_name(), command=command_name(), today=st.today(),
-                        policy=st.policy())
     try:
-        yield session
-        if write and not dry_run:
-            session.commit()
-        else:
-            session.rollback()
+        with engine.connect() as conn:
+            if not write:
+                conn = conn.execution_options(ldcli_readonly=True)
+            with conn.begin() as trans:
+                yield Session(conn, actor=st.actor_name(), command=command_name(), today=st.today(),
+                              policy=st.policy)
+                if not write or dry_run:
+                    trans.rollback()
     except OperationalError as exc:
-        session.rollback()
         raise database_problem(exc, url) from None
-    except BaseException:
-        session.rollback()
-        raise
     finally:
-        session.close()
         engine.dispose()

@@ -1,6 +1,5 @@
 """Whole-database commands: `policy show`, `sample load`, `audit` and `export KIND`."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated

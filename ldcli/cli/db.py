@@ -1,6 +1,5 @@
 """`ldcli db`: schema upgrades, version, backups and checks (the only group that loads Alembic)."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

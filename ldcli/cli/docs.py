@@ -35,7 +35,8 @@ def _param_row(param: click.Parameter) -> str:
         if isinstance(param.type, click.Choice):
             kind = ", ".join(str(getattr(c, "value", c)) for c in param.type.choices)
     default = getattr(param, "default", None)
-    shown = "" if default in (None, False, ()) or callable(default) else f" Default: `{getattr(default, 'value', default)}`."
+    value = getattr(default, "value", default)
+    shown = "" if default in (None, False, ()) or callable(default) else f" Default: `{value}`."
     envvar = f" Env: `{param.envvar}`." if getattr(param, "envvar", None) else ""
     helptext = (getattr(param, "help", None) or "").replace("|", "\\|").replace("\n", " ")
     return f"| {name} | {kind} | {helptext}{shown}{envvar} |"

@@ -1,6 +1,5 @@
 """Options shared by the commands, and click types that read dates, months and money."""
 
-from __future__ import annotations
 
 from enum import StrEnum
 from typing import Annotated

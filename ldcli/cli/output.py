@@ -94,17 +94,61 @@ def _destination(output: str | None):
         raise
 
 
-def _rich_table(columns: list[str], rows: list[dict], title: str | None):
-    from rich.table import Table
-    from rich.text import Text
+class _GridTable:
+    """A Rich renderable drawn like rich.Table's default box, but in one pass over the rows.
 
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        numeric = any(_is_money(c, r.get(c)) or isinstance(r.get(c), int | float) for r in rows[:50])
-        table.add_column(c, justify="right" if numeric else "left", overflow="fold")
-    for r in rows:
-        table.add_row(*(Text(table_cell(c, r.get(c))) for c in columns))
-    return table
+    rich.Table lays out every cell through its generic machinery, which takes seconds for the
+    thousands of rows of a month's markers; this draws each row as one line. When the rows are
+    wider than the terminal it hands over to rich.Table, which wraps cells to fit.
+    """
+
+    def __init__(self, columns: list[str], rows: list[list[str]], right: set[int], title: str | None):
+        self.columns, self.rows, self.right, self.title = columns, rows, right, title
+
+    def _line(self, cells, widths, edge: str, inner: str, edge_end: str) -> str:
+        parts = []
+        for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+            pad = " " * (width - self.cell_len(cell))
+            parts.append(pad + cell if i in self.right else cell + pad)
+        return f"{edge} " + f" {inner} ".join(parts) + f" {edge_end}"
+
+    def __rich_console__(self, console, options):
+        from rich.cells import cell_len
+        from rich.segment import Segment
+        from rich.style import Style
+
+        self.cell_len = cell_len
+        widths = [max([cell_len(c)] + [cell_len(r[i]) for r in self.rows]) for i, c in enumerate(self.columns)]
+        total = sum(widths) + 3 * len(widths) + 1
+        if total > options.max_width:
+            yield self._wrapping_table()
+            return
+        if self.title:
+            yield Segment(self.title.center(total).rstrip() + "\n", Style(italic=True))
+        yield Segment("┏" + "┳".join("━" * (w + 2) for w in widths) + "┓\n")
+        yield Segment(self._line(self.columns, widths, "┃", "┃", "┃") + "\n", Style(bold=True))
+        yield Segment("┡" + "╇".join("━" * (w + 2) for w in widths) + "┩\n")
+        body = "".join(self._line(r, widths, "│", "│", "│") + "\n" for r in self.rows)
+        yield Segment(body)
+        yield Segment("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
+
+    def _wrapping_table(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(title=self.title, header_style="bold")
+        for i, c in enumerate(self.columns):
+            table.add_column(c, justify="right" if i in self.right else "left", overflow="fold")
+        for r in self.rows:
+            table.add_row(*(Text(c) for c in r))
+        return table
+
+
+def _rich_table(columns: list[str], rows: list[dict], title: str | None) -> _GridTable:
+    right = {i for i, c in enumerate(columns)
+             if any(_is_money(c, r.get(c)) or isinstance(r.get(c), int | float) for r in rows[:50])}
+    cells = [[" ".join(table_cell(c, r.get(c)).split()) for c in columns] for r in rows]
+    return _GridTable(columns, cells, right, title)
 
 
 def _print_rich(fh, renderable) -> None:

@@ -1,6 +1,5 @@
 """`ldcli people`: the force's people, upserted by person_id (payroll or collar number)."""
 
-from __future__ import annotations
 
 from typing import Annotated
 

@@ -101,12 +101,12 @@ def schema_version(engine: Engine) -> str | None:
 
 def initialise_new(engine: Engine) -> None:
     """Build the latest schema in an empty database and stamp it (Alembic's documented recipe)."""
-    from ldcli.db.models import Base
+    from ldcli.db.models import metadata
 
     with engine.begin() as conn:
         if conn.dialect.has_table(conn, "alembic_version"):
             return  # another process got there first
-        Base.metadata.create_all(conn)
+        metadata.create_all(conn)
         conn.execute(text(
             "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
             "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"

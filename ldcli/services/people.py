@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, select
 
-from ldcli.db.models import Person
+from ldcli.db.models import people
+from ldcli.db.session import Session
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
 from ldcli.domain.people import (
     COLUMNS,
@@ -24,10 +24,10 @@ DEFAULTS = {"team": None, "department": None, "area": None, "line_manager_id": N
 CHUNK = 500
 
 
-def person_row(p: Person) -> dict:
+def person_row(p) -> dict:
     """The public shape of a person (the same columns as the import file)."""
-    row = {c: getattr(p, c) for c in COLUMNS if c != "weekly_hours"}
-    row["weekly_hours"] = format_weekly_hours(p.weekly_minutes)
+    row = dict(p._mapping)
+    row["weekly_hours"] = format_weekly_hours(row.pop("weekly_minutes"))
     return {c: row[c] for c in COLUMNS}
 
 
@@ -35,8 +35,8 @@ def existing_people(session: Session, ids: list[str]) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        for p in session.scalars(select(Person).where(Person.person_id.in_(chunk))):
-            found[p.person_id] = {c: getattr(p, c) for c in STORED}
+        for p in session.execute(select(people).where(people.c.person_id.in_(chunk))):
+            found[p.person_id] = {c: p._mapping[c] for c in STORED}
     return found
 
 
@@ -74,27 +74,25 @@ def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], s
     return write_people(session, [m for _, m in merged_rows], known)
 
 
-def write_people(session: Session, people: list[dict], known: dict[str, dict]) -> dict:
-    new = [p for p in people if p["person_id"] not in known]
-    changed = [p for p in people if p["person_id"] in known and p != known[p["person_id"]]]
-    if new:
-        session.execute(insert(Person), [{**p, "line_manager_id": None} for p in new])
-        with_manager = [{"person_id": p["person_id"], "line_manager_id": p["line_manager_id"]}
-                        for p in new if p["line_manager_id"]]
-        if with_manager:
-            session.execute(update(Person), with_manager)
-    if changed:
-        session.execute(update(Person), changed)
+def write_people(session: Session, records: list[dict], known: dict[str, dict]) -> dict:
+    new = [p for p in records if p["person_id"] not in known]
+    changed = [p for p in records if p["person_id"] in known and p != known[p["person_id"]]]
+    if new:  # managers may come later in the file: insert everyone, then link them
+        session.execute(insert(people), [{**p, "line_manager_id": None} for p in new])
+        session.update_by_key(people, "person_id", [
+            {"person_id": p["person_id"], "line_manager_id": p["line_manager_id"]}
+            for p in new if p["line_manager_id"]])
+    session.update_by_key(people, "person_id", changed)
     audit.record(session, "person", [p["person_id"] for p in new], "create")
     audit.record(session, "person", [p["person_id"] for p in changed], "update")
     return {"created": len(new), "updated": len(changed),
-            "unchanged": len(people) - len(new) - len(changed)}
+            "unchanged": len(records) - len(new) - len(changed)}
 
 
 def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
     """Create one person from option values; an existing person_id is refused."""
     pid = (fields.get("person_id") or "").strip()
-    if pid and session.get(Person, pid) is not None:
+    if pid and existing_people(session, [pid]):
         raise LdcliError(f"person {pid} already exists: use `ldcli people import` to change them")
     upsert_people(session, rows=[(0, {k: v for k, v in fields.items() if v is not None})],
                   source="people add")
@@ -102,19 +100,19 @@ def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
 
 
 def get_person(session: Session, *, person_id: str) -> dict:
-    person = session.get(Person, person_id)
+    person = session.execute(select(people).where(people.c.person_id == person_id)).first()
     if person is None:
         raise NotFound(f"person {person_id} not found")
     return person_row(person)
 
 
 def list_people(session: Session, *, team: str | None = None, kind: str | None = None) -> list[dict]:
-    query = select(Person).order_by(Person.person_id)
+    query = select(people).order_by(people.c.person_id)
     if team:
-        query = query.where(Person.team == team)
+        query = query.where(people.c.team == team)
     if kind:
-        query = query.where(Person.kind == kind)
-    return [person_row(p) for p in session.scalars(query)]
+        query = query.where(people.c.kind == kind)
+    return [person_row(p) for p in session.execute(query)]
 
 
 IMPORT_COLUMNS = (REQUIRED_COLUMNS, tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy.orm import Session
+from ldcli.db.session import Session
 
 from ldcli.csvio.reader import read_csv
 from ldcli.domain.errors import LdcliError

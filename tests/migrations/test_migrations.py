@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from ldcli.db import migrate
 from ldcli.db.engine import make_engine, resolve_url, schema_version
-from ldcli.db.models import Base
+from ldcli.db.models import metadata
 from ldcli.db.schema import HEAD, REVISIONS
 
 
@@ -23,7 +23,7 @@ def _diff(url):
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
-            return compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            return compare_metadata(MigrationContext.configure(conn), metadata)
     finally:
         engine.dispose()
 
