@@ -6,8 +6,8 @@ Targets (issue 2): under 1.3x for --help, under 3x for people list.
 
 from __future__ import annotations
 
-import statistics
 import os
+import statistics
 import subprocess
 import sys
 import tempfile

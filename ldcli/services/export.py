@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ldcli.db.session import Session
-
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
 from ldcli.services import audit, people

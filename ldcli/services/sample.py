@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ldcli.db.session import Session
-
 from ldcli.csvio.reader import read_csv
+from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
 from ldcli.services import people
 
