@@ -32,7 +32,9 @@ def test_upgrade_from_empty_matches_the_models(cli, tmp_path, db):
     url = db if "://" in db else resolve_url(str(tmp_path / "empty.db"))
     if "://" not in db:
         cli.ok("--db", str(tmp_path / "empty.db"), "db", "upgrade")
-    assert schema_version(make_engine(url)) == HEAD
+    engine = make_engine(url)
+    assert schema_version(engine) == HEAD
+    engine.dispose()
     assert _diff(url) == []
 
 
