@@ -93,6 +93,7 @@ def create_owner_only(path: Path) -> None:
 def schema_version(engine: Engine) -> str | None:
     """The database's Alembic revision, or None when it was never initialised."""
     with engine.connect() as conn:
+        conn.execution_options(ldcli_readonly=True)  # a read: never wait for a writer's lock
         has_table = conn.dialect.has_table(conn, "alembic_version")
         if not has_table:
             return None

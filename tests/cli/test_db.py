@@ -69,6 +69,22 @@ def test_still_locked_after_the_timeout_is_exit_3_and_nothing_written(cli, db, w
     assert cli.ok("people", "list", "--format", "json").json() == []
 
 
+@pytest.mark.sqlite_only
+def test_readers_do_not_wait_for_a_writer(cli, db, write, monkeypatch):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    monkeypatch.setenv("LDCLI_BUSY_TIMEOUT", "0.2")
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    blocker.execute("DELETE FROM audit_log")
+    try:
+        listed = cli.ok("people", "list", "--format", "json").json()
+        audit = cli.ok("audit", "--format", "json").json()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert len(listed) == 2 and len(audit) == 2  # the writer's uncommitted delete is not seen
+
+
 def test_schema_newer_than_this_ldcli_is_refused(cli, db):
     cli.ok("people", "list")
     engine = make_engine(resolve_url(db))
