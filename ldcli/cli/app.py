@@ -63,7 +63,8 @@ class LdcliGroup(TyperGroup):
             hint = ""
             if isinstance(exc, click.UsageError) and exc.ctx is not None:
                 hint = f" (see '{exc.ctx.command_path} --help')"
-            typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+            if exc.format_message():  # empty when click has just shown the help (no arguments)
+                typer.echo(f"error: {exc.format_message()}{hint}", err=True)
             code = exc.exit_code
         except KeyboardInterrupt:
             typer.echo("interrupted: nothing was written", err=True)

@@ -21,6 +21,12 @@ def test_usage_errors_are_exit_2_in_one_line(cli):
         assert "Traceback" not in result.stderr
 
 
+def test_no_arguments_shows_the_help(cli):
+    for args in ([], ["people"]):
+        result = cli(*args)
+        assert "Usage:" in result.stdout and result.stderr == ""
+
+
 def _probe_app(behaviour):
     app = typer.Typer(cls=LdcliGroup)
 
