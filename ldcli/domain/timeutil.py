@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -90,3 +91,31 @@ def elapsed_hours(begin: datetime, finish: datetime) -> Fraction:
     seconds = (finish.astimezone(ZoneInfo("UTC")) - begin.astimezone(ZoneInfo("UTC"))).total_seconds()
     return Fraction(int(seconds), 3600)
 
+
+
+@lru_cache(maxsize=65536)
+def epoch_minutes(day: date, minute_of_day: int) -> int:
+    """Minutes since 1970-01-01 UTC of a local (Europe/London) wall-clock time on `day`."""
+    local = datetime.combine(day, time(minute_of_day // 60, minute_of_day % 60), LONDON)
+    return int(local.timestamp()) // 60
+
+
+@lru_cache(maxsize=65536)
+def wall_clock(epoch_minute: int) -> str:
+    """'HHMM' local (Europe/London) time of an instant given in epoch minutes."""
+    local = datetime.fromtimestamp(epoch_minute * 60, LONDON)
+    return f"{local.hour:02d}{local.minute:02d}"
+
+
+def shift_instants(day: date, start_minute: int, end_minute: int) -> tuple[int, int]:
+    """Start and end of a shift in epoch minutes; an end not after the start is the next day."""
+    end_day = day if end_minute > start_minute else day + timedelta(days=1)
+    return epoch_minutes(day, start_minute), epoch_minutes(end_day, end_minute)
+
+
+def minute_of_day(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}{minute % 60:02d}"
