@@ -53,7 +53,21 @@ def _pounds(text: str) -> int:
     return parse_pounds(text)
 
 
+def _time(text: str) -> int:
+    from ldcli.domain.timeutil import minute_of_day, parse_time
+
+    return minute_of_day(parse_time(text))
+
+
+def _hours(text: str) -> int:
+    from ldcli.domain.plt import parse_hours
+
+    return parse_hours(text)
+
+
 DATE = _Parsed("YYYY-MM-DD", _date)
+TIME = _Parsed("HHMM", _time)
+HOURS = _Parsed("HOURS", _hours)
 MONTH = _Parsed("YYYY-MM", _month)
 POUNDS = _Parsed("POUNDS", _pounds)
 

@@ -189,3 +189,15 @@ def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | 
         else:
             rows = [{"field": k, "value": table_cell(k, v)} for k, v in record.items()]
             _print_rich(fh, _rich_table(["field", "value"], rows, title))
+
+
+def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -> None:
+    """A table per value of `by` (rows arrive sorted by it), for people who read by team."""
+    groups: dict[object, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r.get(by), []).append(r)
+    if not groups:
+        _print_rich(sys.stdout, _rich_table(columns, [], f"{title}: none"))
+        return
+    for key, members in groups.items():
+        _print_rich(sys.stdout, _rich_table(columns, members, f"{title} — {key or 'no team'} ({len(members)})"))

@@ -1,0 +1,237 @@
+"""`ldcli plt`: protected learning time — enrolments, the roster, booked days, the monthly
+allocation, recalls, the duty markers and the evidence report."""
+
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import transaction
+from ldcli.cli.options import DATE, HOURS, MONTH, TIME, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
+                  no_args_is_help=True)
+roster_app = typer.Typer(help="The duty roster that PLT blocks are placed in.", no_args_is_help=True)
+app.add_typer(roster_app, name="roster")
+
+TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
+MonthOpt = Annotated[object, typer.Option("--month", click_type=MONTH, help="The month, YYYY-MM.")]
+
+
+def _counts_line(counts: dict, dry_run: bool) -> str:
+    prefix = "dry run, nothing written: would have " if dry_run else ""
+    return prefix + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if k != "ids")
+
+
+@app.command("enrol")
+def plt_enrol(
+    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    programme: Annotated[str, typer.Option(help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, NPPF_SGT, "
+                                                "NPPF_INSP, DETECTIVE or OTHER.")],
+    from_month: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
+    to_month: Annotated[str | None, typer.Option("--to", help="Last month (NPPF: 12 months by default).")] = None,
+    hours: Annotated[str | None, typer.Option(help="Negotiated hours a month, above the policy baseline.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Enrol a person on a programme that is owed protected learning time each month."""
+    from ldcli.cli.output import emit_one, say
+    from ldcli.domain.errors import BadRows, LdcliError
+    from ldcli.services import enrolments
+
+    raw = {"person_id": person_id, "programme": programme, "from_month": from_month,
+           "to_month": to_month or "", "hours": hours or ""}
+    try:
+        with transaction(write=True) as session:
+            result = enrolments.upsert_enrolments(session, rows=[(0, raw)], source="plt enrol")
+            rows = {r["id"]: r for r in enrolments.list_enrolments(session)}
+    except BadRows as exc:
+        first = exc.errors[0]
+        option = {"from_month": "from", "to_month": "to", "person_id": "PERSON_ID"}.get(first.column, first.column)
+        raise LdcliError(f"--{option}: {first.message}") from None
+    record = rows[result["ids"][0]] if result["ids"] else None
+    if record is None:
+        say(f"{person_id} is already enrolled on {programme.upper()} from {from_month}: nothing changed")
+        return
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        say(f"enrolled {person_id} on {record['programme']} from {record['from_month']}"
+            + (f" to {record['to_month']}" if record["to_month"] else ""))
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("import-enrolments")
+def plt_import_enrolments(
+    file: Annotated[str, typer.Argument(help="CSV with columns person_id, programme, from_month, to_month, hours.")],
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
+    from ldcli.cli.output import say
+    from ldcli.csvio.reader import read_csv
+    from ldcli.services import enrolments
+
+    _, rows = read_csv(file, required=("person_id", "programme", "from_month"), optional=("to_month", "hours"))
+    with transaction(write=True, dry_run=dry_run) as session:
+        counts = enrolments.upsert_enrolments(session, rows=rows, source=file)
+    say(_counts_line(counts, dry_run))
+
+
+@app.command("enrolments")
+def plt_enrolments(
+    month: Annotated[object, typer.Option("--month", click_type=MONTH,
+                                          help="Only enrolments covering this month, with the hours owed.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List PLT enrolments."""
+    from ldcli.cli.output import emit
+    from ldcli.services import enrolments
+
+    with transaction() as session:
+        rows = enrolments.list_enrolments(session, month=month)
+    columns = enrolments.LIST_COLUMNS + (["required_hours"] if month else [])
+    emit(rows, columns=columns, fmt=fmt, output=output, title=f"PLT enrolments{f' in {month}' if month else ''}")
+
+
+@roster_app.command("import")
+def plt_roster_import(
+    file: Annotated[str, typer.Argument(help="CSV with columns person_id, date, start, end, kind.")],
+    replace: Annotated[bool, typer.Option("--replace", help="Replace the shifts of each person in the file in "
+                                                            "the months the file covers.")] = False,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Import duty shifts (kind duty, rest, leave, training, court or sick; duty by default).
+
+    Times are HHMM or HH:MM, local; an end not after the start is the next morning. Without
+    --replace an identical row is skipped and an overlapping one is refused.
+    """
+    from ldcli.cli.output import emit_one, say
+    from ldcli.services import roster
+
+    with transaction(write=True, dry_run=dry_run) as session:
+        counts = roster.import_roster(session, path=file, replace=replace)
+    say(_counts_line(counts, dry_run))
+    if counts["blocks_cancelled"]:
+        say(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were cancelled; "
+            "run `ldcli plt allocate` for the month again")
+    if fmt != OutputFormat.table:
+        emit_one(counts, fmt=fmt)
+
+
+@app.command("book")
+def plt_book(
+    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The duty day, YYYY-MM-DD.")],
+    start: Annotated[object, typer.Option(click_type=TIME, help="Start, HHMM [default: the shift's start].")] = None,
+    hours: Annotated[object, typer.Option(click_type=HOURS,
+                                          help="Length [default: what is still owed, at most to the shift's end].")
+                     ] = None,
+    wfh: Annotated[bool, typer.Option("--wfh", help="Working from home (may be recalled to duty).")] = False,
+    programme: Annotated[str | None, typer.Option(help="Which enrolment, when the person has several.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record the chosen day for PLT (the sergeant's, or the officer's on an ad hoc programme)."""
+    from ldcli.cli.output import emit_one, say
+    from ldcli.services import plt
+
+    with transaction(write=True) as session:
+        block = plt.book(session, person_id=person_id, day=day, start_minute=start, minutes=hours, wfh=wfh,
+                         programme=programme)
+    if fmt == OutputFormat.table:
+        typer.echo(block["id"])
+        say(f"booked {block['marker']} for {person_id} on {day} ({block['programme']})")
+    else:
+        emit_one(block, fmt=fmt)
+
+
+@app.command("allocate")
+def plt_allocate(
+    month: MonthOpt,
+    team: TeamOpt = None,
+    dry_run: DryRunOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Place PLT blocks for every allocated enrolment still owed hours in the month.
+
+    Blocks start at the start of a duty shift and lie inside it, one per shift; each team's
+    learners are spread so the most of one team on PLT on one day is as few as possible, then the
+    earliest date. Re-running places nothing new.
+    """
+    from ldcli.cli.output import emit, emit_one, say
+    from ldcli.services import plt
+
+    with transaction(write=True, dry_run=dry_run) as session:
+        result = plt.allocate(session, month=month, team=team)
+    say(("dry run, nothing written: would have " if dry_run else "") +
+        f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
+        f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
+    columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
+    if fmt == OutputFormat.json:
+        emit_one(result, fmt=fmt)
+    elif result["not_placed"] or fmt == OutputFormat.csv:
+        emit(result["not_placed"], columns=columns, fmt=fmt, title=f"Could not place ({month})")
+
+
+@app.command("recall")
+def plt_recall(
+    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day of the block.")],
+    reason: Annotated[str | None, typer.Option(help="Why the officer was recalled.")] = None,
+) -> None:
+    """Recall an officer to operational duty: the day's block stays on record as recalled, stops
+    counting, and the next `plt allocate` replaces it after that date."""
+    from ldcli.cli.output import say
+    from ldcli.services import plt
+
+    with transaction(write=True) as session:
+        recalled = plt.recall(session, person_id=person_id, day=day, reason=reason)
+    for block in recalled:
+        say(f"recalled {person_id}'s {block['marker']} on {day}")
+
+
+@app.command("markers")
+def plt_markers(
+    month: MonthOpt,
+    team: TeamOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh."""
+    from ldcli.cli.output import emit, emit_grouped
+    from ldcli.services import plt
+
+    with transaction() as session:
+        rows = plt.markers(session, month=month, team=team)
+    if fmt == OutputFormat.table and output is None:
+        emit_grouped(rows, columns=plt.MARKER_COLUMNS, by="team", title=f"PLT markers {month}")
+    else:
+        emit(rows, columns=plt.MARKER_COLUMNS, fmt=fmt, output=output)
+
+
+@app.command("report")
+def plt_report(
+    month: Annotated[object, typer.Option("--month", click_type=MONTH, help="One month, YYYY-MM.")] = None,
+    from_month: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month of a range.")] = None,
+    to_month: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month of a range.")] = None,
+    team: TeamOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Evidence that protected time was given: per enrolment and month, the hours required,
+    allocated, recalled and short, with the total shortfall."""
+    from ldcli.cli.output import emit, say
+    from ldcli.domain.errors import LdcliError
+    from ldcli.domain.plt import hours
+    from ldcli.services import plt
+
+    if month is None and from_month is None:
+        raise LdcliError("give --month M, or --from M [--to M]")
+    first, last = (month, month) if month is not None else (from_month, to_month or from_month)
+    with transaction() as session:
+        rows = plt.report(session, first=first, last=last, team=team)
+    emit(rows, columns=plt.REPORT_COLUMNS, fmt=fmt, output=output, title=f"PLT report {first} to {last}")
+    shortfall = sum(r["shortfall_hours"] for r in rows)
+    short = sum(1 for r in rows if r["status"] == "short")
+    say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")
+
+

@@ -1,0 +1,211 @@
+"""Protected learning time (SPEC §3; WMP143 and the 20% apprentice rule): who is owed what, and the
+monthly allocation of blocks inside duty shifts. Pure functions over plain values; minutes inside."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from ldcli.domain.timeutil import hhmm, wall_clock
+
+ALLOCATED = ("PCDA", "DHEP", "DC_DHEP", "POLICE_NOW", "TUTOR")
+AD_HOC = ("NPPF_SGT", "NPPF_INSP", "DETECTIVE", "OTHER")
+APPRENTICE = "APPRENTICE"
+PROGRAMMES = ALLOCATED + AD_HOC + (APPRENTICE,)
+NPPF = ("NPPF_SGT", "NPPF_INSP")
+SHIFT_KINDS = ("duty", "rest", "leave", "training", "court", "sick")
+
+
+def is_allocated(programme: str) -> bool:
+    """The allocator places blocks for these; ad hoc programmes are booked by the officer."""
+    return programme not in AD_HOC
+
+
+def required_minutes(programme: str, *, baseline_hours: int, apprentice_percent: int,
+                     negotiated_hours: int | None, duty_minutes: int) -> int:
+    """Minutes owed in a month: the policy baseline (for apprentices a share of the month's rostered
+    duty, rounded up to a whole hour), raised to the negotiated hours, never below the baseline."""
+    if programme == APPRENTICE:
+        base = -(-duty_minutes * apprentice_percent // (100 * 60))  # ceiling, whole hours
+    else:
+        base = baseline_hours
+    return max(base, negotiated_hours or 0) * 60
+
+
+def hours(minutes: int) -> int | float:
+    """Minutes as hours for people to read: 240 -> 4, 510 -> 8.5."""
+    return minutes // 60 if minutes % 60 == 0 else round(minutes / 60, 2)
+
+
+def shift_label(start_minute: int, end_minute: int) -> str:
+    return f"{hhmm(start_minute)}-{hhmm(end_minute)}"
+
+
+def marker(starts_at: int, minutes: int) -> str:
+    """The duty marker, in local wall-clock time: 'PLT 1400-1800'; across a clock change the end
+    is the real time (a 4-hour block from 2200 reads 'PLT 2200-0300' on the spring night)."""
+    return f"PLT {wall_clock(starts_at)}-{wall_clock(starts_at + minutes)}"
+
+
+@dataclass(frozen=True)
+class FreeShift:
+    """A duty shift of the month that holds no block of its person yet."""
+
+    id: int
+    date: date
+    start_minute: int
+    starts_at: int
+    minutes: int
+
+
+@dataclass
+class Need:
+    """An allocated enrolment still owed time this month."""
+
+    enrolment_id: int
+    person_id: str
+    team: str | None
+    remaining: int
+    splittable: bool = False  # apprentices: blocks of up to a whole shift
+    after: date | None = None  # replacing a recalled block: only shifts after this date
+    placed: int = 0
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Placement:
+    enrolment_id: int
+    person_id: str
+    shift_id: int
+    date: date
+    starts_at: int
+    minutes: int
+
+
+@dataclass
+class Allocation:
+    placements: list[Placement] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
+
+
+def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Counter,
+             on_plt: set[tuple[str, date]], team_of: dict[str, str | None]) -> Allocation:
+    """Place blocks for every need, by the rules of SPEC §3, in this order:
+
+    a block lies inside one duty shift and starts at its start; one block per person per shift;
+    the largest number of one team on PLT on one day is kept as small as possible (each block goes
+    to the day where its team has fewest on PLT); then the earliest date. A need is met in one block
+    where a free shift is long enough; only apprentices' needs are split over several shifts.
+    The learners with the fewest free shifts choose first; needs take turns one block at a time.
+    The result depends only on the input values, so it is the same every run.
+    """
+    free = {p: sorted(s, key=lambda s: (s.date, s.start_minute, s.id)) for p, s in free.items()}
+    load = Counter((team_of.get(p), d) for p, d in on_plt)
+    on = set(on_plt)
+    result = Allocation(needs=needs)
+
+    def candidates(need: Need) -> list[FreeShift]:
+        shifts = free.get(need.person_id, [])
+        return [s for s in shifts if s.date > need.after] if need.after else shifts
+
+    turn = sorted((n for n in needs if n.remaining > 0),
+                  key=lambda n: (len(candidates(n)), n.person_id, n.enrolment_id))
+    while turn:
+        waiting = []
+        for need in turn:
+            shift = _choose(need, candidates(need), load, on)
+            if shift is None:
+                need.reason = _reason(need, candidates(need), rostered[need.person_id])
+                continue
+            minutes = min(need.remaining, shift.minutes)
+            result.placements.append(Placement(need.enrolment_id, need.person_id, shift.id, shift.date,
+                                               shift.starts_at, minutes))
+            free[need.person_id].remove(shift)
+            if (need.person_id, shift.date) not in on:
+                on.add((need.person_id, shift.date))
+                load[(need.team, shift.date)] += 1
+            need.remaining -= minutes
+            need.placed += minutes
+            if need.remaining > 0:
+                waiting.append(need)
+        turn = waiting
+    return result
+
+
+def _choose(need: Need, shifts: list[FreeShift], load: Counter, on: set) -> FreeShift | None:
+    pool = [s for s in shifts if s.minutes >= need.remaining]
+    if not pool and need.splittable:
+        pool = shifts
+    if not pool:
+        return None
+
+    def key(s: FreeShift):
+        already = (need.person_id, s.date) in on
+        return (load[(need.team, s.date)] + (0 if already else 1), s.date, s.start_minute, s.id)
+
+    return min(pool, key=key)
+
+
+def _reason(need: Need, shifts: list[FreeShift], rostered: int) -> str:
+    if rostered == 0:
+        return "no duty shift rostered this month"
+    if not shifts:
+        if need.splittable and need.placed:
+            return f"not enough free duty time: {hours(need.remaining)} h still owed"
+        if need.after:
+            return f"no free duty shift after the recalled date {need.after.isoformat()}"
+        return "no free duty shift left (every duty shift already holds a block)"
+    longest = max(s.minutes for s in shifts)
+    return f"shifts too short: longest free duty shift {hours(longest)} h, {hours(need.remaining)} h owed"
+
+
+def parse_hours(text: str) -> int:
+    """Hours as typed ('4', '2.5') to whole minutes; more than zero."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not a number of hours") from None
+    minutes = value * 60
+    if not value.is_finite() or minutes != minutes.to_integral_value() or value <= 0:
+        raise ValueError(f"'{text}' is not a positive number of hours in whole minutes")
+    return int(minutes)
+
+
+def clean_enrolment(raw: dict[str, str | None], *, baseline_hours: int, nppf_months: int):
+    """Check one enrolment's fields (from a file row or options). Returns the clean values and a list
+    of (column, value, problem). NPPF enrolments end after `nppf_months` unless told otherwise."""
+    from ldcli.domain.timeutil import Month
+
+    clean: dict = {}
+    errors: list[tuple[str, str, str]] = []
+    programme = (raw.get("programme") or "").strip().upper()
+    if programme not in PROGRAMMES:
+        errors.append(("programme", programme, f"'{programme}' is not one of {', '.join(PROGRAMMES)}"))
+    clean["programme"] = programme
+    for column in ("from_month", "to_month"):
+        text = (raw.get(column) or "").strip()
+        if column == "from_month" and not text:
+            errors.append((column, "", "is required"))
+            continue
+        try:
+            clean[column] = Month.parse(text) if text else None
+        except ValueError as exc:
+            errors.append((column, text, str(exc)))
+    start, end = clean.get("from_month"), clean.get("to_month")
+    if start and end and end < start:
+        errors.append(("to_month", str(end), f"is before from_month {start}"))
+    if start and not end and programme in NPPF and "to_month" in clean:
+        clean["to_month"] = start.add(nppf_months - 1)
+    text = (raw.get("hours") or "").strip()
+    clean["hours"] = None
+    if text:
+        if not text.isdigit() or int(text) == 0:
+            errors.append(("hours", text, f"'{text}' is not a whole number of hours"))
+        elif programme != APPRENTICE and int(text) < baseline_hours:
+            errors.append(("hours", text, f"{text} is below the policy baseline of {baseline_hours} hours a month"))
+        else:
+            clean["hours"] = int(text)
+    return clean, errors

@@ -1,0 +1,148 @@
+"""PLT enrolments: who is owed protected learning time, on which programme, from month to month."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import and_, func, insert, or_, select
+
+from ldcli.db.models import people, plt_enrolments, shifts
+from ldcli.db.session import Session
+from ldcli.domain.errors import BadRows, RowError
+from ldcli.domain.plt import APPRENTICE, clean_enrolment, hours, is_allocated, required_minutes
+from ldcli.domain.timeutil import Month
+from ldcli.services import audit
+
+COLUMNS = ("person_id", "programme", "from_month", "to_month", "hours")
+NO_PLT_KINDS = ("contractor", "volunteer")
+LIST_COLUMNS = ["id", "person_id", "name", "team", "programme", "mode", "from_month", "to_month", "hours"]
+
+
+def active_in(first: Month, last: Month | None = None):
+    """SQL condition: the enrolment covers some month from `first` to `last` (inclusive)."""
+    last = last or first
+    return and_(plt_enrolments.c.from_month <= str(last),
+                or_(plt_enrolments.c.to_month.is_(None), plt_enrolments.c.to_month >= str(first)))
+
+
+def covers(row, month: Month) -> bool:
+    return row.from_month <= str(month) and (row.to_month is None or row.to_month >= str(month))
+
+
+def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source: str) -> dict:
+    """Create enrolments, or update the end and hours of one that starts in the same month on the
+    same programme. Every row is checked first; nothing is written if any is bad."""
+    policy = session.policy
+    errors: list[RowError] = []
+    cleaned = []
+    for number, raw in rows:
+        clean, problems = clean_enrolment(raw, baseline_hours=policy.plt_hours_per_month,
+                                          nppf_months=policy.plt_nppf_months)
+        clean["person_id"] = (raw.get("person_id") or "").strip()
+        errors += [RowError(number, c, v, m) for c, v, m in problems]
+        cleaned.append((number, clean, not problems))
+    ids = sorted({c["person_id"] for _, c, _ in cleaned})
+    kinds = dict(session.execute(select(people.c.person_id, people.c.kind).where(people.c.person_id.in_(ids))).all())
+    existing = defaultdict(list)
+    for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids))):
+        existing[(e.person_id, e.programme)].append(dict(e._mapping))
+    for number, clean, ok in cleaned:
+        pid = clean["person_id"]
+        if pid not in kinds:
+            errors.append(RowError(number, "person_id", pid, "is required" if not pid else f"person '{pid}' not found"))
+        elif kinds[pid] in NO_PLT_KINDS:
+            errors.append(RowError(number, "person_id", pid, f"{pid} is a {kinds[pid]}: PLT is duty time for "
+                                                              "officers and staff"))
+        elif ok:
+            _place(clean, existing[(pid, clean["programme"])], number, errors)
+    if errors:
+        raise BadRows(source, errors)
+    return _write(session, existing)
+
+
+def _place(clean: dict, same: list[dict], number: int, errors: list[RowError]) -> None:
+    """Merge a checked row into the person's enrolments on that programme, refusing an overlap."""
+    start, end = str(clean["from_month"]), str(clean["to_month"]) if clean["to_month"] else None
+    match = next((e for e in same if e["from_month"] == start), None)
+    for other in same:
+        if other is match:
+            continue
+        if other["from_month"] <= (end or "9999-12") and (other["to_month"] or "9999-12") >= start:
+            errors.append(RowError(number, "from_month", start, f"overlaps {clean['person_id']}'s {clean['programme']} "
+                                   f"enrolment {other.get('id') or 'in this file'} from {other['from_month']}"))
+            return
+    if match is None:
+        same.append({"id": None, "person_id": clean["person_id"], "programme": clean["programme"],
+                     "from_month": start, "to_month": end, "hours": clean["hours"], "_changed": True})
+    elif (match["to_month"], match["hours"]) != (end, clean["hours"]):
+        match.update(to_month=end, hours=clean["hours"], _changed=True)
+    else:
+        match.setdefault("_seen", True)
+
+
+def _write(session: Session, existing: dict) -> dict:
+    created = updated = unchanged = 0
+    touched_new, touched_old = [], []
+    for same in existing.values():
+        for e in same:
+            if e["id"] is None:
+                values = {k: e[k] for k in ("person_id", "programme", "from_month", "to_month", "hours")}
+                e["id"] = session.execute(insert(plt_enrolments).values(values)).inserted_primary_key[0]
+                touched_new.append(e["id"])
+                created += 1
+            elif e.get("_changed"):
+                session.update_by_key(plt_enrolments, "id", [{"id": e["id"], "to_month": e["to_month"],
+                                                              "hours": e["hours"]}])
+                touched_old.append(e["id"])
+                updated += 1
+            elif e.get("_seen"):
+                unchanged += 1
+    audit.record(session, "plt_enrolment", touched_new, "create")
+    audit.record(session, "plt_enrolment", touched_old, "update")
+    return {"created": created, "updated": updated, "unchanged": unchanged, "ids": touched_new + touched_old}
+
+
+def duty_minutes(session: Session, person_ids, first: date, last: date) -> dict[tuple[str, str], int]:
+    """Rostered duty minutes per (person, 'YYYY-MM') for shifts starting from `first` to `last`."""
+    rows = session.execute(
+        select(shifts.c.person_id, shifts.c.date, func.sum(shifts.c.ends_at - shifts.c.starts_at))
+        .where(shifts.c.kind == "duty", shifts.c.date >= first, shifts.c.date <= last,
+               shifts.c.person_id.in_(person_ids))
+        .group_by(shifts.c.person_id, shifts.c.date))
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for pid, day, minutes in rows:
+        totals[(pid, str(Month.of(day)))] += int(minutes)
+    return totals
+
+
+def owed(session: Session, enrolment, month: Month, duty: dict) -> int:
+    """Minutes the enrolment is owed in `month` (apprentices: from the month's rostered duty)."""
+    policy = session.policy
+    return required_minutes(enrolment.programme, baseline_hours=policy.plt_hours_per_month,
+                            apprentice_percent=policy.plt_apprentice_percent,
+                            negotiated_hours=enrolment.hours,
+                            duty_minutes=duty.get((enrolment.person_id, str(month)), 0))
+
+
+def apprentices_of(query_rows) -> list[str]:
+    return sorted({r.person_id for r in query_rows if r.programme == APPRENTICE})
+
+
+def list_enrolments(session: Session, *, month: Month | None = None) -> list[dict]:
+    query = (select(plt_enrolments, people.c.name, people.c.team)
+             .join(people, people.c.person_id == plt_enrolments.c.person_id)
+             .order_by(plt_enrolments.c.person_id, plt_enrolments.c.programme, plt_enrolments.c.from_month))
+    if month is not None:
+        query = query.where(active_in(month))
+    rows = session.execute(query).all()
+    duty = (duty_minutes(session, apprentices_of(rows), month.first_day, month.last_day)
+            if month is not None else {})
+    result = []
+    for r in rows:
+        row = {c: getattr(r, c) for c in LIST_COLUMNS if c != "mode"}
+        row["mode"] = "allocated" if is_allocated(r.programme) else "ad hoc"
+        if month is not None:
+            row["required_hours"] = hours(owed(session, r, month, duty))
+        result.append(row)
+    return result

@@ -1,0 +1,249 @@
+"""PLT blocks: booking a chosen day, the monthly allocation, recalls, the duty markers and the report."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy import func, select, text, update
+
+from ldcli.db.models import people, plt_blocks, plt_enrolments, shifts
+from ldcli.db.session import Session
+from ldcli.domain import plt as rules
+from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.timeutil import Month, epoch_minutes, hhmm, wall_clock
+from ldcli.services import audit
+from ldcli.services.enrolments import active_in, apprentices_of, covers, duty_minutes, owed
+
+BLOCK_COLUMNS = ["enrolment_id", "shift_id", "person_id", "date", "starts_at", "minutes", "wfh", "source",
+                 "recalled"]
+MARKER_COLUMNS = ["person_id", "name", "team", "date", "shift", "marker", "wfh"]
+REPORT_COLUMNS = ["month", "person_id", "name", "team", "programme", "required_hours", "allocated_hours",
+                  "recalled_hours", "shortfall_hours", "status"]
+
+
+def _enrolments(session: Session, month: Month, team: str | None, person_id: str | None = None):
+    query = (select(plt_enrolments, people.c.name, people.c.team)
+             .join(people, people.c.person_id == plt_enrolments.c.person_id)
+             .where(active_in(month)).order_by(plt_enrolments.c.id))
+    if team:
+        query = query.where(people.c.team == team)
+    if person_id:
+        query = query.where(plt_enrolments.c.person_id == person_id)
+    return session.execute(query).all()
+
+
+def _blocks(session: Session, first: date, last: date, *, team: str | None = None, person_id: str | None = None):
+    query = (select(plt_blocks, people.c.team)
+             .join(people, people.c.person_id == plt_blocks.c.person_id)
+             .where(plt_blocks.c.date >= first, plt_blocks.c.date <= last))
+    if team:
+        query = query.where(people.c.team == team)
+    if person_id:
+        query = query.where(plt_blocks.c.person_id == person_id)
+    return session.execute(query).all()
+
+
+def _insert_blocks(session: Session, blocks: list[dict]) -> list[int]:
+    """Insert blocks and give each one audit entry; returns their ids."""
+    if not blocks:
+        return []
+    first = (session.execute(select(func.max(plt_blocks.c.id))).scalar() or 0) + 1
+    session.insert_rows("plt_blocks", BLOCK_COLUMNS, [tuple(b[c] for c in BLOCK_COLUMNS) for b in blocks])
+    ids = list(session.execute(select(plt_blocks.c.id).where(plt_blocks.c.id >= first)
+                               .order_by(plt_blocks.c.id)).scalars())
+    audit.record(session, "plt_block", ids, "create")
+    return ids
+
+
+def book(session: Session, *, person_id: str, day: date, start_minute: int | None = None,
+         minutes: int | None = None, wfh: bool = False, programme: str | None = None) -> dict:
+    """Record the chosen day: a block inside that day's duty shift, by default from the shift's start
+    for what is still owed this month (at most to the shift's end)."""
+    month = Month.of(day)
+    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
+        raise NotFound(f"person {person_id} not found")
+    enrolment = _enrolment_to_book(_enrolments(session, month, None, person_id), person_id, month, programme)
+    shift = _shift_for(session, person_id, day, start_minute)
+    begin = shift.starts_at if start_minute is None else _instant(day, start_minute, shift)
+    taken = session.execute(select(plt_blocks.c.id).where(plt_blocks.c.shift_id == shift.id)).first()
+    if taken:
+        raise RuleBroken(f"{person_id} already has a PLT block on the {day} shift "
+                         f"{rules.shift_label(shift.start_minute, shift.end_minute)}: one block per shift")
+    duty = duty_minutes(session, [person_id], month.first_day, month.last_day)
+    mine = _blocks(session, month.first_day, month.last_day, person_id=person_id)
+    counted = sum(b.minutes for b in mine if b.enrolment_id == enrolment.id and not b.recalled)
+    still = owed(session, enrolment, month, duty) - counted
+    room = shift.ends_at - begin
+    if minutes is None:
+        if still <= 0:
+            raise RuleBroken(f"{person_id}'s {enrolment.programme} time for {month} is already met; "
+                             "give --hours to book more")
+        minutes = min(still, room)
+    if minutes > room:
+        raise RuleBroken(f"a {rules.hours(minutes)}-hour block from {wall_clock(begin)} would end after the shift "
+                         f"({rules.shift_label(shift.start_minute, shift.end_minute)})")
+    block = {"enrolment_id": enrolment.id, "shift_id": shift.id, "person_id": person_id, "date": day,
+             "starts_at": begin, "minutes": minutes, "wfh": wfh, "source": "booked", "recalled": False}
+    block_id = _insert_blocks(session, [block])[0]
+    return {"id": block_id, "person_id": person_id, "programme": enrolment.programme, "date": day,
+            "shift": rules.shift_label(shift.start_minute, shift.end_minute),
+            "marker": rules.marker(begin, minutes), "hours": rules.hours(minutes), "wfh": wfh}
+
+
+def _enrolment_to_book(enrolments, person_id: str, month: Month, programme: str | None):
+    if not enrolments:
+        raise RuleBroken(f"{person_id} has no PLT enrolment covering {month}")
+    if programme:
+        chosen = [e for e in enrolments if e.programme == programme.upper()]
+        if not chosen:
+            raise RuleBroken(f"{person_id} has no {programme.upper()} enrolment covering {month} "
+                             f"(has {', '.join(e.programme for e in enrolments)})")
+        return chosen[0]
+    if len(enrolments) > 1:
+        raise LdcliError(f"{person_id} has several enrolments in {month} "
+                         f"({', '.join(e.programme for e in enrolments)}): give --programme")
+    return enrolments[0]
+
+
+def _shift_for(session: Session, person_id: str, day: date, start_minute: int | None):
+    rostered = session.execute(select(shifts).where(shifts.c.person_id == person_id, shifts.c.date == day)
+                               .order_by(shifts.c.starts_at)).all()
+    duty = [s for s in rostered if s.kind == "duty"]
+    if not duty:
+        what = ", ".join(s.kind for s in rostered) or "nothing"
+        raise RuleBroken(f"{person_id} has no duty shift starting on {day} (rostered: {what}); "
+                         "PLT lies inside a duty shift")
+    if start_minute is None:
+        return duty[0]
+    for s in duty:
+        if s.starts_at <= _instant(day, start_minute, s) < s.ends_at:
+            return s
+    labels = ", ".join(rules.shift_label(s.start_minute, s.end_minute) for s in duty)
+    raise RuleBroken(f"--start {hhmm(start_minute)} is not inside {person_id}'s duty shift on {day} ({labels})")
+
+
+def _instant(day: date, minute: int, shift) -> int:
+    """A wall-clock time within a shift that started on `day` (after midnight on a night shift)."""
+    on_day = epoch_minutes(day, minute)
+    return on_day if on_day >= shift.starts_at else epoch_minutes(day + timedelta(days=1), minute)
+
+
+def recall(session: Session, *, person_id: str, day: date, reason: str | None) -> list[dict]:
+    """The officer was recalled to duty: the day's blocks stay on record, recalled and uncounted."""
+    found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes).where(
+        plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, plt_blocks.c.recalled.is_(False))).all()
+    if not found:
+        raise NotFound(f"{person_id} has no PLT block on {day} to recall")
+    ids = [b.id for b in found]
+    session.execute(update(plt_blocks).where(plt_blocks.c.id.in_(ids))
+                    .values(recalled=True, recall_reason=(reason or None)))
+    audit.record(session, "plt_block", ids, "recall")
+    return [{"id": b.id, "person_id": person_id, "date": day, "marker": rules.marker(b.starts_at, b.minutes),
+             "hours": rules.hours(b.minutes), "reason": reason} for b in found]
+
+
+def allocate(session: Session, *, month: Month, team: str | None = None) -> dict:
+    """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3)."""
+    first, last = month.first_day, month.last_day
+    enrolments = [e for e in _enrolments(session, month, team) if rules.is_allocated(e.programme)]
+    persons = sorted({e.person_id for e in enrolments})
+    rows = session.execute(
+        select(shifts.c.id, shifts.c.person_id, shifts.c.date, shifts.c.start_minute, shifts.c.starts_at,
+               shifts.c.ends_at)
+        .join(people, people.c.person_id == shifts.c.person_id)
+        .where(shifts.c.kind == "duty", shifts.c.date >= first, shifts.c.date <= last,
+               shifts.c.person_id.in_(select(plt_enrolments.c.person_id).where(active_in(month))),
+               *([people.c.team == team] if team else []))).all()
+    blocks = _blocks(session, first, last, team=team)
+    occupied = {b.shift_id for b in blocks}
+    counted, recalled_after = Counter(), {}
+    for b in blocks:
+        if b.recalled:
+            recalled_after[b.enrolment_id] = max(b.date, recalled_after.get(b.enrolment_id, b.date))
+        else:
+            counted[b.enrolment_id] += b.minutes
+    duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
+    for s in rows:
+        duty[(s.person_id, str(month))] += s.ends_at - s.starts_at
+        rostered[s.person_id] += 1
+        if s.id not in occupied:
+            length = s.ends_at - s.starts_at
+            free[s.person_id].append(rules.FreeShift(s.id, s.date, s.start_minute, s.starts_at, length))
+    needs, met = [], 0
+    for e in enrolments:
+        remaining = owed(session, e, month, duty) - counted[e.id]
+        if remaining <= 0:
+            met += 1
+            continue
+        needs.append(rules.Need(e.id, e.person_id, e.team, remaining, splittable=e.programme == rules.APPRENTICE,
+                                after=recalled_after.get(e.id)))
+    on_plt = {(b.person_id, b.date) for b in blocks if not b.recalled}
+    team_of = {b.person_id: b.team for b in blocks} | {e.person_id: e.team for e in enrolments}
+    result = rules.allocate(needs, free, rostered, on_plt, team_of)
+    _insert_blocks(session, [{"enrolment_id": p.enrolment_id, "shift_id": p.shift_id, "person_id": p.person_id,
+                              "date": p.date, "starts_at": p.starts_at, "minutes": p.minutes, "wfh": False,
+                              "source": "allocated", "recalled": False} for p in result.placements])
+    by_id = {e.id: e for e in enrolments}
+    short = [n for n in result.needs if n.remaining > 0]
+    return {
+        "month": str(month), "team": team, "enrolments": len(enrolments), "persons": len(persons),
+        "placed": sum(1 for n in result.needs if n.placed), "blocks": len(result.placements),
+        "hours_placed": rules.hours(sum(p.minutes for p in result.placements)), "already_met": met,
+        "not_placed": [{"person_id": n.person_id, "name": by_id[n.enrolment_id].name,
+                        "programme": by_id[n.enrolment_id].programme,
+                        "owed_hours": rules.hours(n.remaining + n.placed), "placed_hours": rules.hours(n.placed),
+                        "reason": n.reason} for n in short],
+    }
+
+
+def markers(session: Session, *, month: Month | None = None, team: str | None = None) -> list[dict]:
+    """The duties team's list: one marker per block that stands (recalled blocks are left out)."""
+    query = (select(plt_blocks.c.person_id, people.c.name, people.c.team, plt_blocks.c.date,
+                    shifts.c.start_minute, shifts.c.end_minute, plt_blocks.c.starts_at, plt_blocks.c.minutes,
+                    plt_blocks.c.wfh)
+             .join(people, people.c.person_id == plt_blocks.c.person_id)
+             .join(shifts, shifts.c.id == plt_blocks.c.shift_id)
+             .where(plt_blocks.c.recalled.is_(False))
+             .order_by(people.c.team, plt_blocks.c.date, plt_blocks.c.starts_at, plt_blocks.c.person_id))
+    if month is not None:
+        query = query.where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day)
+    if team:
+        query = query.where(people.c.team == team)
+    label, mark = rules.shift_label, rules.marker
+    return [{"person_id": r[0], "name": r[1], "team": r[2], "date": r[3], "shift": label(r[4], r[5]),
+             "marker": mark(r[6], r[7]), "wfh": bool(r[8])} for r in session.execute(query)]
+
+
+def report(session: Session, *, first: Month, last: Month, team: str | None = None) -> list[dict]:
+    """Per enrolment and month: required, allocated (standing blocks), recalled, shortfall, status."""
+    if last < first:
+        raise LdcliError(f"--to {last} is before --from {first}")
+    query = (select(plt_enrolments, people.c.name, people.c.team)
+             .join(people, people.c.person_id == plt_enrolments.c.person_id)
+             .where(active_in(first, last)).order_by(people.c.team, plt_enrolments.c.person_id,
+                                                     plt_enrolments.c.programme))
+    if team:
+        query = query.where(people.c.team == team)
+    enrolments = session.execute(query).all()
+    duty = duty_minutes(session, apprentices_of(enrolments), first.first_day, last.last_day)
+    standing, recalled = Counter(), Counter()
+    for b in session.execute(text(
+            "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b"),
+            {"a": first.first_day, "b": last.last_day}):
+        key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
+        (recalled if b.recalled else standing)[key] += b.minutes
+    rows, month = [], first
+    while month <= last:
+        for e in enrolments:
+            if covers(e, month):
+                required = owed(session, e, month, duty)
+                got = standing[(e.id, str(month))]
+                rows.append({"month": str(month), "person_id": e.person_id, "name": e.name, "team": e.team,
+                             "programme": e.programme, "required_hours": rules.hours(required),
+                             "allocated_hours": rules.hours(got),
+                             "recalled_hours": rules.hours(recalled[(e.id, str(month))]),
+                             "shortfall_hours": rules.hours(max(0, required - got)),
+                             "status": "met" if got >= required else "short"})
+        month = month.add(1)
+    return rows
