@@ -94,10 +94,9 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
     """Place blocks for every need, by the rules of SPEC §3, in this order:
 
     a block lies inside one duty shift and starts at its start; one block per person per shift;
-    the largest number of one team on PLT on one day is kept as small as possible (each block goes
-    to the day where its team has fewest on PLT); then the earliest date. A need is met in one block
-    where a free shift is long enough; only apprentices' needs are split over several shifts.
-    The learners with the fewest free shifts choose first; needs take turns one block at a time.
+    the largest number of one team on PLT on one day is as small as possible; then the earliest
+    date. A need is met in one block on a free shift long enough to hold it; only apprentices'
+    needs are split into blocks of up to a whole shift, after everyone else is placed.
     The result depends only on the input values, so it is the same every run.
     """
     free = {p: sorted(s, key=lambda s: (s.date, s.start_minute, s.id)) for p, s in free.items()}
@@ -109,8 +108,36 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
         shifts = free.get(need.person_id, [])
         return [s for s in shifts if s.date > need.after] if need.after else shifts
 
-    turn = sorted((n for n in needs if n.remaining > 0),
-                  key=lambda n: (len(candidates(n)), n.person_id, n.enrolment_id))
+    def place(need: Need, shift: FreeShift) -> None:
+        minutes = min(need.remaining, shift.minutes)
+        result.placements.append(Placement(need.enrolment_id, need.person_id, shift.id, shift.date,
+                                           shift.starts_at, minutes))
+        free[need.person_id].remove(shift)
+        if (need.person_id, shift.date) not in on:
+            on.add((need.person_id, shift.date))
+            load[(need.team, shift.date)] += 1
+        need.remaining -= minutes
+        need.placed += minutes
+
+    singles = sorted((n for n in needs if n.remaining > 0 and not n.splittable),
+                     key=lambda n: (n.person_id, n.enrolment_id))
+    teams: dict[str | None, list[Need]] = {}
+    for need in singles:
+        teams.setdefault(need.team, []).append(need)
+    for team in sorted(teams, key=lambda t: (t is None, t or "")):
+        members = teams[team]
+        options = [_fitting_by_day(n, candidates(n)) for n in members]
+        days = spread([list(o) for o in options], lambda d, t=team: load[(t, d)],
+                      [{d for d in o if (n.person_id, d) in on} for n, o in zip(members, options, strict=True)])
+        for need, option, day in zip(members, options, days, strict=True):
+            shift = option.get(day) if day else None
+            if shift is not None and shift not in free[need.person_id]:  # same person, two needs
+                shift = _choose(need, candidates(need), load, on)
+            if shift is None:
+                need.reason = _reason(need, candidates(need), rostered[need.person_id])
+            else:
+                place(need, shift)
+    turn = sorted((n for n in needs if n.remaining > 0 and n.splittable), key=lambda n: (n.person_id, n.enrolment_id))
     while turn:
         waiting = []
         for need in turn:
@@ -118,19 +145,111 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
             if shift is None:
                 need.reason = _reason(need, candidates(need), rostered[need.person_id])
                 continue
-            minutes = min(need.remaining, shift.minutes)
-            result.placements.append(Placement(need.enrolment_id, need.person_id, shift.id, shift.date,
-                                               shift.starts_at, minutes))
-            free[need.person_id].remove(shift)
-            if (need.person_id, shift.date) not in on:
-                on.add((need.person_id, shift.date))
-                load[(need.team, shift.date)] += 1
-            need.remaining -= minutes
-            need.placed += minutes
+            place(need, shift)
             if need.remaining > 0:
                 waiting.append(need)
         turn = waiting
     return result
+
+
+def _fitting_by_day(need: Need, shifts: list[FreeShift]) -> dict[date, FreeShift]:
+    """The earliest free shift of each day that holds the whole of what is owed."""
+    days: dict[date, FreeShift] = {}
+    for s in shifts:
+        if s.minutes >= need.remaining and s.date not in days:
+            days[s.date] = s
+    return days
+
+
+def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[date | None]:
+    """Choose one day for each learner from its options so that the most learners of the team on one
+    day (counting `base(day)` already there) is as small as possible; then, learner by learner in
+    the order given, the earliest day that still allows that. A learner already on PLT on a day
+    (`free_days`) adds nobody to it. Learners without options get None.
+
+    Exact: the smallest workable daily limit is found by binary search, each limit tested by
+    augmenting paths (bipartite matching with capacities).
+    """
+    count = len(options)
+    index = [i for i in range(count) if options[i]]
+    at: list[date | None] = [None] * count
+    if not index:
+        return at
+    holders: dict[date, set[int]] = {}
+    fixed: set[int] = set()
+    cap: dict[date, int] = {}
+
+    def release(i: int) -> None:
+        if at[i] is not None:
+            holders.get(at[i], set()).discard(i)
+            at[i] = None
+
+    def assign(i: int, d: date) -> None:
+        release(i)
+        at[i] = d
+        if d not in free_days[i]:
+            holders.setdefault(d, set()).add(i)
+
+    def augment(i: int, seen: set[date]) -> bool:
+        for d in options[i]:
+            if d in seen:
+                continue
+            seen.add(d)
+            if d in free_days[i] or len(holders.get(d, ())) < cap[d]:
+                assign(i, d)
+                return True
+            for j in sorted(holders.get(d, ())):
+                if j in fixed:
+                    continue
+                release(j)
+                if augment(j, seen):
+                    assign(i, d)
+                    return True
+                assign(j, d)
+        return False
+
+    def feasible(limit: int) -> bool:
+        holders.clear()
+        for i in index:
+            at[i] = None
+        for d in {d for i in index for d in options[i]}:
+            cap[d] = max(0, limit - base(d))
+        return all(augment(i, set()) for i in index)
+
+    low, high = 0, len(index) + max(base(d) for i in index for d in options[i])
+    while low < high:
+        middle = (low + high) // 2
+        if feasible(middle):
+            high = middle
+        else:
+            low = middle + 1
+    def move_to(i: int, d: date) -> bool:
+        """Put learner i on day d, moving an unfixed learner off d (and on) if d is full."""
+        if d in free_days[i] or len(holders.get(d, ())) < cap[d]:
+            assign(i, d)
+            return True
+        for j in sorted(holders.get(d, ())):
+            if j in fixed:
+                continue
+            release(j)
+            if augment(j, {d}):
+                assign(i, d)
+                return True
+            assign(j, d)
+        return False
+
+    feasible(low)
+    for i in index:  # earliest day per learner, keeping the limit for everyone after
+        for d in options[i]:
+            if at[i] == d:
+                break
+            old = at[i]
+            release(i)
+            if move_to(i, d):
+                break
+            assign(i, old)
+        fixed.add(i)
+    return at
 
 
 def _choose(need: Need, shifts: list[FreeShift], load: Counter, on: set) -> FreeShift | None:

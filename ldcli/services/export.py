@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
-from ldcli.services import audit, people
+from ldcli.services import audit, people, plt
 
 Exporter = Callable[[Session], list[dict]]
 
@@ -15,6 +15,10 @@ Exporter = Callable[[Session], list[dict]]
 EXPORTS: dict[str, tuple[list[str], Exporter]] = {
     "people": (list(PEOPLE_COLUMNS), lambda s: people.list_people(s)),
     "audit": (audit.COLUMNS, lambda s: audit.list_entries(s)),
+    "shifts": (["person_id", "date", "start", "end", "kind"], lambda s: plt.shift_rows(s)),
+    "enrolments": (["id", "person_id", "programme", "from_month", "to_month", "hours"],
+                   lambda s: plt.enrolment_rows(s)),
+    "markers": (plt.MARKER_COLUMNS, lambda s: plt.markers(s)),
 }
 
 

@@ -247,3 +247,15 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
                              "status": "met" if got >= required else "short"})
         month = month.add(1)
     return rows
+
+
+def shift_rows(session: Session) -> list[dict]:
+    """Every shift, in the columns `plt roster import` reads."""
+    query = select(shifts.c.person_id, shifts.c.date, shifts.c.start_minute, shifts.c.end_minute, shifts.c.kind
+                   ).order_by(shifts.c.date, shifts.c.person_id, shifts.c.starts_at)
+    return [{"person_id": r[0], "date": r[1], "start": hhmm(r[2]), "end": hhmm(r[3]), "kind": r[4]}
+            for r in session.execute(query)]
+
+
+def enrolment_rows(session: Session) -> list[dict]:
+    return [dict(r._mapping) for r in session.execute(select(plt_enrolments).order_by(plt_enrolments.c.id))]
