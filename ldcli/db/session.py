@@ -42,14 +42,15 @@ class Session:
                      .values({c: bindparam("_" + c) for c in columns}))
         self.conn.execute(statement, [{"_key": r[key], **{"_" + c: r[c] for c in columns}} for r in rows])
 
-    def insert_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+    def insert_rows(self, table: str, columns: list[str], rows: list[tuple], dates_ready: bool = False) -> None:
         """Insert many rows of plain tuples straight through the driver (bulk imports). Dates go
-        to SQLite as ISO text, which is how SQLAlchemy's Date type stores them there."""
+        to SQLite as ISO text, which is how SQLAlchemy's Date type stores them there (callers that
+        already give text say `dates_ready`)."""
         if not rows:
             return
         sqlite = self.conn.dialect.name == "sqlite"
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        if sqlite:
+        if sqlite and not dates_ready:
             rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in r) for r in rows]
         self.conn.exec_driver_sql(sql, rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import date
 
 from ldcli.domain.timeutil import hhmm, wall_clock
@@ -48,8 +49,7 @@ def marker(starts_at: int, minutes: int) -> str:
     return f"PLT {wall_clock(starts_at)}-{wall_clock(starts_at + minutes)}"
 
 
-@dataclass(frozen=True)
-class FreeShift:
+class FreeShift(NamedTuple):
     """A duty shift of the month that holds no block of its person yet."""
 
     id: int
@@ -73,8 +73,7 @@ class Need:
     reason: str | None = None
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     enrolment_id: int
     person_id: str
     shift_id: int

@@ -12,6 +12,7 @@ from ldcli.db.session import Session
 from ldcli.domain.errors import BadRows, RowError
 from ldcli.domain.plt import APPRENTICE, clean_enrolment, hours, is_allocated, required_minutes
 from ldcli.domain.timeutil import Month
+from ldcli.policy import Policy
 from ldcli.services import audit
 
 COLUMNS = ("person_id", "programme", "from_month", "to_month", "hours")
@@ -116,9 +117,8 @@ def duty_minutes(session: Session, person_ids, first: date, last: date) -> dict[
     return totals
 
 
-def owed(session: Session, enrolment, month: Month, duty: dict) -> int:
+def owed(policy: Policy, enrolment, month: Month, duty: dict) -> int:
     """Minutes the enrolment is owed in `month` (apprentices: from the month's rostered duty)."""
-    policy = session.policy
     return required_minutes(enrolment.programme, baseline_hours=policy.plt_hours_per_month,
                             apprentice_percent=policy.plt_apprentice_percent,
                             negotiated_hours=enrolment.hours,
@@ -138,11 +138,12 @@ def list_enrolments(session: Session, *, month: Month | None = None) -> list[dic
     rows = session.execute(query).all()
     duty = (duty_minutes(session, apprentices_of(rows), month.first_day, month.last_day)
             if month is not None else {})
+    policy = session.policy
     result = []
     for r in rows:
         row = {c: getattr(r, c) for c in LIST_COLUMNS if c != "mode"}
         row["mode"] = "allocated" if is_allocated(r.programme) else "ad hoc"
         if month is not None:
-            row["required_hours"] = hours(owed(session, r, month, duty))
+            row["required_hours"] = hours(owed(policy, r, month, duty))
         result.append(row)
     return result

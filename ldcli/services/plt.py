@@ -73,7 +73,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     duty = duty_minutes(session, [person_id], month.first_day, month.last_day)
     mine = _blocks(session, month.first_day, month.last_day, person_id=person_id)
     counted = sum(b.minutes for b in mine if b.enrolment_id == enrolment.id and not b.recalled)
-    still = owed(session, enrolment, month, duty) - counted
+    still = owed(session.policy, enrolment, month, duty) - counted
     room = shift.ends_at - begin
     if minutes is None:
         if still <= 0:
@@ -148,13 +148,15 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
     first, last = month.first_day, month.last_day
     enrolments = [e for e in _enrolments(session, month, team) if rules.is_allocated(e.programme)]
     persons = sorted({e.person_id for e in enrolments})
+    # Each learner's shifts by the (person, start) index: a shift belongs to the month it starts in.
+    learners = (select(plt_enrolments.c.person_id).join(people, people.c.person_id == plt_enrolments.c.person_id)
+                .where(active_in(month), *([people.c.team == team] if team else [])).distinct().subquery())
     rows = session.execute(
         select(shifts.c.id, shifts.c.person_id, shifts.c.date, shifts.c.start_minute, shifts.c.starts_at,
                shifts.c.ends_at)
-        .join(people, people.c.person_id == shifts.c.person_id)
-        .where(shifts.c.kind == "duty", shifts.c.date >= first, shifts.c.date <= last,
-               shifts.c.person_id.in_(select(plt_enrolments.c.person_id).where(active_in(month))),
-               *([people.c.team == team] if team else []))).all()
+        .join(learners, learners.c.person_id == shifts.c.person_id)
+        .where(shifts.c.starts_at >= epoch_minutes(first, 0),
+               shifts.c.starts_at < epoch_minutes(last + timedelta(days=1), 0), shifts.c.kind == "duty")).all()
     blocks = _blocks(session, first, last, team=team)
     occupied = {b.shift_id for b in blocks}
     counted, recalled_after = Counter(), {}
@@ -164,15 +166,15 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
         else:
             counted[b.enrolment_id] += b.minutes
     duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
-    for s in rows:
-        duty[(s.person_id, str(month))] += s.ends_at - s.starts_at
-        rostered[s.person_id] += 1
-        if s.id not in occupied:
-            length = s.ends_at - s.starts_at
-            free[s.person_id].append(rules.FreeShift(s.id, s.date, s.start_minute, s.starts_at, length))
-    needs, met = [], 0
+    key, shift = str(month), rules.FreeShift
+    for sid, pid, day, start, starts_at, ends_at in rows:  # tens of thousands: plain tuples
+        duty[(pid, key)] += ends_at - starts_at
+        rostered[pid] += 1
+        if sid not in occupied:
+            free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
+    needs, met, policy = [], 0, session.policy
     for e in enrolments:
-        remaining = owed(session, e, month, duty) - counted[e.id]
+        remaining = owed(policy, e, month, duty) - counted[e.id]
         if remaining <= 0:
             met += 1
             continue
@@ -233,11 +235,11 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
             {"a": first.first_day, "b": last.last_day}):
         key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
         (recalled if b.recalled else standing)[key] += b.minutes
-    rows, month = [], first
+    rows, month, policy = [], first, session.policy
     while month <= last:
         for e in enrolments:
             if covers(e, month):
-                required = owed(session, e, month, duty)
+                required = owed(policy, e, month, duty)
                 got = standing[(e.id, str(month))]
                 rows.append({"month": str(month), "person_id": e.person_id, "name": e.name, "team": e.team,
                              "programme": e.programme, "required_hours": rules.hours(required),

@@ -20,64 +20,76 @@ COLUMNS = ("person_id", "date", "start", "end", "kind")
 CHUNK = 20000
 STAGED = ["row_no", "person_id", "date", "start_minute", "end_minute", "kind", "starts_at", "ends_at"]
 
+# Kept in (person, start) order, so the checks and the final insert read it without sorting.
 _staging = Table(
     "roster_staging", MetaData(),
+    Column("person_id", String(32), primary_key=True), Column("starts_at", Integer, primary_key=True),
     Column("row_no", Integer, primary_key=True),
-    Column("person_id", String(32)), Column("date", Date), Column("start_minute", Integer),
-    Column("end_minute", Integer), Column("kind", String(8)), Column("starts_at", Integer),
+    Column("date", Date), Column("start_minute", Integer),
+    Column("end_minute", Integer), Column("kind", String(8)),
     Column("ends_at", Integer),
-    prefixes=["TEMPORARY"],
+    prefixes=["TEMPORARY"], sqlite_with_rowid=False,
 )
 
 
 class _Parser:
-    """Checks one roster row; dates and times repeat, so each distinct text is parsed once."""
+    """Checks roster rows. A roster repeats the same few (date, start, end) many times, so each
+    distinct combination is checked and turned into instants once; a row that matches a known
+    combination, a known person and a kind needs three look-ups."""
 
-    def __init__(self, known: set[str]):
+    def __init__(self, known: set[str], index: dict[str, int], iso_dates: bool):
         self.known = known
-        self.dates: dict[str, date | str] = {}
-        self.times: dict[str, int | str] = {}
+        self.index = index
+        self.width = len(index)
+        self.columns = [index[c] for c in ("person_id", "date", "start", "end")]
+        self.kind_at = index.get("kind")
+        self.iso_dates = iso_dates
+        self.combos: dict[tuple[str, str, str], tuple] = {}
+        self.kinds = {k: k for k in SHIFT_KINDS} | {"": "duty"}
         self.months: set[tuple[int, int]] = set()
 
-    def _cached(self, cache: dict, raw: str, parse):
-        value = cache.get(raw)
-        if value is None:
-            try:
-                value = parse(raw)
-            except ValueError as exc:
-                value = str(exc)
-            cache[raw] = value
-        return value
+    def row(self, number: int, cells: list[str], errors: list[RowError]) -> tuple | None:
+        if len(cells) == self.width:
+            p, d, s, e = (cells[i] for i in self.columns)
+            combo = self.combos.get((d, s, e))
+            kind = self.kinds.get(cells[self.kind_at] if self.kind_at is not None else "")
+            if combo is not None and kind is not None and p in self.known:
+                return (number, p, combo[0], combo[1], combo[2], kind, combo[3], combo[4])
+        return self._checked(number, cells, errors)
 
-    def row(self, number: int, cells: list[str], index: dict[str, int], errors: list[RowError]):
-        pid = cells[index["person_id"]].strip()
-        raw_date, raw_start, raw_end = (cells[index[c]].strip() for c in ("date", "start", "end"))
-        kind = cells[index["kind"]].strip() if "kind" in index else ""
-        kind = kind or "duty"
-        before = len(errors)
-        if len(cells) > len(index):
-            errors.append(RowError(number, "-", "", f"has {len(cells)} cells but the header has {len(index)}"))
+    def _checked(self, number: int, cells: list[str], errors: list[RowError]) -> tuple | None:
+        if len(cells) > self.width:
+            errors.append(RowError(number, "-", "", f"has {len(cells)} cells but the header has {self.width}"))
             return None
+        before = len(errors)
+        pid, raw_date, raw_start, raw_end = (cells[i].strip() for i in self.columns)
+        kind = cells[self.kind_at].strip() if self.kind_at is not None else ""
         if pid not in self.known:
-            message = "is required" if not pid else f"person '{pid}' is not in the database"
-            errors.append(RowError(number, "person_id", pid, message))
-        day = self._cached(self.dates, raw_date, parse_date)
-        if isinstance(day, str):
-            errors.append(RowError(number, "date", raw_date, day))
-        start = self._cached(self.times, raw_start, lambda t: minute_of_day(parse_time(t)))
-        end = self._cached(self.times, raw_end, lambda t: minute_of_day(parse_time(t)))
-        for column, raw, value in (("start", raw_start, start), ("end", raw_end, end)):
-            if isinstance(value, str):
-                errors.append(RowError(number, column, raw, value))
-        if kind not in SHIFT_KINDS:
+            errors.append(RowError(number, "person_id", pid,
+                                   "is required" if not pid else f"person '{pid}' is not in the database"))
+        values = {}
+        for column, raw, parse in (("date", raw_date, parse_date), ("start", raw_start, _minute),
+                                   ("end", raw_end, _minute)):
+            try:
+                values[column] = parse(raw)
+            except ValueError as exc:
+                errors.append(RowError(number, column, raw, str(exc)))
+        if (kind or "duty") not in SHIFT_KINDS:
             errors.append(RowError(number, "kind", kind, f"'{kind}' is not one of {', '.join(SHIFT_KINDS)}"))
-        if len(errors) == before and start == end:
+        if len(errors) == before and values["start"] == values["end"]:
             errors.append(RowError(number, "end", raw_end, "is the same as start: a shift cannot last 24 hours"))
         if len(errors) > before:
             return None
+        day, start, end = values["date"], values["start"], values["end"]
         self.months.add((day.year, day.month))
-        starts_at, ends_at = shift_instants(day, start, end)
-        return (number, pid, day, start, end, kind, starts_at, ends_at)
+        combo = (day.isoformat() if self.iso_dates else day, start, end, *shift_instants(day, start, end))
+        d, s, e = (cells[i] for i in self.columns[1:])
+        self.combos[(d, s, e)] = combo
+        return (number, pid, combo[0], start, end, kind or "duty", combo[3], combo[4])
+
+
+def _minute(text: str) -> int:
+    return minute_of_day(parse_time(text))
 
 
 def import_roster(session: Session, *, path: str | Path, replace: bool = False) -> dict:
@@ -85,21 +97,21 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False) 
     person is an error. With `replace`, each person in the file loses their other shifts in the
     months the file covers (and any PLT blocks on them). All or nothing."""
     known = set(session.execute(select(people.c.person_id)).scalars())
-    parser = _Parser(known)
     errors: list[RowError] = []
     _staging.create(session.conn)
     try:
         with stream_csv(path, required=COLUMNS[:4], optional=COLUMNS[4:]) as (index, rows):
+            parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
             chunk: list[tuple] = []
             for number, cells in rows:
-                staged = parser.row(number, cells, index, errors)
+                staged = parser.row(number, cells, errors)
                 if staged is not None and not errors:
                     chunk.append(staged)
                     if len(chunk) >= CHUNK:
-                        session.insert_rows("roster_staging", STAGED, chunk)
+                        session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
                         chunk = []
             if not errors:
-                session.insert_rows("roster_staging", STAGED, chunk)
+                session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
         if errors:
             raise BadRows(Path(path).name, errors)
         return _merge(session, parser.months, replace, Path(path).name)
@@ -110,9 +122,7 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False) 
 def _merge(session: Session, months: set[tuple[int, int]], replace: bool, source: str) -> dict:
     ex = session.execute
     total = ex(text("SELECT count(*) FROM roster_staging")).scalar()
-    ex(text("DELETE FROM roster_staging WHERE row_no NOT IN (SELECT min(row_no) FROM roster_staging "
-            "GROUP BY person_id, starts_at, ends_at, kind)"))
-    _refuse_clashes_in_file(session, source)
+    _drop_repeats_and_refuse_clashes(session, source)
     removed = {"shifts": 0, "blocks": 0}
     if replace and months:
         removed = _remove_replaced(session, months)
@@ -122,26 +132,38 @@ def _merge(session: Session, months: set[tuple[int, int]], replace: bool, source
     ex(text(f"DELETE FROM roster_staging WHERE {identical}"))
     _refuse_clashes_with_database(session, source)
     first_new = (ex(text("SELECT max(id) FROM shifts")).scalar() or 0) + 1
-    created = ex(text(
+    created = ex(text(  # in index order, so the indexes grow at their ends
         "INSERT INTO shifts (person_id, date, start_minute, end_minute, kind, starts_at, ends_at) "
         "SELECT person_id, date, start_minute, end_minute, kind, starts_at, ends_at FROM roster_staging "
-        "ORDER BY row_no")).rowcount
+        "ORDER BY person_id, starts_at")).rowcount
     _audit_new(session, first_new)
     return {"rows": total, "created": created, "unchanged": total - created,
             "removed": removed["shifts"], "blocks_cancelled": removed["blocks"]}
 
 
-def _refuse_clashes_in_file(session: Session, source: str) -> None:
-    clashes = session.execute(text(
-        "SELECT row_no, person_id, prev_row FROM (SELECT row_no, person_id, starts_at, "
-        "max(ends_at) OVER (PARTITION BY person_id ORDER BY starts_at, row_no "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end, "
-        "lag(row_no) OVER (PARTITION BY person_id ORDER BY starts_at, row_no) AS prev_row "
-        "FROM roster_staging) AS ordered WHERE prev_end > starts_at ORDER BY row_no"
-    )).fetchmany(MAX_REPORTED_ROWS + 1)
+def _drop_repeats_and_refuse_clashes(session: Session, source: str) -> None:
+    """Within the file: a row identical to an earlier one is a repeat (dropped); two rows of one
+    person whose times overlap are a clash (the later row is refused). Two shifts overlap when one
+    starts while the other is under way, which the (person, start) order finds by index."""
+    pairs = session.execute(text(
+        "SELECT a.row_no AS first, b.row_no AS second, a.person_id, "
+        "CASE WHEN a.starts_at = b.starts_at AND a.ends_at = b.ends_at AND a.kind = b.kind THEN 1 ELSE 0 END "
+        "AS repeat FROM roster_staging a JOIN roster_staging b ON b.person_id = a.person_id "
+        "AND b.starts_at >= a.starts_at AND b.starts_at < a.ends_at AND b.row_no <> a.row_no "
+        "WHERE b.starts_at > a.starts_at OR b.row_no > a.row_no"
+    )).all()
+    clashes: dict[int, RowError] = {}
+    for p in pairs:
+        if not p.repeat:
+            later, earlier = max(p.first, p.second), min(p.first, p.second)
+            clashes.setdefault(later, RowError(later, "start", "", f"overlaps another shift of {p.person_id} "
+                                                                  f"in this file (row {earlier})"))
     if clashes:
-        raise BadRows(source, [RowError(r.row_no, "start", "", f"overlaps another shift of {r.person_id} "
-                                        f"in this file (row {min(r.prev_row, r.row_no)})") for r in clashes])
+        raise BadRows(source, [clashes[k] for k in sorted(clashes)][:MAX_REPORTED_ROWS + 1])
+    repeats = sorted({p.second for p in pairs})
+    for start in range(0, len(repeats), 500):
+        session.execute(text("DELETE FROM roster_staging WHERE row_no IN :rows").bindparams(_expanding("rows")),
+                        {"rows": repeats[start:start + 500]})
 
 
 def _refuse_clashes_with_database(session: Session, source: str) -> None:
