@@ -17,9 +17,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf demo && mkdir -p demo
 	$(LDCLI) --db $(DEMO_DB) sample load sample_data
-	$(LDCLI) --db $(DEMO_DB) people list --team "Response North A"
+	$(LDCLI) --db $(DEMO_DB) plt allocate --month 2027-03
+	$(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03 --team "Response North A"
+	$(LDCLI) --db $(DEMO_DB) plt report --month 2027-03 --team "Response South B"
 	$(LDCLI) --db $(DEMO_DB) db check
-	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) people show 100003)"
+	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03)"
 
 ## test: set up and run the whole suite on SQLite, then again on a throwaway PostgreSQL
 test: test-sqlite test-postgres
@@ -40,6 +42,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/startup.py
+	$(PY) bench/plt.py
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

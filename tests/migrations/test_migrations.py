@@ -72,3 +72,23 @@ def test_downgrade_and_upgrade_round_trip(cli, db):
     cli.ok("db", "upgrade")
     assert _diff(url) == []
     assert cli.ok("db", "current", "--format", "json").json()["status"] == "up to date"
+
+
+def test_a_populated_database_behind_is_refused_then_upgraded_with_its_data(cli, db, write, tmp_path):
+    url = db if "://" in db else resolve_url(str(tmp_path / "old.db"))
+    if "://" in db:
+        migrate.downgrade(url, "base")
+    target = [] if "://" in db else ["--db", str(tmp_path / "old.db")]
+    migrate.upgrade(url, REVISIONS[0])
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO people (person_id, name, kind, employment, weekly_minutes) "
+                             "VALUES ('7', 'Old Timer', 'staff', 'permanent', 2400)")
+    engine.dispose()
+    refused = cli(*target, "people", "list")
+    assert refused.exit_code == 3
+    assert f"is at schema {REVISIONS[0]}, behind {HEAD}: run `ldcli db upgrade`" in refused.stderr
+    upgraded = cli.ok(*target, "db", "upgrade")
+    assert f"from {REVISIONS[0]} to {HEAD}" in upgraded.stderr
+    assert [p["name"] for p in cli.ok(*target, "people", "list", "--format", "json").json()] == ["Old Timer"]
+    assert _diff(url) == []
