@@ -201,3 +201,24 @@ def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -
         return
     for key, members in groups.items():
         _print_rich(sys.stdout, _rich_table(columns, members, f"{title} — {key or 'no team'} ({len(members)})"))
+
+
+@contextmanager
+def progress(label: str, *, enabled: bool = True):
+    """A Rich progress line on a terminal (stderr) for long commands; a no-op when piped.
+
+    Yields a callback `report(done, stage)` for the service to call now and then."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda done, stage="": None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def report(done: int, stage: str = "") -> None:
+            bar.update(task, completed=done, description=f"{label}{': ' + stage if stage else ''}")
+
+        yield report

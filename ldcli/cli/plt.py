@@ -105,11 +105,12 @@ def plt_roster_import(
     Times are HHMM or HH:MM, local; an end not after the start is the next morning. Without
     --replace an identical row is skipped and an overlapping one is refused.
     """
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, progress, say
     from ldcli.services import roster
 
-    with transaction(write=True, dry_run=dry_run) as session:
-        counts = roster.import_roster(session, path=file, replace=replace)
+    with progress(f"importing {file}", enabled=fmt == OutputFormat.table) as report, \
+            transaction(write=True, dry_run=dry_run) as session:
+        counts = roster.import_roster(session, path=file, replace=replace, progress=report)
     say(_counts_line(counts, dry_run))
     if counts["blocks_cancelled"]:
         say(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were cancelled; "

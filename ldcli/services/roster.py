@@ -92,7 +92,7 @@ def _minute(text: str) -> int:
     return minute_of_day(parse_time(text))
 
 
-def import_roster(session: Session, *, path: str | Path, replace: bool = False) -> dict:
+def import_roster(session: Session, *, path: str | Path, replace: bool = False, progress=None) -> dict:
     """Add the file's shifts. Identical rows are skipped; a shift overlapping another of the same
     person is an error. With `replace`, each person in the file loses their other shifts in the
     months the file covers (and any PLT blocks on them). All or nothing."""
@@ -103,6 +103,7 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False) 
         with stream_csv(path, required=COLUMNS[:4], optional=COLUMNS[4:]) as (index, rows):
             parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
             chunk: list[tuple] = []
+            number = 1  # the header
             for number, cells in rows:
                 staged = parser.row(number, cells, errors)
                 if staged is not None and not errors:
@@ -110,10 +111,14 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False) 
                     if len(chunk) >= CHUNK:
                         session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
                         chunk = []
+                        if progress:
+                            progress(number - 1, "reading")
             if not errors:
                 session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
         if errors:
             raise BadRows(Path(path).name, errors)
+        if progress:
+            progress(number - 1, "checking and writing")
         return _merge(session, parser.months, replace, Path(path).name)
     finally:
         _staging.drop(session.conn)
