@@ -107,3 +107,72 @@ plt_blocks = Table(
     CheckConstraint("source IN ('booked', 'allocated')", name="source"),
     CheckConstraint("minutes > 0", name="minutes"),
 )
+
+# Training requests (SPEC §4). Money is integer pence; `repayment` is 'none' or a schedule string.
+training_requests = Table(
+    "training_requests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(32), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("title", String(200), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("provider", String(200), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("fees_pence", Integer, nullable=False),
+    Column("books_pence", Integer, nullable=False, default=0),
+    Column("travel_pence", Integer, nullable=False, default=0),
+    Column("exams", Integer, nullable=False, default=0),
+    Column("day_release_days", Integer, nullable=False, default=0),
+    Column("residential_days", Integer, nullable=False, default=0),
+    Column("essential_to_role", Boolean, nullable=False, default=False),
+    Column("exceptional", Boolean, nullable=False, default=False),
+    Column("status", String(12), nullable=False, default="draft", index=True),
+    Column("created_on", Date, nullable=False),
+    Column("manager_approved_by", String(32), ForeignKey("people.person_id")),
+    Column("manager_approved_on", Date),
+    Column("submitted_on", Date),
+    Column("decided_by", String(100)),
+    Column("decided_on", Date),
+    Column("decline_reason", String(500)),
+    Column("funding_pence", Integer),
+    Column("repayment", String(100), nullable=False, default="none"),
+    Column("terms_agreed_on", Date),
+    Column("started_on", Date),
+    Column("completed_on", Date),
+    Column("withdrawn_on", Date),
+    Column("lunch_learn_on", Date),
+    CheckConstraint("status IN ('draft', 'submitted', 'approved', 'declined', 'in_progress', 'completed', "
+                    "'withdrawn')", name="status"),
+    CheckConstraint("fees_pence >= 0 AND books_pence >= 0 AND travel_pence >= 0", name="money"),
+)
+
+request_payments = Table(
+    "request_payments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, ForeignKey("training_requests.id"), nullable=False, index=True),
+    Column("paid_on", Date, nullable=False),
+    Column("amount_pence", Integer, nullable=False),
+    CheckConstraint("amount_pence > 0", name="amount"),
+)
+
+# The training budget of a financial year, April to March, named by the year it starts.
+budgets = Table(
+    "budgets", metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("amount_pence", Integer, nullable=False),
+)
+
+# A leaver's repayment calculation kept for the record (`repay calc --record`): ids and amounts only.
+repayment_records = Table(
+    "repayment_records", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(32), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("leave_date", Date, nullable=False),
+    Column("reason", String(20), nullable=False),
+    Column("final_pay_pence", Integer),
+    Column("total_pence", Integer, nullable=False),
+    Column("deduct_pence", Integer),
+    Column("invoice_pence", Integer),
+    Column("lines", String(4000), nullable=False),  # JSON: request ids, bands, percents, amounts
+    Column("recorded_on", Date, nullable=False),
+)

@@ -1,0 +1,46 @@
+"""Training requests (seed 001 §28–64; SPEC §4): categories, lifecycle, time off, financial years."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+CATEGORIES = ("bespoke", "project_management", "masters", "conference", "short_course", "office_wide",
+              "professional_fee", "apprenticeship", "undergraduate")
+REPAYABLE_BY_DEFAULT = ("bespoke", "project_management", "masters")
+LUNCH_AND_LEARN = ("bespoke", "project_management")
+STATUSES = ("draft", "submitted", "approved", "declined", "in_progress", "completed", "withdrawn")
+FUNDED = ("approved", "in_progress", "completed")
+NO_BUDGET_KINDS = ("contractor", "volunteer")
+
+# status -> the statuses an action may move it from
+MOVES = {
+    "submit": ("draft",),
+    "decide": ("submitted",),
+    "start": ("approved",),
+    "complete": ("in_progress",),
+    "withdraw": ("draft", "submitted", "approved", "in_progress"),
+}
+
+
+def financial_year(day: date) -> int:
+    """The financial year (April to March) as the year it starts: 2027-03-31 -> 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def time_off(*, exams: int, day_release_days: int, residential_days: int, weekly_minutes: int) -> dict:
+    """Days off the request carries: a day per exam, half a day's revision per exam, day release
+    pro-rated by weekly hours / 40, and residential days."""
+    release = Fraction(day_release_days) * Fraction(weekly_minutes, 40 * 60)
+    revision = Fraction(exams, 2)
+    total = exams + revision + release + residential_days
+    return {"exam_days": exams, "revision_days": _days(revision), "day_release_days": _days(release),
+            "residential_days": residential_days, "total_days": _days(total)}
+
+
+def _days(value: Fraction) -> int | float:
+    return int(value) if value.denominator == 1 else round(float(value), 2)
