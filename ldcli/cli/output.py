@@ -222,3 +222,9 @@ def progress(label: str, *, enabled: bool = True):
             bar.update(task, completed=done, description=f"{label}{': ' + stage if stage else ''}")
 
         yield report
+
+
+def emit_list(records: list[dict], *, output: str | None = None) -> None:
+    """A JSON list of nested records (money and dates converted as everywhere else)."""
+    with _destination(output) as fh:
+        fh.write(json.dumps([json_value("", r) for r in records], indent=2, ensure_ascii=False) + "\n")

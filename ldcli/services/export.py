@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
-from ldcli.services import audit, people, plt
+from ldcli.services import audit, people, plt, requests
 
 Exporter = Callable[[Session], list[dict]]
 
@@ -19,6 +19,9 @@ EXPORTS: dict[str, tuple[list[str], Exporter]] = {
     "enrolments": (["id", "person_id", "programme", "from_month", "to_month", "hours"],
                    lambda s: plt.enrolment_rows(s)),
     "markers": (plt.MARKER_COLUMNS, lambda s: plt.markers(s)),
+    "requests": (requests.LIST_COLUMNS + ["provider", "books_gbp", "travel_gbp", "terms_agreed_on", "started_on",
+                                          "withdrawn_on", "lunch_learn_on"], lambda s: requests.list_requests(s)),
+    "payments": (["id", "request_id", "paid_on", "amount_gbp"], lambda s: requests.export_payments(s)),
 }
 
 

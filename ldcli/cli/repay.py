@@ -1,0 +1,89 @@
+"""`ldcli repay`: what a leaver repays of training fees, and what a withdrawal could cost."""
+
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import transaction
+from ldcli.cli.options import DATE, POUNDS, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Repayment of training fees by leavers.", no_args_is_help=True)
+
+RecordOpt = Annotated[bool, typer.Option("--record", help="Store the calculation for the audit (otherwise "
+                                                          "nothing is written).")]
+
+
+@app.command("calc")
+def repay_calc(
+    person_id: Annotated[str, typer.Argument(help="The leaver's person_id.")],
+    leave_date: Annotated[object, typer.Option("--leave-date", click_type=DATE, help="Leaving date, YYYY-MM-DD.")],
+    reason: Annotated[str, typer.Option(help="resignation, dismissal, retirement, transfer, redundancy, "
+                                             "death_in_service, fixed_term_end or other.")],
+    final_pay_gbp: Annotated[object, typer.Option("--final-pay-gbp", click_type=POUNDS,
+                                                  help="Final pay, to split deduction from invoice.")] = None,
+    record: RecordOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """One leaver: per request, the fees paid in the window, the band, the percent and the amount,
+    each explained; then the total, and with --final-pay-gbp what is deducted and what invoiced."""
+    from ldcli.cli.output import emit, emit_one, say
+    from ldcli.domain.money import format_gbp
+    from ldcli.services import repay
+
+    with transaction(write=record) as session:
+        result = repay.calc(session, person_id=person_id, leave=leave_date, reason=reason, final_pay=final_pay_gbp,
+                            record=record)
+    if fmt == OutputFormat.json:
+        emit_one(result, fmt=fmt, output=output)
+        return
+    emit(result["lines"], columns=repay.LINE_COLUMNS, fmt=fmt, output=output,
+         title=f"Repayment by {person_id}, leaving {leave_date} ({result['reason']})")
+    line = f"total {format_gbp(result['total_gbp'])}"
+    if result["deduct_from_salary_gbp"] is not None:
+        line += (f"; deduct from final pay {format_gbp(result['deduct_from_salary_gbp'])}; "
+                 f"invoice by post {format_gbp(result['invoice_gbp'])}")
+    say(line + ("; recorded" if record else ""))
+
+
+@app.command("batch")
+def repay_batch(
+    file: Annotated[str, typer.Argument(help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
+    record: RecordOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Every leaver in a file: one summary row each (JSON: the full calculation of each)."""
+    from ldcli.cli.output import emit, say
+    from ldcli.csvio.reader import read_csv
+    from ldcli.domain.money import format_gbp
+    from ldcli.services import repay
+
+    _, rows = read_csv(file, required=("person_id", "leave_date", "reason"), optional=("final_pay_gbp",))
+    with transaction(write=record) as session:
+        results = repay.batch(session, rows=rows, source=file, record=record)
+    if fmt == OutputFormat.json:
+        from ldcli.cli.output import emit_list
+
+        emit_list(results, output=output)
+    else:
+        emit([repay.summary(r) for r in results], columns=repay.SUMMARY_COLUMNS, fmt=fmt, output=output,
+             title=f"Leavers' repayments ({len(results)})")
+    say(f"{len(results)} leaver(s), total {format_gbp(sum(r['total_gbp'] for r in results))}"
+        + ("; recorded" if record else ""))
+
+
+@app.command("withdrawal")
+def repay_withdrawal(
+    request_id: Annotated[int, typer.Argument(metavar="REQUEST", help="The request's id.")],
+    day: Annotated[object, typer.Option("--date", click_type=DATE, help="The date they leave the course.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Someone leaving a course but staying employed may be liable for up to 100% of the fees
+    paid in the window: shows that amount."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import repay
+
+    with transaction() as session:
+        result = repay.withdrawal(session, request_id=request_id, day=day)
+    emit_one(result, fmt=fmt, title=f"Withdrawal from request {request_id}")

@@ -1,0 +1,279 @@
+"""`ldcli request`: training requests from draft to completion, and the training budget."""
+
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import transaction
+from ldcli.cli.options import DATE, POUNDS, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Training requests: new, approve, submit, decide, pay, start, complete, budget.",
+                  no_args_is_help=True)
+budget_app = typer.Typer(help="The training budget of a financial year (April to March).", no_args_is_help=True)
+app.add_typer(budget_app, name="budget")
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The request's id.")]
+DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
+Money = Annotated[object, typer.Option(click_type=POUNDS, help="Pounds, e.g. 1234.50.")]
+
+
+def _show(record: dict, fmt: OutputFormat, messages: list[str] = ()) -> None:
+    from ldcli.cli.output import emit_one, say
+
+    for message in messages:
+        say(message)
+    if fmt == OutputFormat.table:
+        flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
+        flat["time_off_days"] = record["time_off"]["total_days"]
+        flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
+                               for c in record["eligibility"]]
+        emit_one(flat, fmt=fmt, title=f"Request {record['id']}")
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("new")
+def request_new(
+    person_id: Annotated[str, typer.Argument(help="The applicant's person_id.")],
+    title: Annotated[str, typer.Option(help="The course or item.")],
+    category: Annotated[str, typer.Option(help="bespoke, project_management, masters, conference, short_course, "
+                                               "office_wide, professional_fee, apprenticeship, undergraduate.")],
+    provider: Annotated[str, typer.Option(help="Who provides it.")],
+    start: Annotated[object, typer.Option(click_type=DATE, help="Course start, YYYY-MM-DD.")],
+    end: Annotated[object, typer.Option(click_type=DATE, help="Course end, YYYY-MM-DD.")],
+    fees_gbp: Annotated[object, typer.Option("--fees-gbp", click_type=POUNDS, help="Fees in pounds.")],
+    exams: Annotated[int, typer.Option(help="Number of exams (a day off and half a day's revision each).")] = 0,
+    books_gbp: Annotated[object, typer.Option("--books-gbp", click_type=POUNDS, help="Books (capped).")] = 0,
+    travel_gbp: Annotated[object, typer.Option("--travel-gbp", click_type=POUNDS, help="Travel.")] = 0,
+    day_release_days: Annotated[int, typer.Option(help="Day-release days (pro-rated for part-time staff).")] = 0,
+    residential_days: Annotated[int, typer.Option(help="Residential days (capped a year).")] = 0,
+    essential_to_role: Annotated[bool, typer.Option("--essential-to-role",
+                                                    help="The course is essential to the role.")] = False,
+    exceptional: Annotated[bool, typer.Option("--exceptional",
+                                              help="A second professional fee this year, exceptionally.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Create a draft training request; prints its id and the time off it carries."""
+    from ldcli.cli.output import say
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        record = requests.new_request(
+            session, person_id=person_id, title=title, category=category, provider=provider, start=start, end=end,
+            fees=fees_gbp, exams=exams, books=books_gbp, travel=travel_gbp, day_release_days=day_release_days,
+            residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional)
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        off = record["time_off"]
+        say(f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
+            f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
+            f"{off['residential_days']} residential")
+    else:
+        _show(record, fmt)
+
+
+@app.command("manager-approve")
+def request_manager_approve(
+    request_id: IdArg,
+    by: Annotated[str, typer.Option(help="The line manager's person_id.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record the line manager's written approval (only the applicant's own line manager)."""
+    from ldcli.cli.output import say
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        record = requests.manager_approve(session, request_id=request_id, by=by)
+    say(f"request {request_id} approved by line manager {by}") if fmt == OutputFormat.table else _show(record, fmt)
+
+
+@app.command("submit")
+def request_submit(
+    request_id: IdArg,
+    attendance: Annotated[str, typer.Option(help="ok or concern (MyTime record).")],
+    conduct: Annotated[str, typer.Option(help="ok or concern (probation or PDR).")],
+    mandatory_training: Annotated[str, typer.Option(help="ok or overdue.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
+    from ldcli.cli.output import say
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import requests
+
+    for option, value, allowed in (("attendance", attendance, ("ok", "concern")),
+                                   ("conduct", conduct, ("ok", "concern")),
+                                   ("mandatory-training", mandatory_training, ("ok", "overdue"))):
+        if value not in allowed:
+            raise LdcliError(f"--{option}: '{value}' is not one of {', '.join(allowed)}")
+    with transaction(write=True) as session:
+        record, warnings = requests.submit(session, request_id=request_id, attendance=attendance, conduct=conduct,
+                                           mandatory=mandatory_training)
+    for warning in warnings:
+        say(f"warning: {warning}")
+    say(f"request {request_id} submitted") if fmt == OutputFormat.table else _show(record, fmt)
+
+
+@app.command("decide")
+def request_decide(
+    request_id: IdArg,
+    by: Annotated[str, typer.Option(help="Who decided, for the HR Governance Group.")],
+    approve: Annotated[bool, typer.Option("--approve", help="Approve the request.")] = False,
+    decline: Annotated[bool, typer.Option("--decline", help="Decline the request (needs --reason).")] = False,
+    funding_gbp: Annotated[object, typer.Option("--funding-gbp", click_type=POUNDS,
+                                                help="Approved funding (default: the fees; Master's 25%, "
+                                                     "at most £5,000).")] = None,
+    repayment: Annotated[str | None, typer.Option(help="standard, none, or a schedule like "
+                                                       "during=100,3=75,6=50,9=25,window=12.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why it was declined (the line manager is told).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """The HR Governance Group's decision: approval commits the funding to the budget of the
+    financial year the course starts in; a decline needs a reason and notifies the line manager."""
+    from ldcli.cli.output import say
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import requests
+
+    if approve == decline:
+        raise LdcliError("give exactly one of --approve or --decline")
+    with transaction(write=True) as session:
+        record, notes = requests.decide(session, request_id=request_id, by=by, approve=approve,
+                                        funding=funding_gbp, repayment=repayment, reason=reason)
+    if fmt == OutputFormat.table:
+        say(f"request {request_id} {record['status']}")
+        for note in notes:
+            say(note)
+    else:
+        _show(record, fmt, notes)
+
+
+@app.command("agree-terms")
+def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Record the applicant's signed agreement to the repayment terms (only agreed terms are
+    deducted from salary)."""
+    from ldcli.cli.output import say
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        record = requests.agree_terms(session, request_id=request_id, day=day)
+    say(f"terms of request {request_id} agreed on {day}") if fmt == OutputFormat.table else _show(record, fmt)
+
+
+@app.command("pay")
+def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Record a fee payment actually made (what repayment counts); never beyond the funding."""
+    from ldcli.cli.output import say
+    from ldcli.domain.money import format_gbp
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        record = requests.pay(session, request_id=request_id, day=day, amount=gbp)
+    if fmt == OutputFormat.table:
+        say(f"paid {format_gbp(gbp)} on request {request_id}; {format_gbp(record['paid_gbp'])} paid of "
+            f"{format_gbp(record['funding_gbp'])}")
+    else:
+        _show(record, fmt)
+
+
+def _mover(action: str, doc: str):
+    def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+        from ldcli.cli.output import say
+        from ldcli.services import requests
+
+        with transaction(write=True) as session:
+            record = requests.move(session, request_id=request_id, action=action, day=day)
+        say(f"request {request_id} {record['status']} on {day}") if fmt == OutputFormat.table else _show(record, fmt)
+
+    command.__doc__ = doc
+    command.__name__ = f"request_{action}"
+    return command
+
+
+app.command("start")(_mover("start", "The course has started: approved -> in_progress."))
+app.command("complete")(_mover("complete", "The course is completed: in_progress -> completed."))
+app.command("withdraw")(_mover("withdraw", "The applicant withdraws (from draft, submitted, approved or "
+                                           "in progress)."))
+
+
+@app.command("lunch-learn")
+def request_lunch_learn(request_id: IdArg, day: DateOpt) -> None:
+    """Record the 40-minute lunch-and-learn owed after a completed bespoke or project management course."""
+    from ldcli.cli.output import say
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        requests.lunch_learn(session, request_id=request_id, day=day)
+    say(f"lunch-and-learn for request {request_id} recorded on {day}")
+
+
+@app.command("list")
+def request_list(
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    person: Annotated[str | None, typer.Option(help="Only this person's requests.")] = None,
+    lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due",
+                                                  help="Only completed courses still owing a lunch-and-learn.")
+                               ] = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List training requests."""
+    from ldcli.cli.output import emit
+    from ldcli.services import requests
+
+    with transaction() as session:
+        rows = requests.list_requests(session, status=status, person_id=person, lunch_learn_due=lunch_learn_due)
+    columns = requests.LIST_COLUMNS if fmt == OutputFormat.table else list(rows[0]) if rows else requests.LIST_COLUMNS
+    emit(rows, columns=columns, fmt=fmt, output=output, title=f"Training requests ({len(rows)})")
+
+
+@app.command("show")
+def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show a request with its eligibility results and the time off it carries."""
+    from ldcli.services import requests
+
+    with transaction() as session:
+        record = requests.show(session, request_id=request_id)
+    _show(record, fmt)
+
+
+@app.command("reviews")
+def request_reviews(
+    due_by: Annotated[object, typer.Option("--due-by", click_type=DATE, help="Reviews due by this date.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
+    from ldcli.cli.output import emit
+    from ldcli.services import requests
+
+    with transaction() as session:
+        rows = requests.reviews(session, due_by=due_by)
+    emit(rows, columns=["id", "person_id", "title", "started_on", "review_due", "review_number"], fmt=fmt,
+         title=f"Progress reviews due by {due_by}")
+
+
+@budget_app.command("set")
+def budget_set(
+    year: Annotated[int, typer.Option(help="The financial year starting in April of YYYY.")],
+    gbp: Money,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Set the training budget of a financial year."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        state = requests.set_budget(session, year=year, amount=gbp)
+    emit_one(state, fmt=fmt, title=f"Training budget {state['year']}")
+
+
+@budget_app.command("show")
+def budget_show(
+    year: Annotated[int, typer.Option(help="The financial year starting in April of YYYY.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """The year's budget, what approvals have committed, what has been paid and what remains."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import requests
+
+    with transaction() as session:
+        state = requests.budget(session, year=year)
+    emit_one(state, fmt=fmt, title=f"Training budget {state['year']}")

@@ -1,0 +1,158 @@
+"""What a leaver repays (SPEC §5; seed 001 §52–57). Reads only, unless asked to record."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import insert, select
+
+from ldcli.db.models import people, repayment_records, request_payments, training_requests
+from ldcli.db.session import Session
+from ldcli.domain import repayment as rules
+from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
+from ldcli.domain.money import parse_pounds, percent_of
+from ldcli.domain.timeutil import parse_date
+from ldcli.services import audit
+
+T = training_requests
+LINE_COLUMNS = ["person_id", "request_id", "title", "course_status", "completed_on", "band", "percent",
+                "fees_in_window_gbp", "amount_gbp", "exemption", "signed", "explanation"]
+SUMMARY_COLUMNS = ["person_id", "leave_date", "reason", "requests", "total_gbp", "deduct_from_salary_gbp",
+                   "invoice_gbp"]
+CHUNK = 500
+
+
+def _load(session: Session, person_ids: list[str]):
+    """Every repayable request and its payments for these people, in a few queries."""
+    requests, payments = defaultdict(list), defaultdict(list)
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = person_ids[start:start + CHUNK]
+        rows = session.execute(select(T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on,
+                                      T.c.withdrawn_on, T.c.repayment, T.c.terms_agreed_on)
+                               .where(T.c.person_id.in_(chunk), T.c.repayment != "none",
+                                      T.c.status.in_(("approved", "in_progress", "completed", "withdrawn")))
+                               .order_by(T.c.id)).all()
+        for r in rows:
+            requests[r.person_id].append(r)
+        ids = [r.id for r in rows]
+        for begin in range(0, len(ids), CHUNK):
+            for p in session.execute(select(request_payments.c.request_id, request_payments.c.paid_on,
+                                            request_payments.c.amount_pence)
+                                     .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]))):
+                payments[p.request_id].append((p.paid_on, p.amount_pence))
+    return requests, payments
+
+
+def compute(person_id: str, leave: date, reason: str, final_pay: int | None, requests, payments) -> dict:
+    lines = []
+    for r in requests:
+        if r.status == "withdrawn" and r.withdrawn_on and r.withdrawn_on <= leave:
+            continue  # withdrawn before leaving: a withdrawal, not a leaver's debt
+        line = rules.repayment_line(request_id=r.id, status=r.status, completed_on=r.completed_on,
+                                    payments=payments.get(r.id, []), leave=leave, reason=reason,
+                                    schedule=rules.parse_schedule(r.repayment))
+        signed = r.terms_agreed_on is not None and r.terms_agreed_on <= leave
+        explanation = line.explanation + ("" if signed or not line.amount else "; no signed agreement: invoiced")
+        lines.append({"person_id": person_id, "request_id": r.id, "title": r.title,
+                      "course_status": line.course_status, "completed_on": line.completed_on, "band": line.band,
+                      "percent": line.percent, "fees_in_window_gbp": line.fees_in_window,
+                      "amount_gbp": line.amount, "exemption": line.exemption, "signed": signed,
+                      "explanation": explanation})
+    total = sum(line["amount_gbp"] for line in lines)
+    deduct = invoice = None
+    if final_pay is not None:
+        deduct, invoice = rules.split_payment([(x["amount_gbp"], x["signed"]) for x in lines], final_pay)
+    return {"person_id": person_id, "leave_date": leave, "reason": reason, "final_pay_gbp": final_pay,
+            "lines": lines, "total_gbp": total, "deduct_from_salary_gbp": deduct, "invoice_gbp": invoice}
+
+
+def _check(reason: str) -> str:
+    reason = reason.strip().lower()
+    if reason not in rules.REASONS:
+        raise ValueError(f"'{reason}' is not one of {', '.join(rules.REASONS)}")
+    return reason
+
+
+def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None,
+         record: bool = False) -> dict:
+    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
+        raise NotFound(f"person {person_id} not found")
+    try:
+        reason = _check(reason)
+    except ValueError as exc:
+        raise LdcliError(f"--reason: {exc}") from None
+    requests, payments = _load(session, [person_id])
+    result = compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
+    if record:
+        _record(session, [result])
+    return result
+
+
+def batch(session: Session, *, rows: list[tuple[int, dict]], source: str, record: bool = False) -> list[dict]:
+    """Every leaver of a file; all rows are checked before anything is computed."""
+    errors, leavers = [], []
+    known = set()
+    ids = sorted({(raw.get("person_id") or "").strip() for _, raw in rows})
+    for start in range(0, len(ids), CHUNK):
+        known |= set(session.execute(select(people.c.person_id)
+                                     .where(people.c.person_id.in_(ids[start:start + CHUNK]))).scalars())
+    for number, raw in rows:
+        pid = (raw.get("person_id") or "").strip()
+        if pid not in known:
+            errors.append(RowError(number, "person_id", pid, f"person '{pid}' not found" if pid else "is required"))
+        parsed = {}
+        for column, parse in (("leave_date", parse_date), ("reason", _check),
+                              ("final_pay_gbp", lambda t: parse_pounds(t) if t.strip() else None)):
+            try:
+                parsed[column] = parse(raw.get(column) or "")
+            except ValueError as exc:
+                errors.append(RowError(number, column, raw.get(column) or "", str(exc)))
+        leavers.append((pid, parsed))
+    if errors:
+        raise BadRows(source, errors)
+    requests, payments = _load(session, sorted({pid for pid, _ in leavers}))
+    results = [compute(pid, p["leave_date"], p["reason"], p["final_pay_gbp"], requests.get(pid, []), payments)
+               for pid, p in leavers]
+    if record:
+        _record(session, results)
+    return results
+
+
+def _record(session: Session, results: list[dict]) -> None:
+    first = (session.execute(select(repayment_records.c.id).order_by(repayment_records.c.id.desc())).scalar() or 0)
+    session.execute(insert(repayment_records), [{
+        "person_id": r["person_id"], "leave_date": r["leave_date"], "reason": r["reason"],
+        "final_pay_pence": r["final_pay_gbp"], "total_pence": r["total_gbp"],
+        "deduct_pence": r["deduct_from_salary_gbp"], "invoice_pence": r["invoice_gbp"],
+        "lines": json.dumps([{k: (v.isoformat() if isinstance(v, date) else v) for k, v in line.items()
+                              if k not in ("title", "explanation")} for line in r["lines"]]),
+        "recorded_on": session.today} for r in results])
+    new = session.execute(select(repayment_records.c.id).where(repayment_records.c.id > first)).scalars()
+    audit.record(session, "repayment", list(new), "create")
+
+
+def summary(result: dict) -> dict:
+    return {"person_id": result["person_id"], "leave_date": result["leave_date"], "reason": result["reason"],
+            "requests": len(result["lines"]), "total_gbp": result["total_gbp"],
+            "deduct_from_salary_gbp": result["deduct_from_salary_gbp"], "invoice_gbp": result["invoice_gbp"]}
+
+
+def withdrawal(session: Session, *, request_id: int, day: date) -> dict:
+    """A person leaving the course but staying employed may be liable for up to the schedule's
+    'during' percent (100% by default) of the fees paid in the window before `day`."""
+    r = session.execute(select(T).where(T.c.id == request_id)).first()
+    if r is None:
+        raise NotFound(f"request {request_id} not found")
+    schedule = rules.parse_schedule(r.repayment if r.repayment != "none" else "during=0")
+    payments = [(p.paid_on, p.amount_pence) for p in session.execute(
+        select(request_payments.c.paid_on, request_payments.c.amount_pence)
+        .where(request_payments.c.request_id == request_id))]
+    fees = rules.fees_in_window(payments, day, schedule)
+    amount = percent_of(fees, schedule.during)
+    note = ("no repayment terms: nothing is recoverable" if r.repayment == "none" else
+            f"up to {schedule.during}% of fees paid since {rules.window_start(day, schedule).isoformat()}")
+    return {"request_id": request_id, "person_id": r.person_id, "title": r.title, "withdrawal_date": day,
+            "repayment": r.repayment, "fees_in_window_gbp": fees, "percent": schedule.during,
+            "liable_up_to_gbp": amount, "explanation": note}

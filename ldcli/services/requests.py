@@ -1,0 +1,349 @@
+"""Training requests through approval and budget (SPEC §4; seed 001 §28–64)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, insert, select, update
+
+from ldcli.db.models import budgets, people, request_payments, training_requests
+from ldcli.db.session import Session
+from ldcli.domain import requests as rules
+from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.money import format_gbp, percent_of
+from ldcli.domain.repayment import parse_schedule
+from ldcli.domain.timeutil import add_months
+from ldcli.services import audit
+
+T = training_requests
+LIST_COLUMNS = ["id", "person_id", "title", "category", "status", "start", "end", "fees_gbp", "funding_gbp",
+                "paid_gbp", "repayment", "completed_on"]
+
+
+def _person(session: Session, person_id: str):
+    row = session.execute(select(people).where(people.c.person_id == person_id)).first()
+    if row is None:
+        raise NotFound(f"person {person_id} not found")
+    return row
+
+
+def _request(session: Session, request_id: int):
+    row = session.execute(select(T).where(T.c.id == request_id)).first()
+    if row is None:
+        raise NotFound(f"request {request_id} not found")
+    return row
+
+
+def _paid(session: Session, request_ids) -> dict[int, int]:
+    rows = session.execute(select(request_payments.c.request_id, func.sum(request_payments.c.amount_pence))
+                           .where(request_payments.c.request_id.in_(list(request_ids)))
+                           .group_by(request_payments.c.request_id))
+    return {rid: int(total) for rid, total in rows}
+
+
+def request_row(r, paid: int = 0) -> dict:
+    return {"id": r.id, "person_id": r.person_id, "title": r.title, "category": r.category, "provider": r.provider,
+            "status": r.status, "start": r.start, "end": r.end, "fees_gbp": r.fees_pence,
+            "books_gbp": r.books_pence, "travel_gbp": r.travel_pence, "funding_gbp": r.funding_pence,
+            "paid_gbp": paid, "repayment": r.repayment, "terms_agreed_on": r.terms_agreed_on,
+            "started_on": r.started_on, "completed_on": r.completed_on, "withdrawn_on": r.withdrawn_on,
+            "lunch_learn_on": r.lunch_learn_on}
+
+
+def _update(session: Session, request_id: int, action: str, **values) -> None:
+    session.execute(update(T).where(T.c.id == request_id).values(**values))
+    audit.record(session, "request", [request_id], action)
+
+
+def new_request(session: Session, *, person_id: str, title: str, category: str, provider: str, start: date,
+                end: date, fees: int, exams: int = 0, books: int = 0, travel: int = 0, day_release_days: int = 0,
+                residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False) -> dict:
+    """A draft request. Refused: undergraduate degrees; contractors and volunteers; books over the
+    cap; residential days over the year's allowance; a third professional fee in a financial year,
+    or a second unless exceptional; a Master's that is not essential to the role."""
+    person = _person(session, person_id)
+    policy = session.policy
+    category = category.strip().lower()
+    if category not in rules.CATEGORIES:
+        raise LdcliError(f"--category: '{category}' is not one of {', '.join(rules.CATEGORIES)}")
+    if category == "undergraduate":
+        raise RuleBroken("undergraduate degrees are never funded (policy §36)")
+    if person.kind in rules.NO_BUDGET_KINDS:
+        raise RuleBroken(f"{person_id} is a {person.kind}: contractors and volunteers have no access to the "
+                         "training budget (policy §4)")
+    if end < start:
+        raise LdcliError(f"--end {end} is before --start {start}")
+    if min(fees, books, travel, exams, day_release_days, residential_days) < 0:
+        raise LdcliError("amounts and numbers of days cannot be negative")
+    if books > policy.request_books_cap_pence:
+        raise RuleBroken(f"books {format_gbp(books)} are over the {format_gbp(policy.request_books_cap_pence)} cap")
+    if category == "masters" and not essential_to_role:
+        raise RuleBroken("a Master's is funded only when essential to the role: give --essential-to-role")
+    year = rules.financial_year(start)
+    mine = session.execute(select(T).where(T.c.person_id == person_id,
+                                           T.c.status.notin_(("declined", "withdrawn")))).all()
+    same_year = [r for r in mine if rules.financial_year(r.start) == year]
+    used = sum(r.residential_days for r in same_year)
+    allowance = policy.request_residential_days_per_year
+    if used + residential_days > allowance:
+        raise RuleBroken(f"{residential_days} residential day(s) would bring {person_id} to {used + residential_days} "
+                         f"in {rules.year_label(year)}; the allowance is {allowance} a year")
+    if category == "professional_fee":
+        fees_this_year = sum(1 for r in same_year if r.category == "professional_fee")
+        normal = policy.request_professional_fees_per_year
+        if fees_this_year >= normal + 1:
+            raise RuleBroken(f"{person_id} already has {fees_this_year} professional fees in "
+                             f"{rules.year_label(year)}: never more than {normal + 1}")
+        if fees_this_year >= normal and not exceptional:
+            raise RuleBroken(f"{person_id} already has a professional fee in {rules.year_label(year)}: a second "
+                             "only in exceptional circumstances (--exceptional)")
+    values = {"person_id": person_id, "title": title, "category": category, "provider": provider, "start": start,
+              "end": end, "fees_pence": fees, "books_pence": books, "travel_pence": travel, "exams": exams,
+              "day_release_days": day_release_days, "residential_days": residential_days,
+              "essential_to_role": essential_to_role, "exceptional": exceptional, "status": "draft",
+              "created_on": session.today, "repayment": "none"}
+    request_id = session.execute(insert(T).values(values)).inserted_primary_key[0]
+    audit.record(session, "request", [request_id], "create")
+    return show(session, request_id=request_id)
+
+
+def manager_approve(session: Session, *, request_id: int, by: str) -> dict:
+    r = _request(session, request_id)
+    applicant = _person(session, r.person_id)
+    if r.status != "draft":
+        raise RuleBroken(f"request {request_id} is {r.status}: the line manager approves a draft")
+    if applicant.line_manager_id != by:
+        manager = applicant.line_manager_id or "nobody on record"
+        raise RuleBroken(f"{by} is not {r.person_id}'s line manager ({manager}); only the line manager approves")
+    _update(session, request_id, "manager_approve", manager_approved_by=by, manager_approved_on=session.today)
+    return show(session, request_id=request_id)
+
+
+def eligibility(session: Session, r, *, attendance: str | None, conduct: str | None,
+                mandatory: str | None) -> list[dict]:
+    """Every criterion of policy §59 and §61, each with whether it is met."""
+    outstanding = session.execute(select(T.c.id, T.c.status).where(
+        T.c.person_id == r.person_id, T.c.id != r.id, T.c.status.in_(("approved", "in_progress")),
+        T.c.funding_pence > 0)).all()
+    return [
+        {"criterion": "line manager's approval recorded", "ok": r.manager_approved_by is not None,
+         "detail": f"by {r.manager_approved_by} on {r.manager_approved_on}" if r.manager_approved_by else "missing"},
+        {"criterion": "attendance record", "ok": attendance == "ok", "detail": attendance or "not assessed"},
+        {"criterion": "efficiency and conduct", "ok": conduct == "ok", "detail": conduct or "not assessed"},
+        {"criterion": "mandatory training up to date", "ok": mandatory == "ok", "detail": mandatory or "not assessed"},
+        {"criterion": "no earlier funded training outstanding", "ok": not outstanding,
+         "detail": ", ".join(f"request {o.id} is {o.status}" for o in outstanding) or "none"},
+    ]
+
+
+def submit(session: Session, *, request_id: int, attendance: str, conduct: str, mandatory: str) -> tuple[dict, list]:
+    r = _request(session, request_id)
+    if r.status not in rules.MOVES["submit"]:
+        raise RuleBroken(f"request {request_id} is {r.status}: only a draft is submitted")
+    failing = [c for c in eligibility(session, r, attendance=attendance, conduct=conduct, mandatory=mandatory)
+               if not c["ok"]]
+    if failing:
+        raise RuleBroken(f"request {request_id} cannot be submitted: "
+                         + "; ".join(f"{c['criterion']} ({c['detail']})" for c in failing))
+    warnings = []
+    applicant = _person(session, r.person_id)
+    if applicant.employment == "fixed_term" and applicant.contract_end and applicant.contract_end < r.end:
+        warnings.append(f"{r.person_id}'s fixed-term contract ends {applicant.contract_end}, before the course "
+                        f"ends {r.end}: the HR Governance Group may weigh this (policy §48e)")
+    _update(session, request_id, "submit", status="submitted", submitted_on=session.today, attendance=attendance,
+            conduct=conduct, mandatory_training=mandatory)
+    return show(session, request_id=request_id), warnings
+
+
+def _funding_cap(session: Session, r) -> int:
+    if r.category == "masters":
+        policy = session.policy
+        return min(percent_of(r.fees_pence, policy.request_masters_percent), policy.request_masters_cap_pence)
+    return r.fees_pence + r.books_pence + r.travel_pence
+
+
+def _repayment_terms(session: Session, r, repayment: str | None) -> str:
+    chosen = (repayment or ("standard" if r.category in rules.REPAYABLE_BY_DEFAULT else "none")).strip()
+    if r.category == "apprenticeship" and chosen != "none":
+        raise RuleBroken("a levy-funded apprenticeship can never carry repayment terms: the apprenticeship "
+                         "funding rules forbid recovering its costs from the apprentice")
+    if chosen == "none":
+        return "none"
+    text = session.policy.repay_schedule if chosen == "standard" else chosen
+    try:
+        return parse_schedule(text).text()
+    except ValueError as exc:
+        raise LdcliError(f"--repayment: {exc}") from None
+
+
+def decide(session: Session, *, request_id: int, by: str, approve: bool, funding: int | None = None,
+           repayment: str | None = None, reason: str | None = None) -> tuple[dict, list[str]]:
+    """The HR Governance Group's decision. Approval commits the funding to the budget of the
+    financial year the course starts in and is refused when that budget is short."""
+    r = _request(session, request_id)
+    if r.status not in rules.MOVES["decide"]:
+        raise RuleBroken(f"request {request_id} is {r.status}: only a submitted request is decided")
+    if not approve:
+        if not (reason or "").strip():
+            raise LdcliError("--reason: a decline needs its reason (the line manager is told it)")
+        _update(session, request_id, "decline", status="declined", decided_by=by, decided_on=session.today,
+                decline_reason=reason.strip())
+        manager = _person(session, r.person_id).line_manager_id
+        note = (f"line manager {manager} is notified of the decline and its reason" if manager
+                else f"{r.person_id} has no line manager on record to notify")
+        return show(session, request_id=request_id), [note]
+    cap = _funding_cap(session, r)
+    default = cap if r.category == "masters" else r.fees_pence
+    amount = default if funding is None else funding
+    if amount > cap:
+        what = "25% of the fees, at most £5,000" if r.category == "masters" else "the request's fees, books and travel"
+        raise RuleBroken(f"funding {format_gbp(amount)} is more than {format_gbp(cap)} ({what})")
+    terms = _repayment_terms(session, r, repayment)
+    year = rules.financial_year(r.start)
+    state = budget(session, year=year)
+    if state["budget_gbp"] is None:
+        raise RuleBroken(f"no training budget is set for {rules.year_label(year)}: run `ldcli request budget set "
+                         f"--year {year} --gbp AMOUNT`")
+    if amount > state["remaining_gbp"]:
+        raise RuleBroken(f"the {rules.year_label(year)} budget has {format_gbp(state['remaining_gbp'])} left; "
+                         f"request {request_id} needs {format_gbp(amount)}")
+    _update(session, request_id, "approve", status="approved", decided_by=by, decided_on=session.today,
+            funding_pence=amount, repayment=terms)
+    notes = [f"committed {format_gbp(amount)} to the {rules.year_label(year)} budget"]
+    if terms != "none":
+        notes.append(f"repayment terms {terms}: give them to {r.person_id} in writing; record the signed agreement "
+                     "with `request agree-terms`")
+    return show(session, request_id=request_id), notes
+
+
+def agree_terms(session: Session, *, request_id: int, day: date) -> dict:
+    r = _request(session, request_id)
+    if r.status not in rules.FUNDED:
+        raise RuleBroken(f"request {request_id} is {r.status}: terms are agreed on an approved request")
+    if r.repayment == "none":
+        raise RuleBroken(f"request {request_id} carries no repayment terms to agree")
+    _update(session, request_id, "agree_terms", terms_agreed_on=day)
+    return show(session, request_id=request_id)
+
+
+def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
+    r = _request(session, request_id)
+    if r.status not in rules.FUNDED:
+        raise RuleBroken(f"request {request_id} is {r.status}: only approved funding is paid")
+    if amount <= 0:
+        raise LdcliError("--gbp: a payment is more than £0.00")
+    paid = _paid(session, [request_id]).get(request_id, 0)
+    if paid + amount > (r.funding_pence or 0):
+        raise RuleBroken(f"payments would reach {format_gbp(paid + amount)}, over the approved funding of "
+                         f"{format_gbp(r.funding_pence or 0)}")
+    payment_id = session.execute(insert(request_payments).values(request_id=request_id, paid_on=day,
+                                                                 amount_pence=amount)).inserted_primary_key[0]
+    audit.record(session, "payment", [payment_id], "create")
+    return show(session, request_id=request_id)
+
+
+def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
+    """start (approved -> in_progress), complete (in_progress -> completed), withdraw."""
+    r = _request(session, request_id)
+    allowed = rules.MOVES[action]
+    if r.status not in allowed:
+        raise RuleBroken(f"request {request_id} is {r.status}: {action} needs {' or '.join(allowed)}")
+    values = {"start": {"status": "in_progress", "started_on": day},
+              "complete": {"status": "completed", "completed_on": day},
+              "withdraw": {"status": "withdrawn", "withdrawn_on": day}}[action]
+    if action == "complete" and r.started_on and day < r.started_on:
+        raise LdcliError(f"--date {day} is before the course started ({r.started_on})")
+    _update(session, request_id, action, **values)
+    return show(session, request_id=request_id)
+
+
+def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
+    r = _request(session, request_id)
+    if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
+        raise RuleBroken(f"request {request_id} ({r.category}, {r.status}) owes no lunch-and-learn: it is owed "
+                         "after a completed bespoke or project management course")
+    _update(session, request_id, "lunch_learn", lunch_learn_on=day)
+    return show(session, request_id=request_id)
+
+
+def set_budget(session: Session, *, year: int, amount: int) -> dict:
+    if amount < 0:
+        raise LdcliError("--gbp: a budget cannot be negative")
+    existing = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
+    if existing is None:
+        session.execute(insert(budgets).values(year=year, amount_pence=amount))
+        audit.record(session, "budget", [year], "create")
+    elif existing != amount:
+        session.execute(update(budgets).where(budgets.c.year == year).values(amount_pence=amount))
+        audit.record(session, "budget", [year], "update")
+    return budget(session, year=year)
+
+
+def budget(session: Session, *, year: int) -> dict:
+    """The year's budget, what approvals have committed, what has been paid, what remains.
+    Committed: the funding of approved, in-progress and completed requests starting in the year,
+    and what was already paid on ones later withdrawn."""
+    amount = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
+    first, last = date(year, 4, 1), date(year + 1, 3, 31)
+    rows = session.execute(select(T.c.id, T.c.status, T.c.funding_pence).where(
+        T.c.start >= first, T.c.start <= last, T.c.status.in_(rules.FUNDED + ("withdrawn",)))).all()
+    paid = _paid(session, [r.id for r in rows])
+    committed = sum((r.funding_pence or 0) if r.status in rules.FUNDED else paid.get(r.id, 0) for r in rows)
+    spent = sum(paid.values())
+    return {"year": rules.year_label(year), "budget_gbp": amount, "committed_gbp": committed, "paid_gbp": spent,
+            "remaining_gbp": None if amount is None else amount - committed}
+
+
+def show(session: Session, *, request_id: int) -> dict:
+    """The request with its eligibility results and the time off it carries."""
+    r = _request(session, request_id)
+    applicant = _person(session, r.person_id)
+    row = request_row(r, _paid(session, [request_id]).get(request_id, 0))
+    row["time_off"] = rules.time_off(exams=r.exams, day_release_days=r.day_release_days,
+                                     residential_days=r.residential_days, weekly_minutes=applicant.weekly_minutes)
+    row["eligibility"] = eligibility(session, r, attendance=r.attendance, conduct=r.conduct,
+                                     mandatory=r.mandatory_training)
+    row["manager_approved_by"] = r.manager_approved_by
+    row["decided_by"] = r.decided_by
+    row["decline_reason"] = r.decline_reason
+    return row
+
+
+def list_requests(session: Session, *, status: str | None = None, person_id: str | None = None,
+                  lunch_learn_due: bool = False) -> list[dict]:
+    query = select(T).order_by(T.c.id)
+    if status:
+        if status not in rules.STATUSES:
+            raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.STATUSES)}")
+        query = query.where(T.c.status == status)
+    if person_id:
+        query = query.where(T.c.person_id == person_id)
+    if lunch_learn_due:
+        query = query.where(T.c.status == "completed", T.c.category.in_(rules.LUNCH_AND_LEARN),
+                            T.c.lunch_learn_on.is_(None))
+    rows = session.execute(query).all()
+    paid = _paid(session, [r.id for r in rows])
+    return [request_row(r, paid.get(r.id, 0)) for r in rows]
+
+
+def reviews(session: Session, *, due_by: date) -> list[dict]:
+    """In-progress courses whose six-monthly progress review (every 6 months from the start) falls
+    due from today to `due_by`; the review date shown is the next one on or after today."""
+    today = session.today
+    found = []
+    for r in session.execute(select(T).where(T.c.status == "in_progress").order_by(T.c.id)):
+        began = r.started_on or r.start
+        k = 1
+        while add_months(began, 6 * k) < today:
+            k += 1
+        review = add_months(began, 6 * k)
+        if review <= due_by:
+            found.append({"id": r.id, "person_id": r.person_id, "title": r.title, "started_on": began,
+                          "review_due": review, "review_number": k})
+    return sorted(found, key=lambda f: (f["review_due"], f["id"]))
+
+
+def export_payments(session: Session) -> list[dict]:
+    rows = session.execute(select(request_payments).order_by(request_payments.c.id))
+    return [{"id": p.id, "request_id": p.request_id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence}
+            for p in rows]
