@@ -20,6 +20,8 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) plt allocate --month 2027-03
 	$(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03 --team "Response North A"
 	$(LDCLI) --db $(DEMO_DB) plt report --month 2027-03 --team "Response South B"
+	$(LDCLI) --db $(DEMO_DB) repay calc 100182 --leave-date 2026-12-15 --reason retirement --final-pay-gbp 3000
+	$(LDCLI) --db $(DEMO_DB) repay batch sample_data/leavers.csv
 	$(LDCLI) --db $(DEMO_DB) db check
 	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03)"
 
@@ -43,6 +45,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/plt.py
+	$(PY) bench/repay.py
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from ldcli.domain.money import percent_of
 from ldcli.domain.timeutil import add_months
@@ -27,6 +28,7 @@ class Schedule:
         return ",".join(parts)
 
 
+@lru_cache(maxsize=256)
 def parse_schedule(text: str) -> Schedule:
     """'during=100,3=75,6=50,9=25[,window=12]' -> Schedule. Percents 0-100, months ascending."""
     during, window, bands = None, 12, []

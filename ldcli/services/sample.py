@@ -8,12 +8,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ldcli.csvio.reader import read_csv
-from ldcli.db.models import plt_blocks
+from ldcli.db.models import people as people_table
+from ldcli.db.models import plt_blocks, training_requests
 from ldcli.db.session import Session
 from ldcli.domain.errors import BadRows, LdcliError, RowError
+from ldcli.domain.money import parse_pounds
 from ldcli.domain.plt import parse_hours
 from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time
-from ldcli.services import enrolments, people, plt, roster
+from ldcli.services import enrolments, people, plt, requests, roster
 
 Loader = Callable[[Session, Path], dict]
 
@@ -60,9 +62,97 @@ def load_bookings(session: Session, path: Path) -> dict:
     return {"created": created, "updated": 0, "unchanged": unchanged}
 
 
+def load_budgets(session: Session, path: Path) -> dict:
+    _, rows = read_csv(path, required=("year", "gbp"))
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for number, row in rows:
+        try:
+            year, amount = int(row["year"]), parse_pounds(row["gbp"])
+        except ValueError as exc:
+            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        before = requests.budget(session, year=year)["budget_gbp"]
+        requests.set_budget(session, year=year, amount=amount)
+        counts["created" if before is None else "unchanged" if before == amount else "updated"] += 1
+    return counts
+
+
+REQUEST_COLUMNS = ("person_id", "title", "category", "provider", "start", "end", "fees_gbp")
+REQUEST_EXTRA = ("exams", "books_gbp", "travel_gbp", "day_release_days", "residential_days", "essential_to_role",
+                 "exceptional", "status", "funding_gbp", "repayment", "decline_reason", "terms_agreed_on", "payments",
+                 "started_on", "completed_on", "withdrawn_on", "lunch_learn_on")
+
+
+def load_requests(session: Session, path: Path) -> dict:
+    """Requests with the state they have reached, driven through the same services as the
+    commands (so every rule applies); a request already there (person, title, start) is left."""
+    _, rows = read_csv(path, required=REQUEST_COLUMNS, optional=REQUEST_EXTRA)
+    created = unchanged = 0
+    for number, row in rows:
+        try:
+            start = parse_date(row["start"])
+            held = session.execute(select(training_requests.c.id).where(
+                training_requests.c.person_id == row["person_id"], training_requests.c.title == row["title"],
+                training_requests.c.start == start)).first()
+            if held:
+                unchanged += 1
+                continue
+            _drive_request(session, row, start)
+        except (ValueError, LdcliError) as exc:
+            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        created += 1
+    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
+def _drive_request(session: Session, row: dict, start) -> None:
+    def money(key):
+        return parse_pounds(row[key]) if row.get(key) else 0
+
+    def day(key):
+        return parse_date(row[key]) if row.get(key) else None
+
+    def number(key):
+        return int(row[key]) if row.get(key) else 0
+
+    status = row.get("status") or "draft"
+    record = requests.new_request(
+        session, person_id=row["person_id"], title=row["title"], category=row["category"], provider=row["provider"],
+        start=start, end=parse_date(row["end"]), fees=money("fees_gbp"), exams=number("exams"),
+        books=money("books_gbp"), travel=money("travel_gbp"), day_release_days=number("day_release_days"),
+        residential_days=number("residential_days"), essential_to_role=row.get("essential_to_role") == "yes",
+        exceptional=row.get("exceptional") == "yes")
+    rid = record["id"]
+    if status == "draft":
+        return
+    manager = session.execute(select(people_table.c.line_manager_id)
+                              .where(people_table.c.person_id == row["person_id"])).scalar()
+    requests.manager_approve(session, request_id=rid, by=manager)
+    requests.submit(session, request_id=rid, attendance="ok", conduct="ok", mandatory="ok")
+    if status == "submitted":
+        return
+    if status == "declined":
+        requests.decide(session, request_id=rid, by="HR Governance Group", approve=False, reason=row["decline_reason"])
+        return
+    requests.decide(session, request_id=rid, by="HR Governance Group", approve=True,
+                    funding=money("funding_gbp") or None, repayment=row.get("repayment") or None)
+    if row.get("terms_agreed_on"):
+        if record["category"] not in ("conference", "short_course", "office_wide", "professional_fee",
+                                      "apprenticeship") or row.get("repayment"):
+            requests.agree_terms(session, request_id=rid, day=day("terms_agreed_on"))
+    for payment in filter(None, (row.get("payments") or "").split(";")):
+        paid_on, _, amount = payment.partition(":")
+        requests.pay(session, request_id=rid, day=parse_date(paid_on), amount=parse_pounds(amount))
+    for action, key in (("start", "started_on"), ("complete", "completed_on"), ("withdraw", "withdrawn_on")):
+        if row.get(key):
+            requests.move(session, request_id=rid, action=action, day=day(key))
+    if row.get("lunch_learn_on"):
+        requests.lunch_learn(session, request_id=rid, day=day("lunch_learn_on"))
+
+
 # file name -> loader, in the order the files depend on each other. Later groups add theirs.
 LOADERS: list[tuple[str, Loader]] = [
     ("people.csv", load_people),
+    ("budgets.csv", load_budgets),
+    ("requests.csv", load_requests),
     ("roster.csv", load_roster),
     ("enrolments.csv", load_enrolments),
     ("bookings.csv", load_bookings),

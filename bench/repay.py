@@ -1,0 +1,131 @@
+"""`repay batch` on 10,000 leavers (issue 4), beside a pure-Python computation of the same figures
+from the same rows, in one run. The reference is written here independently of ldcli (standard
+library only) and its totals must equal ldcli's.
+
+    python bench/repay.py
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"LDCLI_ACTOR": "bench"}
+LEAVERS = 10_000
+REASONS = ["resignation", "resignation", "retirement", "transfer", "dismissal", "redundancy", "fixed_term_end",
+           "death_in_service", "other"]
+
+
+def build(folder: Path) -> tuple[Path, Path]:
+    db, leavers = folder / "hr.db", folder / "leavers.csv"
+    subprocess.run([str(BIN / "ldcli"), "--db", str(db), "db", "upgrade"], env=ENV, check=True, capture_output=True)
+    rng = random.Random(52)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.executemany("INSERT INTO people (person_id, name, kind, employment, weekly_minutes) VALUES (?, ?, ?, ?, ?)",
+                         [(f"L{i:05d}", f"Leaver {i}", "staff", "permanent", 2220) for i in range(LEAVERS)])
+        request_id, requests, payments = 0, [], []
+        for i in range(LEAVERS):
+            for _ in range(rng.choice([1, 1, 2])):
+                request_id += 1
+                start = date(2025, 1, 1) + timedelta(days=rng.randrange(500))
+                done = rng.random() < 0.6
+                completed = start + timedelta(days=rng.randrange(60, 300)) if done else None
+                fees = rng.randrange(10000, 500000)
+                signed = (start - timedelta(days=5)).isoformat() if rng.random() < 0.8 else None
+                requests.append((request_id, f"L{i:05d}", f"Course {request_id}", "bespoke", "Provider",
+                                 start.isoformat(), (completed or start + timedelta(days=365)).isoformat(), fees,
+                                 "completed" if done else "in_progress", "2024-12-01", fees,
+                                 "during=100,3=75,6=50,9=25,window=12", signed,
+                                 completed.isoformat() if completed else None))
+                first = rng.randrange(fees // 2) + 1
+                payments += [(request_id, start.isoformat(), first),
+                             (request_id, (start + timedelta(days=90)).isoformat(), fees - first)]
+        conn.executemany(
+            "INSERT INTO training_requests (id, person_id, title, category, provider, start, \"end\", fees_pence, "
+            "books_pence, travel_pence, exams, day_release_days, residential_days, essential_to_role, exceptional, "
+            "status, created_on, funding_pence, repayment, terms_agreed_on, completed_on) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?)", requests)
+        conn.executemany("INSERT INTO request_payments (request_id, paid_on, amount_pence) VALUES (?, ?, ?)", payments)
+    conn.close()
+    with leavers.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["person_id", "leave_date", "reason", "final_pay_gbp"])
+        for i in range(LEAVERS):
+            leave = date(2026, 1, 1) + timedelta(days=rng.randrange(365))
+            w.writerow([f"L{i:05d}", leave.isoformat(), rng.choice(REASONS), f"{rng.randrange(50000, 400000) / 100:.2f}"])
+    return db, leavers
+
+
+def months_after(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    year, month = d.year + y, m + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def reference(db: Path, leavers: Path) -> tuple[float, int]:
+    """Total repayable, computed in plain Python from the same rows (standard rule, 12-month window):
+    reading the database's rows and the leavers file is timed, as it is in ldcli."""
+    start = time.perf_counter()
+    conn = sqlite3.connect(db)
+    reqs = defaultdict(list)
+    for rid, pid, status, completed, _signed in conn.execute(
+            "SELECT id, person_id, status, completed_on, terms_agreed_on FROM training_requests"):
+        reqs[pid].append((rid, status, completed and date.fromisoformat(completed)))
+    pays = defaultdict(list)
+    for rid, paid_on, amount in conn.execute("SELECT request_id, paid_on, amount_pence FROM request_payments"):
+        pays[rid].append((date.fromisoformat(paid_on), amount))
+    conn.close()
+    rows = list(csv.DictReader(leavers.open()))
+    total = 0
+    for row in rows:
+        leave = date.fromisoformat(row["leave_date"])
+        exempt = row["reason"] in ("redundancy", "death_in_service", "fixed_term_end")
+        for rid, status, completed in reqs[row["person_id"]]:
+            first = months_after(leave, -12)
+            fees = sum(a for d, a in pays[rid] if first <= d <= leave)
+            if exempt:
+                percent = 0
+            elif status != "completed" or completed > leave:
+                percent = 100
+            else:
+                percent = next((p for n, p in ((3, 75), (6, 50), (9, 25)) if leave <= months_after(completed, n)), 0)
+            total += int((Decimal(fees) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return time.perf_counter() - start, total
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        db, leavers = build(folder)
+        out = folder / "out.json"
+        start = time.perf_counter()
+        done = subprocess.run([str(BIN / "ldcli"), "--db", str(db), "repay", "batch", str(leavers), "--format", "json",
+                               "-o", str(out)], env=ENV, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if done.returncode:
+            raise SystemExit(done.stderr)
+        import json
+
+        ours = sum(round(Decimal(r["total_gbp"]) * 100) for r in json.loads(out.read_text()))
+        ref_seconds, ref_total = reference(db, leavers)
+    print(f"repay batch: {LEAVERS:,} leavers in {seconds:.2f} s (the whole command, JSON to a file)")
+    print(f"repay reference (pure Python: sqlite3 rows + csv + the rule): {ref_seconds:.3f} s; "
+          f"totals equal: {ours == ref_total} (£{ours / 100:,.2f})")
+    print(f"ratio repay batch / reference: {seconds / ref_seconds:.2f}x (aim < 3x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,237 @@
+"""Training requests and leavers' repayments through the CLI (SPEC §4 and §5)."""
+
+import pytest
+
+PEOPLE = """person_id,name,kind,team,line_manager_id,employment,contract_end,weekly_hours
+M1,Mia Manager,staff,HR,,permanent,,37
+M2,Max Other,staff,HR,,permanent,,37
+S1,Sol Staff,staff,HR,M1,permanent,,20
+F1,Fay Fixed,staff,HR,M1,fixed_term,2027-01-31,37
+K1,Kit Contractor,contractor,HR,M1,fixed_term,2027-06-30,37
+V1,Val Volunteer,volunteer,HR,M1,permanent,,8
+"""
+
+
+@pytest.fixture
+def hr(cli, write):
+    cli.ok("people", "import", write("people.csv", PEOPLE))
+    cli.ok("request", "budget", "set", "--year", "2026", "--gbp", "10000")
+
+    def new(person="S1", category="bespoke", fees="1200", start="2026-12-01", end="2027-05-31", *extra):
+        result = cli.ok("--as-of", "2026-11-23", "request", "new", person, "--title", f"{category} course",
+                        "--category", category, "--provider", "Provider", "--start", start, "--end", end,
+                        "--fees-gbp", fees, "--format", "json", *extra)
+        return result.json()["id"]
+
+    def through(request_id, *, approve=True, to="approved", manager="M1", **decide):
+        cli.ok("request", "manager-approve", request_id, "--by", manager)
+        cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+        args = ["--approve"] + [x for k, v in decide.items() for x in (f"--{k.replace('_', '-')}", v)]
+        cli.ok("--as-of", "2026-11-23", "request", "decide", request_id, "--by", "HR Governance Group", *args)
+        if to in ("in_progress", "completed"):
+            cli.ok("request", "start", request_id, "--date", "2026-12-01")
+        if to == "completed":
+            cli.ok("request", "complete", request_id, "--date", "2027-05-31")
+        return request_id
+
+    new.through = through
+    return new
+
+
+def requests_now(cli):
+    return cli.ok("export", "requests", "--format", "json").json()
+
+
+def refused(cli, *args, fragment):
+    before = (cli.ok("export", "requests").stdout, cli.ok("export", "payments").stdout)
+    result = cli(*args)
+    assert result.exit_code == 1, (args, result.stdout, result.stderr)
+    assert fragment in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert (cli.ok("export", "requests").stdout, cli.ok("export", "payments").stdout) == before
+
+
+NEW = ["request", "new", "S1", "--title", "T", "--provider", "P", "--start", "2026-12-01", "--end", "2027-05-31",
+       "--fees-gbp", "100"]
+
+
+def test_refusals_of_a_new_request(cli, hr):
+    refused(cli, *NEW, "--category", "undergraduate", fragment="undergraduate degrees are never funded")
+    refused(cli, *[("K1" if a == "S1" else a) for a in NEW], "--category", "bespoke",
+            fragment="K1 is a contractor: contractors and volunteers have no access to the training budget")
+    refused(cli, *[("V1" if a == "S1" else a) for a in NEW], "--category", "bespoke", fragment="V1 is a volunteer")
+    refused(cli, *NEW, "--category", "bespoke", "--books-gbp", "75.01", fragment="books £75.01 are over the £75.00 cap")
+    refused(cli, *NEW, "--category", "masters", fragment="a Master's is funded only when essential to the role")
+    refused(cli, *NEW, "--category", "bespoke", "--residential-days", "4", fragment="the allowance is 3 a year")
+    refused(cli, *NEW, "--category", "basket_weaving", fragment="'basket_weaving' is not one of")
+    cli.ok(*NEW, "--category", "bespoke", "--books-gbp", "75", "--residential-days", "2")
+    refused(cli, *NEW, "--category", "conference", "--residential-days", "2",
+            fragment="would bring S1 to 4 in 2026/27; the allowance is 3 a year")
+
+
+def test_professional_fees_once_a_financial_year_twice_if_exceptional_never_three(cli, hr):
+    hr("S1", "professional_fee", "150", "2026-04-01", "2026-04-01")
+    refused(cli, *NEW[:7], "--start", "2027-03-31", "--end", "2027-03-31", "--fees-gbp", "90", "--category",
+            "professional_fee", fragment="a second only in exceptional circumstances (--exceptional)")
+    hr("S1", "professional_fee", "90", "2027-03-31", "2027-03-31", "--exceptional")
+    refused(cli, *NEW[:7], "--start", "2027-01-01", "--end", "2027-01-01", "--fees-gbp", "90", "--category",
+            "professional_fee", "--exceptional", fragment="never more than 2")
+    hr("S1", "professional_fee", "150", "2027-04-01", "2027-04-01")  # a new financial year
+
+
+def test_time_off_is_computed_and_pro_rated(cli, hr):
+    request_id = hr("S1", "bespoke", "100", "2026-12-01", "2027-05-31", "--exams", "3", "--day-release-days", "10",
+                    "--residential-days", "1")
+    shown = cli.ok("request", "show", request_id, "--format", "json").json()
+    assert shown["time_off"] == {"exam_days": 3, "revision_days": 1.5, "day_release_days": 5,  # 20 h of 40
+                                 "residential_days": 1, "total_days": 10.5}
+
+
+def test_manager_approval_and_submission_refusals(cli, hr):
+    request_id = hr()
+    refused(cli, "request", "manager-approve", request_id, "--by", "M2",
+            fragment="M2 is not S1's line manager (M1); only the line manager approves")
+    result = cli("request", "submit", request_id, "--attendance", "concern", "--conduct", "ok",
+                 "--mandatory-training", "overdue")
+    assert result.exit_code == 1
+    for criterion in ("line manager's approval recorded (missing)", "attendance record (concern)",
+                      "mandatory training up to date (overdue)"):
+        assert criterion in result.stderr
+    assert "efficiency and conduct" not in result.stderr
+    assert requests_now(cli)[0]["status"] == "draft"
+    hr.through(request_id)
+    second = hr("S1", "conference", "300", "2027-01-10", "2027-01-11")
+    cli.ok("request", "manager-approve", second, "--by", "M1")
+    outstanding = cli("request", "submit", second, "--attendance", "ok", "--conduct", "ok",
+                      "--mandatory-training", "ok")
+    assert outstanding.exit_code == 1 and f"no earlier funded training outstanding (request {request_id} is approved)" \
+        in outstanding.stderr
+
+
+def test_fixed_term_contract_ending_before_the_course_is_a_warning(cli, hr):
+    request_id = hr("F1")
+    cli.ok("request", "manager-approve", request_id, "--by", "M1")
+    result = cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok",
+                    "--mandatory-training", "ok")
+    assert "warning: F1's fixed-term contract ends 2027-01-31, before the course ends 2027-05-31" in result.stderr
+    assert requests_now(cli)[0]["status"] == "submitted"
+
+
+def test_decisions_budget_masters_and_apprenticeships(cli, hr):
+    first = hr("S1", "bespoke", "6000")
+    hr.through(first)
+    state = cli.ok("request", "budget", "show", "--year", "2026", "--format", "json").json()
+    assert state == {"year": "2026/27", "budget_gbp": "10000.00", "committed_gbp": "6000.00", "paid_gbp": "0.00",
+                     "remaining_gbp": "4000.00"}
+    masters = hr("S1", "masters", "30000", "2027-01-01", "2028-12-31", "--essential-to-role")
+    cli.ok("request", "withdraw", first, "--date", "2026-11-30")  # frees the unpaid commitment
+    cli.ok("request", "manager-approve", masters, "--by", "M1")
+    cli.ok("request", "submit", masters, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+    refused(cli, "request", "decide", masters, "--by", "HRGG", "--approve", "--funding-gbp", "5000.01",
+            fragment="funding £5,000.01 is more than £5,000.00 (25% of the fees, at most £5,000)")
+    cli.ok("request", "decide", masters, "--by", "HRGG", "--approve")
+    decided = cli.ok("request", "show", masters, "--format", "json").json()
+    assert (decided["funding_gbp"], decided["repayment"]) == ("5000.00", "during=100,3=75,6=50,9=25,window=12")
+    app = hr("F1", "apprenticeship", "9000", "2027-01-01", "2028-12-31")
+    cli.ok("request", "manager-approve", app, "--by", "M1")
+    cli.ok("request", "submit", app, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+    refused(cli, "request", "decide", app, "--by", "HRGG", "--approve", "--repayment", "standard",
+            fragment="a levy-funded apprenticeship can never carry repayment terms")
+    refused(cli, "request", "decide", app, "--by", "HRGG", "--approve",
+            fragment="the 2026/27 budget has £5,000.00 left; request")
+    refused(cli, "request", "decide", app, "--by", "HRGG", "--decline", fragment="a decline needs its reason")
+    declined = cli.ok("request", "decide", app, "--by", "HRGG", "--decline", "--reason", "budget exhausted")
+    assert "line manager M1 is notified of the decline and its reason" in declined.stderr
+    assert cli.ok("request", "show", app, "--format", "json").json()["status"] == "declined"
+
+
+def test_repayment_defaults_by_category(cli, hr):
+    conference = hr.through(hr("S1", "conference", "300"))
+    assert cli.ok("request", "show", conference, "--format", "json").json()["repayment"] == "none"
+    refused(cli, "request", "agree-terms", conference, "--date", "2026-12-01", fragment="carries no repayment terms")
+
+
+def test_payments_never_exceed_funding_and_lifecycle_is_enforced(cli, hr):
+    request_id = hr()
+    refused(cli, "request", "pay", request_id, "--date", "2026-12-01", "--gbp", "10",
+            fragment="only approved funding is paid")
+    refused(cli, "request", "start", request_id, "--date", "2026-12-01", fragment="start needs approved")
+    hr.through(request_id, funding_gbp="1000")
+    cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "600")
+    refused(cli, "request", "pay", request_id, "--date", "2026-12-02", "--gbp", "400.01",
+            fragment="payments would reach £1,000.01, over the approved funding of £1,000.00")
+    refused(cli, "request", "complete", request_id, "--date", "2027-05-31", fragment="complete needs in_progress")
+    state = cli.ok("request", "budget", "show", "--year", "2026", "--format", "json").json()
+    assert (state["committed_gbp"], state["paid_gbp"]) == ("1000.00", "600.00")
+    listed = cli.ok("request", "list", "--person", "S1", "--format", "json").json()[0]
+    for key in ("id", "person_id", "title", "category", "status", "start", "end", "fees_gbp", "funding_gbp",
+                "repayment", "completed_on"):
+        assert key in listed
+
+
+def test_lunch_and_learn_and_reviews(cli, hr):
+    bespoke = hr.through(hr("S1", "bespoke", "500"), to="completed")
+    assert [r["id"] for r in cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json()] == [bespoke]
+    cli.ok("request", "lunch-learn", bespoke, "--date", "2027-06-20")
+    assert cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json() == []
+    short = hr("F1", "short_course", "100", "2026-12-01", "2027-12-01")
+    hr.through(short, to="in_progress")
+    refused(cli, "request", "lunch-learn", short, "--date", "2027-06-20", fragment="owes no lunch-and-learn")
+    due = cli.ok("--as-of", "2027-05-01", "request", "reviews", "--due-by", "2027-06-01", "--format", "json").json()
+    assert due == [{"id": short, "person_id": "F1", "title": "short_course course", "started_on": "2026-12-01",
+                    "review_due": "2027-06-01", "review_number": 1}]
+    assert cli.ok("--as-of", "2027-05-01", "request", "reviews", "--due-by", "2027-05-31", "--format",
+                  "json").json() == []
+
+
+def test_leaver_repayment_with_split_and_unsigned_terms(cli, hr, write):
+    signed = hr.through(hr("S1", "bespoke", "1200"), to="completed")
+    unsigned = hr.through(hr("S1", "project_management", "400", "2027-01-01", "2027-10-31"), to="in_progress")
+    cli.ok("request", "agree-terms", signed, "--date", "2026-11-30")
+    cli.ok("request", "pay", signed, "--date", "2026-12-01", "--gbp", "1200")
+    cli.ok("request", "pay", unsigned, "--date", "2027-01-05", "--gbp", "400")
+    before = cli.ok("audit", "--format", "json").json()
+    result = cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation",
+                    "--final-pay-gbp", "500", "--format", "json").json()
+    assert cli.ok("audit", "--format", "json").json() == before  # nothing written without --record
+    assert set(result) == {"person_id", "leave_date", "reason", "final_pay_gbp", "lines", "total_gbp",
+                           "deduct_from_salary_gbp", "invoice_gbp"}
+    lines = {line["request_id"]: line for line in result["lines"]}
+    assert (lines[signed]["percent"], lines[signed]["amount_gbp"]) == (75, "900.00")
+    assert (lines[unsigned]["percent"], lines[unsigned]["amount_gbp"], lines[unsigned]["signed"]) == (100, "400.00", False)
+    assert "no signed agreement" in lines[unsigned]["explanation"]
+    assert (result["total_gbp"], result["deduct_from_salary_gbp"], result["invoice_gbp"]) == ("1300.00", "500.00", "800.00")
+    exempt = cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "redundancy", "--format",
+                    "json").json()
+    assert exempt["total_gbp"] == "0.00" and exempt["deduct_from_salary_gbp"] is None
+    cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation", "--record")
+    assert [e["entity"] for e in cli.ok("audit", "--format", "json").json()][-1] == "repayment"
+    bad = cli("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "boredom")
+    assert bad.exit_code == 1 and "'boredom' is not one of" in bad.stderr
+    withdrawal = cli.ok("repay", "withdrawal", unsigned, "--date", "2027-03-01", "--format", "json").json()
+    assert (withdrawal["fees_in_window_gbp"], withdrawal["liable_up_to_gbp"], withdrawal["percent"]) == (
+        "400.00", "400.00", 100)
+
+
+def test_withdrawn_before_leaving_is_not_a_leavers_debt_and_batch(cli, hr, write):
+    request_id = hr.through(hr("S1", "bespoke", "1000"), to="in_progress")
+    cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "1000")
+    cli.ok("request", "withdraw", request_id, "--date", "2027-02-01")
+    calc = cli.ok("repay", "calc", "S1", "--leave-date", "2027-03-01", "--reason", "resignation", "--format",
+                  "json").json()
+    assert calc["lines"] == [] and calc["total_gbp"] == "0.00"
+    other = hr.through(hr("F1", "bespoke", "2000"), to="in_progress")
+    cli.ok("request", "pay", other, "--date", "2026-12-01", "--gbp", "2000")
+    leavers = write("leavers.csv", "person_id,leave_date,reason,final_pay_gbp\nF1,2027-01-31,fixed_term_end,900\n"
+                                   "F1,2027-01-31,resignation,900\nS1,2027-03-01,other,\n")
+    rows = cli.ok("repay", "batch", leavers, "--format", "json").json()
+    assert [(r["person_id"], r["total_gbp"], r["deduct_from_salary_gbp"], r["invoice_gbp"]) for r in rows] == [
+        ("F1", "0.00", "0.00", "0.00"), ("F1", "2000.00", "0.00", "2000.00"), ("S1", "0.00", None, None)]
+    csv = cli.ok("repay", "batch", leavers, "--format", "csv").stdout.splitlines()
+    assert csv[0] == "person_id,leave_date,reason,requests,total_gbp,deduct_from_salary_gbp,invoice_gbp"
+    bad = write("bad.csv", "person_id,leave_date,reason,final_pay_gbp\nZZ,2027-13-01,quit,1.234\n")
+    result = cli("repay", "batch", bad)
+    assert result.exit_code == 1
+    for fragment in ("row 2, column person_id: person 'ZZ' not found", "row 2, column leave_date",
+                     "row 2, column reason", "row 2, column final_pay_gbp"):
+        assert fragment in result.stderr
