@@ -43,7 +43,8 @@ class Policy:
     placement_notice_months: int = _p(
         3, "applications received less than this before the start are short notice", "months")
     placement_office_capacity: int = _p(2, "accepted placements in the office at once", "count")
-    placement_safeguarding_lead: str = _p("", "designated safeguarding lead (needed to accept an under-18)", "name")
+    placement_safeguarding_lead: str = _p(
+        "Head of Business Services", "designated safeguarding lead (needed to accept an under-18)", "name")
     placement_living_wage_pence: int = _p(1271, "national living wage an hour, shown for apprenticeships", "gbp")
     placement_living_wage_from: date = _p(date(2026, 4, 1), "date the national living wage took effect", "date")
     placement_insight_day_capacity: int = _p(15, "default pupils on an insight day", "count")

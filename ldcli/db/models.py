@@ -179,3 +179,56 @@ repayment_records = Table(
     Column("lines", String(4000), nullable=False),  # JSON: request ids, bands, percents, amounts
     Column("recorded_on", Date, nullable=False),
 )
+
+# Placements (SPEC §6). name, dob, school, connection, feedback and the free-text reasons are personal
+# data that `placement purge` erases (erased_on set); type, dates, flags and outcome stay for statistics.
+placements = Table(
+    "placements", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(16), nullable=False),
+    Column("status", String(12), nullable=False, default="applied", index=True),
+    Column("name", String(200)),
+    Column("dob", Date),
+    Column("school", String(200)),
+    Column("connection", String(500)),
+    Column("start", Date, nullable=False),
+    Column("end", Date),
+    Column("received", Date, nullable=False),
+    Column("flags", String(100), nullable=False, default=""),
+    Column("vetting_required", Boolean, nullable=False),
+    Column("vetting_status", String(8)),
+    Column("supervisor_id", String(32), ForeignKey("people.person_id")),
+    Column("second_id", String(32), ForeignKey("people.person_id")),
+    Column("decided_by", String(100)),
+    Column("decided_on", Date),
+    Column("override_reason", String(500)),
+    Column("feedback", String(1000)),
+    Column("started_on", Date),
+    Column("completed_on", Date),
+    Column("terminated_on", Date),
+    Column("termination_reason", String(500)),
+    Column("erased_on", Date),
+    CheckConstraint("type IN ('work_experience', 'internship', 'apprenticeship')", name="type"),
+    CheckConstraint("status IN ('applied', 'accepted', 'declined', 'in_progress', 'completed', 'terminated')",
+                    name="status"),
+)
+
+# Force insight days (seed 003 §66): a day's capacity in pupils and the schools' bookings, in order.
+insight_days = Table(
+    "insight_days", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("date", Date, nullable=False, unique=True),
+    Column("capacity", Integer, nullable=False),
+    CheckConstraint("capacity > 0", name="capacity"),
+)
+
+insight_bookings = Table(
+    "insight_bookings", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("day_id", Integer, ForeignKey("insight_days.id"), nullable=False, index=True),
+    Column("school", String(200), nullable=False),
+    Column("pupils", Integer, nullable=False),
+    Column("status", String(9), nullable=False),
+    CheckConstraint("status IN ('booked', 'waiting', 'cancelled')", name="status"),
+    CheckConstraint("pupils > 0", name="pupils"),
+)
