@@ -81,10 +81,15 @@ def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Sessi
             if not write:
                 conn = conn.execution_options(ldcli_readonly=True)
             with conn.begin() as trans:
-                yield Session(conn, actor=st.actor_name(), command=command_name(), today=st.today(),
-                              policy=st.policy)
+                session = Session(conn, actor=st.actor_name(), command=command_name(), today=st.today(),
+                                  policy=st.policy)
+                yield session
                 if not write or dry_run:
                     trans.rollback()
+            if session.wipe_after_commit and write and not dry_run and conn.dialect.name == "sqlite":
+                # Copy the rewritten pages into the file and empty the WAL, so that no earlier
+                # version of an erased row survives in either (secure_delete zeroes freed space).
+                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except OperationalError as exc:
         raise database_problem(exc, url) from None
     finally:

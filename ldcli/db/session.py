@@ -25,6 +25,7 @@ class Session:
         self.command = command
         self.today = today
         self._policy = policy
+        self.wipe_after_commit = False  # erased personal data: leave no old copy in the file
 
     @property
     def policy(self) -> Policy:

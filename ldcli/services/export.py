@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
-from ldcli.services import audit, people, plt, requests
+from ldcli.services import audit, people, placement, plt, requests
 
 Exporter = Callable[[Session], list[dict]]
 
@@ -22,6 +22,9 @@ EXPORTS: dict[str, tuple[list[str], Exporter]] = {
     "requests": (requests.LIST_COLUMNS + ["provider", "books_gbp", "travel_gbp", "terms_agreed_on", "started_on",
                                           "withdrawn_on", "lunch_learn_on"], lambda s: requests.list_requests(s)),
     "payments": (["id", "request_id", "paid_on", "amount_gbp"], lambda s: requests.export_payments(s)),
+    "placements": (["id", "type", "status", "name", "dob", "school", "start", "end", "received", "flags", "vetting",
+                    "supervisor_id", "second_id", "started_on", "completed_on", "terminated_on", "erased_on"],
+                   lambda s: placement.export_rows(s)),
 }
 
 

@@ -1,0 +1,305 @@
+"""`ldcli placement`: work experience, internships, apprenticeships and insight days."""
+
+import sys
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import transaction
+from ldcli.cli.options import DATE, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
+                  no_args_is_help=True)
+insight_app = typer.Typer(help="Force insight days for schools and colleges, with a waiting list.",
+                          no_args_is_help=True)
+app.add_typer(insight_app, name="insight-day")
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The placement's id.")]
+DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
+
+
+def _record(record: dict, fmt: OutputFormat, message: str | None = None) -> None:
+    from ldcli.cli.output import emit_one, say
+
+    if fmt == OutputFormat.table:
+        if message:
+            say(message)
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("apply")
+def placement_apply(
+    name: Annotated[str, typer.Option(help="The applicant's name.")],
+    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth.")],
+    kind: Annotated[str, typer.Option("--type", help="work_experience, internship or apprenticeship.")],
+    start: Annotated[object, typer.Option(click_type=DATE, help="First day.")],
+    received: Annotated[object, typer.Option(click_type=DATE, help="Date the application was received.")],
+    end: Annotated[object, typer.Option(click_type=DATE, help="Last day (work experience: the week of a "
+                                                             "Monday start).")] = None,
+    school: Annotated[str | None, typer.Option(help="School, college or programme.")] = None,
+    connection: Annotated[str | None, typer.Option(help="A declared personal or family connection.")] = None,
+    vetting: Annotated[str | None, typer.Option(help="required (the default) or not_required.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record an application: prints its id and every flag raised (short notice, a declared
+    connection, under 18)."""
+    from ldcli.cli.output import emit_one, say
+    from ldcli.services import placement
+
+    with transaction(write=True) as session:
+        record, flags = placement.apply(session, name=name, dob=dob, kind=kind, start=start, end=end,
+                                        received=received, school=school, connection=connection, vetting=vetting)
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        for flag in flags:
+            say(f"flag: {flag}")
+        if "national_living_wage" in record:
+            say(f"pay: the national living wage, {record['national_living_wage']}")
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("assign")
+def placement_assign(
+    placement_id: IdArg,
+    supervisor: Annotated[str, typer.Option(help="The member of staff managing the placement.")],
+    second: Annotated[str | None, typer.Option(help="A second member of staff (needed for under-18s).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Name the member of staff (and a second) who manage the placement."""
+    from ldcli.services import placement
+
+    with transaction(write=True) as session:
+        record = placement.assign(session, placement_id=placement_id, supervisor=supervisor, second=second)
+    staff = f"supervisor {supervisor}" + (f", second {second}" if second else "")
+    _record(record, fmt, f"placement {placement_id}: {staff}")
+
+
+@app.command("vetting")
+def placement_vetting(
+    placement_id: IdArg,
+    status: Annotated[str, typer.Option(help="pending, cleared or failed.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Record the security vetting's state."""
+    from ldcli.services import placement
+
+    with transaction(write=True) as session:
+        record = placement.vetting(session, placement_id=placement_id, status=status)
+    _record(record, fmt, f"placement {placement_id}: vetting {status}")
+
+
+@app.command("decide")
+def placement_decide(
+    placement_id: IdArg,
+    by: Annotated[str, typer.Option(help="Who decided (the Chief Executive or representative).")],
+    accept: Annotated[bool, typer.Option("--accept", help="Accept the application.")] = False,
+    decline: Annotated[bool, typer.Option("--decline", help="Decline it (needs --feedback).")] = False,
+    override_connection: Annotated[str | None, typer.Option(help="Why a declared connection is accepted.")] = None,
+    feedback: Annotated[str | None, typer.Option(help="Constructive feedback for a declined applicant.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Accept (refused, with every reason, when vetting, a connection, safeguarding, capacity or the
+    one-apprentice rule says no) or decline with constructive feedback."""
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import placement
+
+    if accept == decline:
+        raise LdcliError("give exactly one of --accept or --decline")
+    with transaction(write=True) as session:
+        record = placement.decide(session, placement_id=placement_id, by=by, accept=accept,
+                                  override=override_connection, feedback=feedback)
+    _record(record, fmt, f"placement {placement_id} {record['status']}")
+
+
+def _mover(action: str, doc: str, needs_reason: bool = False):
+    def command(placement_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+        from ldcli.services import placement
+
+        with transaction(write=True) as session:
+            record = placement.move(session, placement_id=placement_id, action=action, day=day)
+        _record(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+
+    def command_with_reason(placement_id: IdArg, day: DateOpt,
+                            reason: Annotated[str, typer.Option(help="Why it was ended.")],
+                            fmt: FormatOpt = OutputFormat.table) -> None:
+        from ldcli.services import placement
+
+        with transaction(write=True) as session:
+            record = placement.move(session, placement_id=placement_id, action=action, day=day, reason=reason)
+        _record(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+
+    chosen = command_with_reason if needs_reason else command
+    chosen.__doc__ = doc
+    return chosen
+
+
+app.command("start")(_mover("start", "The placement has started: accepted -> in_progress."))
+app.command("complete")(_mover("complete", "The placement is completed: in_progress -> completed."))
+app.command("terminate")(_mover("terminate", "End the placement early (the Chief Executive's decision), with "
+                                             "the reason.", needs_reason=True))
+
+
+@app.command("confirm")
+def placement_confirm(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """The written confirmation of a completed placement (never a reference)."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import placement
+
+    with transaction() as session:
+        record = placement.confirm(session, placement_id=placement_id)
+    if fmt == OutputFormat.table:
+        typer.echo(record["confirmation"])
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("show")
+def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+    """Show one placement."""
+    from ldcli.cli.output import emit_one
+    from ldcli.services import placement
+
+    with transaction() as session:
+        record = placement.show(session, placement_id=placement_id)
+    emit_one(record, fmt=fmt, title=f"Placement {placement_id}")
+
+
+@app.command("list")
+def placement_list(
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List placements by start date."""
+    from ldcli.cli.output import emit
+    from ldcli.services import placement
+
+    with transaction() as session:
+        rows = placement.list_placements(session, status=status, kind=kind)
+    columns = placement.LIST_COLUMNS
+    if fmt != OutputFormat.table and rows:
+        columns = list(rows[0])
+    emit(rows, columns=columns, fmt=fmt, output=output, title=f"Placements ({len(rows)})")
+
+
+@app.command("calendar")
+def placement_calendar(
+    first: Annotated[object, typer.Option("--from", click_type=DATE, help="First day.")],
+    last: Annotated[object, typer.Option("--to", click_type=DATE, help="Last day.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Week by week, the accepted placements in the office against its capacity."""
+    from ldcli.cli.output import emit
+    from ldcli.services import placement
+
+    with transaction() as session:
+        weeks = placement.calendar(session, first=first, last=last)
+    if fmt == OutputFormat.table:
+        for w in weeks:
+            w["load"] = "■" * w["at_once"] + "□" * w["free"]
+    columns = ["week", "at_once", "capacity", "free", "state", "placements"]
+    emit(weeks, columns=columns[:4] + (["load"] if fmt == OutputFormat.table else []) + columns[4:], fmt=fmt,
+         title=f"Placements in the office, weeks from {first} to {last}")
+
+
+@app.command("purge")
+def placement_purge(
+    ended_before: Annotated[object, typer.Option("--ended-before", click_type=DATE,
+                                                 help="Erase placements that ended before this date.")],
+    dry_run: DryRunOpt = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Erase the personal data (name, date of birth, school, connection, feedback, reasons) of every
+    placement that ended before a date, whatever its outcome; type, dates and outcome stay."""
+    from ldcli.cli.output import emit, say
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import placement
+
+    with transaction(write=True, dry_run=True) as session:
+        found = placement.purge(session, ended_before=ended_before)
+    emit(found, columns=["id", "type", "status", "start", "end"], fmt=fmt,
+         title=f"Placements ended before {ended_before} to erase ({len(found)})")
+    if dry_run or not found:
+        say(f"dry run, nothing erased: would erase {len(found)} placement(s)" if dry_run else "nothing to erase")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise LdcliError("erasing personal data needs confirmation: run again with --yes (or --dry-run)")
+        typer.confirm(f"Erase the personal data of {len(found)} placement(s)? This cannot be undone", abort=True,
+                      err=True)
+    with transaction(write=True) as session:
+        erased = placement.purge(session, ended_before=ended_before)
+    say(f"erased the personal data of {len(erased)} placement(s)")
+
+
+@insight_app.command("add")
+def insight_add(
+    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day.")],
+    capacity: Annotated[int | None, typer.Option(help="Pupils it holds (default 15, the policy).")] = None,
+) -> None:
+    """Add an insight day."""
+    from ldcli.cli.output import say
+    from ldcli.services import insight
+
+    with transaction(write=True) as session:
+        record = insight.add_day(session, day=day, capacity=capacity)
+    typer.echo(record["id"])
+    say(f"insight day {day} for {record['capacity']} pupils")
+
+
+@insight_app.command("book")
+def insight_book(
+    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The insight day.")],
+    school: Annotated[str, typer.Option(help="School or college.")],
+    pupils: Annotated[int, typer.Option(help="Number of pupils.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Book pupils onto an insight day; a booking that does not fit waits, in order."""
+    from ldcli.cli.output import say
+    from ldcli.services import insight
+
+    with transaction(write=True) as session:
+        record = insight.book(session, day=day, school=school, pupils=pupils)
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        say(f"{school}: {pupils} pupils {record['status']}" +
+            (f" (waiting list position {record['waiting_position']})" if record["waiting_position"] else ""))
+    else:
+        _record(record, fmt)
+
+
+@insight_app.command("cancel")
+def insight_cancel(
+    booking_id: Annotated[int, typer.Argument(metavar="BOOKING", help="The booking's id.")],
+) -> None:
+    """Cancel a booking; waiting bookings that now fit move up, in order."""
+    from ldcli.cli.output import say
+    from ldcli.services import insight
+
+    with transaction(write=True) as session:
+        _, promoted = insight.cancel(session, booking_id=booking_id)
+    say(f"booking {booking_id} cancelled")
+    for p in promoted:
+        say(f"booking {p['id']} ({p['school']}, {p['pupils']} pupils) moved up from the waiting list")
+
+
+@insight_app.command("list")
+def insight_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """Insight days with their bookings and waiting lists."""
+    from ldcli.cli.output import emit, emit_list
+    from ldcli.services import insight
+
+    with transaction() as session:
+        days = insight.list_days(session)
+    if fmt == OutputFormat.json:
+        emit_list(days, output=output)
+        return
+    for d in days:
+        d["bookings"] = [f"#{b['id']} {b['school']} ({b['pupils']}, {b['status']}"
+                         + (f" {b['waiting_position']}" if b["waiting_position"] else "") + ")" for b in d["bookings"]]
+    emit(days, columns=["date", "capacity", "booked_pupils", "free", "waiting", "bookings"], fmt=fmt, output=output,
+         title="Insight days")

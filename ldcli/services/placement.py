@@ -1,0 +1,226 @@
+"""Placements: work experience, internships and apprenticeships (SPEC §6; seed 002)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import insert, select, update
+
+from ldcli.db.models import people, placements
+from ldcli.db.session import Session
+from ldcli.domain import placement as rules
+from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.money import format_gbp
+from ldcli.services import audit
+
+P = placements
+LIST_COLUMNS = ["id", "type", "status", "name", "start", "end", "received", "flags", "vetting", "supervisor_id",
+                "second_id"]
+PERSONAL = ("name", "dob", "school", "connection", "feedback", "override_reason", "termination_reason")
+
+
+def _get(session: Session, placement_id: int):
+    row = session.execute(select(P).where(P.c.id == placement_id)).first()
+    if row is None:
+        raise NotFound(f"placement {placement_id} not found")
+    return row
+
+
+def row_of(session: Session, p) -> dict:
+    record = {"id": p.id, "type": p.type, "status": p.status, "start": p.start, "end": p.end,
+              "flags": [f for f in p.flags.split(",") if f], "name": p.name, "dob": p.dob, "school": p.school,
+              "connection": p.connection, "received": p.received,
+              "vetting": p.vetting_status or ("required" if p.vetting_required else "not required"),
+              "supervisor_id": p.supervisor_id, "second_id": p.second_id, "decided_by": p.decided_by,
+              "override_reason": p.override_reason, "feedback": p.feedback, "started_on": p.started_on,
+              "completed_on": p.completed_on, "terminated_on": p.terminated_on,
+              "termination_reason": p.termination_reason, "erased_on": p.erased_on}
+    if p.type == "apprenticeship":
+        policy = session.policy
+        record["national_living_wage"] = (f"{format_gbp(policy.placement_living_wage_pence)} an hour from "
+                                          f"{policy.placement_living_wage_from.isoformat()}")
+    return record
+
+
+def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
+          school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
+    """Record an application; returns it and the explanation of every flag it raises."""
+    if kind not in rules.TYPES:
+        raise LdcliError(f"--type: '{kind}' is not one of {', '.join(rules.TYPES)}")
+    if not name.strip():
+        raise LdcliError("--name: is required")
+    end = end or rules.default_end(kind, start)
+    problem = rules.length_problem(kind, start, end)
+    if problem:
+        raise RuleBroken(problem)
+    if dob >= start:
+        raise LdcliError(f"--dob {dob} is not before the start {start}")
+    if vetting not in (None, "required", "not_required"):
+        raise LdcliError(f"--vetting: '{vetting}' is not one of required, not_required")
+    if kind == "internship" and vetting == "not_required":
+        raise RuleBroken("every internship candidate is vetted (policy §23)")
+    notice = session.policy.placement_notice_months
+    raised = rules.flags(start=start, received=received, dob=dob, connection=(connection or "").strip() or None,
+                         notice_months=notice)
+    values = {"type": kind, "status": "applied", "name": name.strip(), "dob": dob, "school": school,
+              "connection": (connection or "").strip() or None, "start": start, "end": end, "received": received,
+              "flags": ",".join(raised), "vetting_required": vetting != "not_required",
+              "vetting_status": None if vetting == "not_required" else "pending"}
+    placement_id = session.execute(insert(P).values(values)).inserted_primary_key[0]
+    audit.record(session, "placement", [placement_id], "create")
+    return row_of(session, _get(session, placement_id)), [rules.explain(f, notice) for f in raised]
+
+
+def _update(session: Session, placement_id: int, action: str, **values) -> dict:
+    session.execute(update(P).where(P.c.id == placement_id).values(**values))
+    audit.record(session, "placement", [placement_id], action)
+    return row_of(session, _get(session, placement_id))
+
+
+def assign(session: Session, *, placement_id: int, supervisor: str, second: str | None = None) -> dict:
+    p = _get(session, placement_id)
+    if p.status not in ("applied", "accepted", "in_progress"):
+        raise RuleBroken(f"placement {placement_id} is {p.status}: staff are assigned before or during it")
+    for person in filter(None, (supervisor, second)):
+        if session.execute(select(people.c.person_id).where(people.c.person_id == person)).first() is None:
+            raise NotFound(f"person {person} not found")
+    if second == supervisor:
+        raise LdcliError("--second must be a different member of staff from --supervisor")
+    return _update(session, placement_id, "assign", supervisor_id=supervisor, second_id=second)
+
+
+def vetting(session: Session, *, placement_id: int, status: str) -> dict:
+    p = _get(session, placement_id)
+    if status not in rules.VETTING:
+        raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.VETTING)}")
+    if not p.vetting_required:
+        raise RuleBroken(f"placement {placement_id} was applied for without vetting")
+    return _update(session, placement_id, "vetting", vetting_status=status)
+
+
+def _refusals(session: Session, p, override: str | None) -> list[str]:
+    """Every reason an acceptance is refused (policy §3, §4, §6, §21, §28)."""
+    policy = session.policy
+    reasons = []
+    if p.vetting_required and p.vetting_status != "cleared":
+        reasons.append(f"vetting is {p.vetting_status or 'not started'}, not cleared")
+    if p.connection and not (override or "").strip():
+        reasons.append("a connection is declared: accept only with --override-connection REASON")
+    if "under_18" in p.flags.split(","):
+        staff = len([s for s in (p.supervisor_id, p.second_id) if s])
+        if staff < 2:
+            reasons.append(f"under 18: two named staff must be assigned (never alone with one), {staff} assigned")
+        if not policy.placement_safeguarding_lead.strip():
+            reasons.append("under 18: no designated safeguarding lead is set in the policy")
+    end = p.end or rules.OPEN_END
+    others = session.execute(select(P.c.id, P.c.type, P.c.start, P.c.end).where(
+        P.c.status.in_(rules.ACTIVE), P.c.id != p.id, P.c.start <= end)).all()
+    overlapping = [o for o in others if (o.end or rules.OPEN_END) >= p.start]
+    capacity = policy.placement_office_capacity
+    busiest = rules.most_at_once([(o.start, o.end or rules.OPEN_END) for o in overlapping], p.start, end)
+    if busiest >= capacity:
+        reasons.append(f"the office is full: {busiest} accepted placement(s) at once in these dates, capacity "
+                       f"{capacity} ({', '.join(str(o.id) for o in overlapping)})")
+    if p.type == "apprenticeship":
+        rival = [o.id for o in overlapping if o.type == "apprenticeship"]
+        if rival:
+            reasons.append(f"one apprenticeship at a time: placement {rival[0]} overlaps")
+    return reasons
+
+
+def decide(session: Session, *, placement_id: int, by: str, accept: bool, override: str | None = None,
+           feedback: str | None = None) -> dict:
+    p = _get(session, placement_id)
+    if p.status != "applied":
+        raise RuleBroken(f"placement {placement_id} is {p.status}: only an application is decided")
+    if not accept:
+        if not (feedback or "").strip():
+            raise LdcliError("--feedback: a decline needs constructive feedback for the applicant (policy §18)")
+        return _update(session, placement_id, "decline", status="declined", decided_by=by, decided_on=session.today,
+                       feedback=feedback.strip())
+    reasons = _refusals(session, p, override)
+    if reasons:
+        raise RuleBroken(f"placement {placement_id} cannot be accepted: " + "; ".join(reasons))
+    return _update(session, placement_id, "accept", status="accepted", decided_by=by, decided_on=session.today,
+                   override_reason=(override or "").strip() or None)
+
+
+MOVES = {"start": (("accepted",), "in_progress", "started_on"),
+         "complete": (("in_progress",), "completed", "completed_on"),
+         "terminate": (("accepted", "in_progress"), "terminated", "terminated_on")}
+
+
+def move(session: Session, *, placement_id: int, action: str, day: date, reason: str | None = None) -> dict:
+    p = _get(session, placement_id)
+    allowed, status, column = MOVES[action]
+    if p.status not in allowed:
+        raise RuleBroken(f"placement {placement_id} is {p.status}: {action} needs {' or '.join(allowed)}")
+    values = {"status": status, column: day}
+    if action == "terminate":
+        if not (reason or "").strip():
+            raise LdcliError("--reason: a termination needs its reason")
+        values["termination_reason"] = reason.strip()
+    return _update(session, placement_id, action, **values)
+
+
+def confirm(session: Session, *, placement_id: int) -> dict:
+    p = _get(session, placement_id)
+    if p.status != "completed":
+        raise RuleBroken(f"placement {placement_id} is {p.status}: confirmation is given for a completed placement")
+    if p.erased_on:
+        raise RuleBroken(f"placement {placement_id}'s personal data was erased on {p.erased_on}")
+    text = rules.confirmation(name=p.name, kind=p.type, started=p.started_on or p.start,
+                              finished=p.completed_on or p.end)
+    return {"id": p.id, "confirmation": text}
+
+
+def list_placements(session: Session, *, status: str | None = None, kind: str | None = None) -> list[dict]:
+    query = select(P).order_by(P.c.start, P.c.id)
+    if status:
+        if status not in rules.STATUSES:
+            raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.STATUSES)}")
+        query = query.where(P.c.status == status)
+    if kind:
+        query = query.where(P.c.type == kind)
+    return [row_of(session, p) for p in session.execute(query)]
+
+
+def calendar(session: Session, *, first: date, last: date) -> list[dict]:
+    """Week by week (Monday to Sunday), the accepted placements in the office against capacity."""
+    if last < first:
+        raise LdcliError(f"--to {last} is before --from {first}")
+    capacity = session.policy.placement_office_capacity
+    active = session.execute(select(P.c.id, P.c.type, P.c.start, P.c.end).where(
+        P.c.status.in_(rules.ACTIVE + ("completed",)), P.c.start <= last)).all()
+    weeks, monday = [], first - timedelta(days=first.weekday())
+    while monday <= last:
+        sunday = monday + timedelta(days=6)
+        here = [a for a in active if a.start <= sunday and (a.end or rules.OPEN_END) >= monday]
+        at_once = rules.most_at_once([(a.start, a.end or rules.OPEN_END) for a in here], monday, sunday)
+        weeks.append({"week": monday, "placements": [f"{a.id} {a.type}" for a in here], "at_once": at_once,
+                      "capacity": capacity, "free": max(0, capacity - at_once),
+                      "state": "full" if at_once >= capacity else "free"})
+        monday += timedelta(days=7)
+    return weeks
+
+
+def purge(session: Session, *, ended_before: date) -> list[dict]:
+    """Erase the personal data of every placement, whatever its outcome, that ended before a date."""
+    ended = P.c.end.isnot(None) & (P.c.end < ended_before)
+    rows = session.execute(select(P.c.id, P.c.type, P.c.status, P.c.start, P.c.end).where(
+        ended, P.c.erased_on.is_(None)).order_by(P.c.id)).all()
+    ids = [r.id for r in rows]
+    if ids:
+        session.execute(update(P).where(P.c.id.in_(ids)).values(erased_on=session.today,
+                                                                **{c: None for c in PERSONAL}))
+        audit.record(session, "placement", ids, "erase")
+        session.wipe_after_commit = True
+    return [{"id": r.id, "type": r.type, "status": r.status, "start": r.start, "end": r.end} for r in rows]
+
+
+def show(session: Session, *, placement_id: int) -> dict:
+    return row_of(session, _get(session, placement_id))
+
+
+def export_rows(session: Session) -> list[dict]:
+    return list_placements(session)
