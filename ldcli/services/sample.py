@@ -8,14 +8,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ldcli.csvio.reader import read_csv
+from ldcli.db.models import insight_bookings, insight_days, placements, plt_blocks, training_requests
 from ldcli.db.models import people as people_table
-from ldcli.db.models import plt_blocks, training_requests
 from ldcli.db.session import Session
 from ldcli.domain.errors import BadRows, LdcliError, RowError
 from ldcli.domain.money import parse_pounds
 from ldcli.domain.plt import parse_hours
 from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time
-from ldcli.services import enrolments, people, plt, requests, roster
+from ldcli.services import enrolments, insight, people, placement, plt, requests, roster
 
 Loader = Callable[[Session, Path], dict]
 
@@ -148,6 +148,88 @@ def _drive_request(session: Session, row: dict, start) -> None:
         requests.lunch_learn(session, request_id=rid, day=day("lunch_learn_on"))
 
 
+PLACEMENT_COLUMNS = ("name", "dob", "type", "start", "received")
+PLACEMENT_EXTRA = ("end", "school", "connection", "vetting", "supervisor", "second", "vetting_status", "decision",
+                   "override_connection", "feedback", "started_on", "completed_on", "terminated_on",
+                   "termination_reason")
+
+
+def load_placements(session: Session, path: Path) -> dict:
+    """Applications and what became of them, driven through the placement services."""
+    _, rows = read_csv(path, required=PLACEMENT_COLUMNS, optional=PLACEMENT_EXTRA)
+    created = unchanged = 0
+    for number, row in rows:
+        try:
+            start = parse_date(row["start"])
+            if session.execute(select(placements.c.id).where(placements.c.name == row["name"],
+                                                             placements.c.start == start)).first():
+                unchanged += 1
+                continue
+            _drive_placement(session, row, start)
+        except (ValueError, LdcliError) as exc:
+            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        created += 1
+    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
+def _drive_placement(session: Session, row: dict, start) -> None:
+    def day(key):
+        return parse_date(row[key]) if row.get(key) else None
+
+    record, _ = placement.apply(session, name=row["name"], dob=parse_date(row["dob"]), kind=row["type"], start=start,
+                                end=day("end"), received=parse_date(row["received"]), school=row.get("school") or None,
+                                connection=row.get("connection") or None, vetting=row.get("vetting") or None)
+    pid = record["id"]
+    if row.get("supervisor"):
+        placement.assign(session, placement_id=pid, supervisor=row["supervisor"], second=row.get("second") or None)
+    if row.get("vetting_status") and record["vetting"] != "not required":
+        placement.vetting(session, placement_id=pid, status=row["vetting_status"])
+    if row.get("decision"):
+        placement.decide(session, placement_id=pid, by="Chief Executive", accept=row["decision"] == "accept",
+                         override=row.get("override_connection") or None, feedback=row.get("feedback") or None)
+    for action, key in (("start", "started_on"), ("complete", "completed_on"), ("terminate", "terminated_on")):
+        if row.get(key):
+            placement.move(session, placement_id=pid, action=action, day=day(key),
+                           reason=row.get("termination_reason") or None)
+
+
+def load_insight_days(session: Session, path: Path) -> dict:
+    _, rows = read_csv(path, required=("date",), optional=("capacity",))
+    created = unchanged = 0
+    for number, row in rows:
+        try:
+            day = parse_date(row["date"])
+            if session.execute(select(insight_days.c.id).where(insight_days.c.date == day)).first():
+                unchanged += 1
+                continue
+            insight.add_day(session, day=day, capacity=int(row["capacity"]) if row.get("capacity") else None)
+        except (ValueError, LdcliError) as exc:
+            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        created += 1
+    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
+def load_insight_bookings(session: Session, path: Path) -> dict:
+    """Bookings in file order (so the waiting list keeps that order); a `cancelled` row is then cancelled."""
+    _, rows = read_csv(path, required=("date", "school", "pupils"), optional=("cancelled",))
+    created = unchanged = 0
+    for number, row in rows:
+        try:
+            day = parse_date(row["date"])
+            held = session.execute(select(insight_bookings.c.id).join(insight_days).where(
+                insight_days.c.date == day, insight_bookings.c.school == row["school"])).first()
+            if held:
+                unchanged += 1
+                continue
+            booking = insight.book(session, day=day, school=row["school"], pupils=int(row["pupils"]))
+            if row.get("cancelled") == "yes":
+                insight.cancel(session, booking_id=booking["id"])
+        except (ValueError, LdcliError) as exc:
+            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        created += 1
+    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
 # file name -> loader, in the order the files depend on each other. Later groups add theirs.
 LOADERS: list[tuple[str, Loader]] = [
     ("people.csv", load_people),
@@ -156,6 +238,9 @@ LOADERS: list[tuple[str, Loader]] = [
     ("roster.csv", load_roster),
     ("enrolments.csv", load_enrolments),
     ("bookings.csv", load_bookings),
+    ("placements.csv", load_placements),
+    ("insight_days.csv", load_insight_days),
+    ("insight_bookings.csv", load_insight_bookings),
 ]
 
 
