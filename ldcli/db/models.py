@@ -232,3 +232,55 @@ insight_bookings = Table(
     CheckConstraint("status IN ('booked', 'waiting', 'cancelled')", name="status"),
     CheckConstraint("pupils > 0", name="pupils"),
 )
+
+# Volunteer police cadets (SPEC §7). A leader may serve several units, each with a role and whether
+# they attend that unit regularly.
+cadet_units = Table(
+    "cadet_units", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("npu", String(100), nullable=False),
+    Column("venue", String(200)),
+    Column("opened", Date),
+    Column("planned", Date),
+    Column("max_cadets", Integer, nullable=False),
+)
+
+cadets = Table(
+    "cadets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("dob", Date, nullable=False),
+    Column("joined", Date, nullable=False),
+    Column("left", Date),
+    Column("consent", Boolean, nullable=False, default=False),
+)
+
+cadet_leaders = Table(
+    "cadet_leaders", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("person_id", String(32), ForeignKey("people.person_id")),
+    Column("dob", Date),
+    Column("department", String(100), nullable=False),
+)
+
+cadet_leader_units = Table(
+    "cadet_leader_units", metadata,
+    Column("leader_id", Integer, ForeignKey("cadet_leaders.id"), primary_key=True),
+    Column("unit_id", Integer, ForeignKey("cadet_units.id"), primary_key=True),
+    Column("role", String(9), nullable=False),
+    Column("regular", Boolean, nullable=False),
+    CheckConstraint("role IN ('leader', 'deputy', 'commander')", name="role"),
+)
+
+cadet_activities = Table(
+    "cadet_activities", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False, index=True),
+    Column("month", String(7), nullable=False),
+    Column("activity", String(200), nullable=False),
+    Column("minutes", Integer, nullable=False),
+    CheckConstraint("minutes > 0", name="minutes"),
+)
