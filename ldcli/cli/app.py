@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from ldcli import __version__
-from ldcli.cli import data, db, people, placement, plt, repay, request
+from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
 from ldcli.cli.context import AppState
 from ldcli.cli.options import DATE
 
@@ -122,6 +122,7 @@ app.add_typer(plt.app, name="plt")
 app.add_typer(request.app, name="request")
 app.add_typer(repay.app, name="repay")
 app.add_typer(placement.app, name="placement")
+app.add_typer(cadet.app, name="cadet")
 app.add_typer(data.policy_app, name="policy")
 app.add_typer(data.sample_app, name="sample")
 app.command("audit")(data.audit)

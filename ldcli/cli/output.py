@@ -239,3 +239,24 @@ def _write_json_list(fh, items) -> None:
     for i, item in enumerate(items):
         fh.write(("\n" if i == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
     fh.write("\n]\n")
+
+
+def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tuple[str, int, int]],
+               notes: list[str]) -> None:
+    """A dashboard on the terminal: tables one after another, progress bars against targets, then
+    the warnings."""
+    from rich.console import Group
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    parts = [_rich_table(columns, rows, title) for title, columns, rows in sections]
+    grid = Table.grid(padding=(0, 2))
+    for label, actual, goal in bars:
+        percent = f"{100 * actual / goal:.0f}%" if goal else "-"
+        grid.add_row(Text(label), ProgressBar(total=goal or 1, completed=min(actual, goal or 1), width=40),
+                     Text(f"{actual} of {goal} ({percent})"))
+    parts += [Text("\nProgress against the targets", style="bold"), grid]
+    if notes:
+        parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {n}", style="yellow") for n in notes]
+    _print_rich(sys.stdout, Group(*parts))

@@ -1,0 +1,256 @@
+"""`ldcli cadet`: volunteer police cadet units, cadets, leaders, volunteering and the dashboard."""
+
+from typing import Annotated
+
+import typer
+
+from ldcli.cli.context import state, transaction
+from ldcli.cli.options import DATE, HOURS, MONTH, FormatOpt, OutputFormat, OutputOpt
+
+app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
+                  no_args_is_help=True)
+unit_app = typer.Typer(help="Cadet units.", no_args_is_help=True)
+leader_app = typer.Typer(help="Cadet leaders.", no_args_is_help=True)
+activity_app = typer.Typer(help="Volunteering activities.", no_args_is_help=True)
+app.add_typer(unit_app, name="unit")
+app.add_typer(leader_app, name="leader")
+app.add_typer(activity_app, name="activity")
+
+UnitArg = Annotated[str, typer.Argument(metavar="UNIT", help="The unit's name or id.")]
+IMPORT_COLUMNS = {
+    "units": (("name", "npu"), ("venue", "opened", "planned", "max_cadets")),
+    "cadets": (("unit", "name", "dob", "joined"), ("left", "consent")),
+    "leaders": (("unit", "name", "department"), ("person_id", "dob", "role", "regular")),
+    "activities": (("unit", "month", "activity", "hours"), ()),
+}
+
+
+@unit_app.command("add")
+def unit_add(
+    name: Annotated[str, typer.Argument(help="The unit's name.")],
+    npu: Annotated[str, typer.Option(help="Neighbourhood policing unit.")],
+    venue: Annotated[str | None, typer.Option(help="Where it meets.")] = None,
+    opened: Annotated[object, typer.Option(click_type=DATE, help="Date it opened.")] = None,
+    planned: Annotated[object, typer.Option(click_type=DATE, help="Date it is planned to open.")] = None,
+    max_cadets: Annotated[int | None, typer.Option(help="Most cadets (default 30, the policy).")] = None,
+) -> None:
+    """Add a cadet unit (or update the one of that name)."""
+    from ldcli.cli.output import say
+    from ldcli.services import cadet
+
+    with transaction(write=True) as session:
+        record = cadet.unit_add(session, name=name, npu=npu, venue=venue, opened=opened, planned=planned,
+                                max_cadets=max_cadets)
+    typer.echo(record["id"])
+    say(f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
+
+
+@unit_app.command("list")
+def unit_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+    """List the cadet units."""
+    from ldcli.cli.output import emit
+    from ldcli.services import cadet
+
+    with transaction() as session:
+        rows = cadet.unit_list(session)
+    emit(rows, columns=["id", "name", "npu", "venue", "opened", "planned", "max_cadets"], fmt=fmt, output=output,
+         title="Cadet units")
+
+
+@app.command("join")
+def cadet_join(
+    unit: UnitArg,
+    name: Annotated[str, typer.Option(help="The cadet's name.")],
+    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth.")],
+    joined: Annotated[object, typer.Option(click_type=DATE, help="Date they joined.")],
+    consent: Annotated[str, typer.Option(help="Parental consent form received: yes or no.")] = "no",
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """A cadet joins a unit (aged 13 to 17 on joining; refused when the unit is full)."""
+    from ldcli.cli.output import emit_one, say
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import cadet
+
+    if consent not in ("yes", "no"):
+        raise LdcliError(f"--consent: '{consent}' is not yes or no")
+    with transaction(write=True) as session:
+        record = cadet.join(session, unit_ref=unit, name=name, dob=dob, joined=joined, consent=consent == "yes")
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        say(f"{name} joined {record['unit']}" + ("" if record["consent"] else "; consent form missing"))
+    else:
+        emit_one(record, fmt=fmt)
+
+
+@app.command("leave")
+def cadet_leave(
+    cadet_id: Annotated[int, typer.Argument(metavar="ID", help="The cadet's id.")],
+    day: Annotated[object, typer.Option("--date", click_type=DATE, help="Date they left.")],
+) -> None:
+    """A cadet leaves their unit."""
+    from ldcli.cli.output import say
+    from ldcli.services import cadet
+
+    with transaction(write=True) as session:
+        cadet.leave(session, cadet_id=cadet_id, day=day)
+    say(f"cadet {cadet_id} left on {day}")
+
+
+@app.command("list")
+def cadet_list(
+    unit: Annotated[str | None, typer.Option(help="Only this unit (name or id).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """List cadets, past and present."""
+    from ldcli.cli.output import emit
+    from ldcli.services import cadet
+
+    with transaction() as session:
+        rows = cadet.list_cadets(session, unit_ref=unit)
+    emit(rows, columns=["id", "unit", "name", "dob", "joined", "left", "consent"], fmt=fmt, output=output,
+         title=f"Cadets ({len(rows)})")
+
+
+@leader_app.command("add")
+def leader_add(
+    unit: UnitArg,
+    name: Annotated[str, typer.Option(help="The leader's name.")],
+    department: Annotated[str, typer.Option(help="Their department (or External volunteer).")],
+    person: Annotated[str | None, typer.Option(help="Their person_id, for a member of the force.")] = None,
+    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth (leaders are 18 or over).")] = None,
+    role: Annotated[str, typer.Option(help="leader, deputy or commander.")] = "leader",
+    regular: Annotated[bool, typer.Option("--regular/--not-regular", help="Attends the unit regularly.")] = True,
+) -> None:
+    """Add a leader to a unit; the same leader again serves another unit."""
+    from ldcli.cli.output import say
+    from ldcli.services import cadet
+
+    with transaction(write=True) as session:
+        record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
+                                  dob=dob, role=role, regular=regular)
+    typer.echo(record["id"])
+    say(f"{name}: {role} of {record['unit']}" + (", attends regularly" if regular else ""))
+
+
+@activity_app.command("add")
+def activity_add(
+    unit: UnitArg,
+    month: Annotated[object, typer.Option(click_type=MONTH, help="The month, YYYY-MM.")],
+    activity: Annotated[str, typer.Option(help="What the cadets did.")],
+    hours: Annotated[object, typer.Option(click_type=HOURS, help="Hours volunteered.")],
+) -> None:
+    """Record a unit's volunteering activity for a month."""
+    from ldcli.cli.output import say
+    from ldcli.services import cadet
+
+    with transaction(write=True) as session:
+        record = cadet.activity_add(session, unit_ref=unit, month=month, activity=activity, minutes=hours)
+    typer.echo(record["id"])
+    say(f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
+
+
+@app.command("hours")
+def cadet_hours(
+    first: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month.")] = None,
+    last: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Volunteering hours per month and unit, with the total."""
+    from ldcli.cli.output import emit, say
+    from ldcli.services import cadet
+
+    with transaction() as session:
+        rows = cadet.hours(session, first=first, last=last)
+    emit(rows, columns=["month", "unit", "activity", "hours"], fmt=fmt, output=output, title="Volunteering hours")
+    say(f"total {sum(r['hours'] for r in rows):g} hours")
+
+
+@app.command("import")
+def cadet_import(
+    kind: Annotated[str, typer.Argument(help="units, cadets, leaders or activities.")],
+    file: Annotated[str, typer.Argument(help="The CSV file.")],
+) -> None:
+    """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing.
+
+    Columns: units name, npu, venue, opened, planned, max_cadets; cadets unit, name, dob, joined,
+    left, consent; leaders unit, name, department, person_id, dob, role, regular; activities unit,
+    month, activity, hours.
+    """
+    from ldcli.cli.output import say
+    from ldcli.csvio.reader import read_csv
+    from ldcli.domain.errors import LdcliError
+    from ldcli.services import cadet
+
+    if kind not in IMPORT_COLUMNS:
+        raise LdcliError(f"cannot import '{kind}': kinds are {', '.join(IMPORT_COLUMNS)}")
+    required, optional = IMPORT_COLUMNS[kind]
+    _, rows = read_csv(file, required=required, optional=optional)
+    with transaction(write=True) as session:
+        result = cadet.import_rows(session, kind=kind, rows=rows, source=file)
+    say(f"imported {result['rows']} {kind} row(s)")
+
+
+@app.command("dashboard")
+def cadet_dashboard(
+    as_of: Annotated[object, typer.Option("--as-of", click_type=DATE, help="The date to report on.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The board's dashboard: per unit and NPU, leaders by department, missing consent forms,
+    volunteering hours, progress against the targets and a warning for each unit short of
+    regularly attending leaders."""
+    from ldcli.cli.output import emit, emit_board, emit_one
+    from ldcli.services import cadet
+
+    day = as_of or state().today()
+    with transaction() as session:
+        board = cadet.dashboard(session, as_of=day)
+    if fmt == OutputFormat.json:
+        emit_one(board, fmt=fmt, output=output)
+        return
+    columns = ["unit", "npu", "cadets", "leaders", "regular_leaders", "missing_consent"]
+    if fmt == OutputFormat.csv:
+        emit(board["units"], columns=columns + ["warnings"], fmt=fmt, output=output)
+        return
+    totals = board["totals"]
+    rows = board["units"] + [{"unit": "Totals", "npu": "", **totals}]
+    targets = board["targets"]
+    emit_board([(f"Volunteer police cadets on {day} — {totals['volunteering_hours']} volunteering hours to date",
+                 columns, rows),
+                ("By NPU", ["npu", "units", "cadets", "leaders", "regular_leaders"], board["by_npu"]),
+                ("Leaders by department", ["department", "leaders"], board["leaders_by_department"])],
+               [("Cadets", targets["cadets"]["actual"], targets["cadets"]["target"]),
+                ("Leaders", targets["leaders"]["actual"], targets["leaders"]["target"]),
+                ("Active cadets", targets["active_cadets"]["actual"], targets["active_cadets"]["target"])],
+               [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]])
+
+
+@app.command("trend")
+def cadet_trend(
+    first: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month.")],
+    last: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Cadets at each month end, from joining and leaving dates."""
+    from ldcli.cli.output import emit
+    from ldcli.services import cadet
+
+    with transaction() as session:
+        rows = cadet.trend(session, first=first, last=last)
+    emit(rows, columns=["month", "month_end", "cadets"], fmt=fmt, title="Cadets at each month end")
+
+
+@app.command("ageing")
+def cadet_ageing(
+    within: Annotated[int, typer.Option(help="Months ahead.")],
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""
+    from ldcli.cli.output import emit
+    from ldcli.services import cadet
+
+    with transaction() as session:
+        rows = cadet.ageing(session, within=within, as_of=state().today())
+    emit(rows, columns=["id", "unit", "name", "dob", "turns_18"], fmt=fmt, title=f"Turning 18 within {within} months")
