@@ -189,7 +189,7 @@ def cadet_import(
     _, rows = read_csv(file, required=required, optional=optional)
     with transaction(write=True) as session:
         result = cadet.import_rows(session, kind=kind, rows=rows, source=file)
-    say(f"imported {result['rows']} {kind} row(s)")
+    say(f"{kind}: {result['rows']} row(s), created {result['created']}, unchanged {result['unchanged']}")
 
 
 @app.command("dashboard")

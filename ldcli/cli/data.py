@@ -12,7 +12,8 @@ from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, Outpu
 policy_app = typer.Typer(help="The policy numbers in force.", no_args_is_help=True)
 sample_app = typer.Typer(help="The invented sample force.", no_args_is_help=True)
 
-EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements")
+EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements", "cadets",
+                "leaders", "activities")
 
 
 @policy_app.command("show")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from ldcli.db.models import cadet_activities, cadet_leader_units, cadet_leaders, cadet_units, cadets, people
 from ldcli.db.session import Session
@@ -250,6 +250,8 @@ def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], so
             raise ValueError(f"'{text}' is not yes or no")
         return text in ("yes", "true", "1")
 
+    table = {"units": U, "cadets": C, "leaders": LU, "activities": A}[kind]
+    before = session.execute(select(func.count()).select_from(table)).scalar()
     errors, count = [], 0
     for number, raw in rows:
         try:
@@ -273,7 +275,8 @@ def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], so
             errors.append(RowError(number, "-", "", str(exc)))
     if errors:
         raise BadRows(source, errors)
-    return {"rows": count}
+    created = session.execute(select(func.count()).select_from(table)).scalar() - before
+    return {"rows": count, "created": created, "unchanged": count - created}
 
 
 def _import_cadet(session: Session, raw: dict, day, yes) -> None:
@@ -287,3 +290,10 @@ def _import_cadet(session: Session, raw: dict, day, yes) -> None:
         left = day(raw, "left")
         if left:
             leave(session, cadet_id=cadet_id, day=left)
+
+
+def leader_rows(session: Session) -> list[dict]:
+    query = (select(L, U.c.name.label("unit"), LU.c.role, LU.c.regular).join(LU, LU.c.leader_id == L.c.id)
+             .join(U, U.c.id == LU.c.unit_id).order_by(U.c.name, L.c.id))
+    return [{"id": r.id, "unit": r.unit, "name": r.name, "person_id": r.person_id, "dob": r.dob,
+             "department": r.department, "role": r.role, "regular": r.regular} for r in session.execute(query)]

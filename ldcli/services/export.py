@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
-from ldcli.services import audit, people, placement, plt, requests
+from ldcli.services import audit, cadet, people, placement, plt, requests
 
 Exporter = Callable[[Session], list[dict]]
 
@@ -25,6 +25,10 @@ EXPORTS: dict[str, tuple[list[str], Exporter]] = {
     "placements": (["id", "type", "status", "name", "dob", "school", "start", "end", "received", "flags", "vetting",
                     "supervisor_id", "second_id", "started_on", "completed_on", "terminated_on", "erased_on"],
                    lambda s: placement.export_rows(s)),
+    "cadets": (["id", "unit", "name", "dob", "joined", "left", "consent"], lambda s: cadet.list_cadets(s)),
+    "leaders": (["id", "unit", "name", "person_id", "dob", "department", "role", "regular"],
+                lambda s: cadet.leader_rows(s)),
+    "activities": (["month", "unit", "activity", "hours"], lambda s: cadet.hours(s)),
 }
 
 

@@ -15,7 +15,7 @@ from ldcli.domain.errors import BadRows, LdcliError, RowError
 from ldcli.domain.money import parse_pounds
 from ldcli.domain.plt import parse_hours
 from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time
-from ldcli.services import enrolments, insight, people, placement, plt, requests, roster
+from ldcli.services import cadet, enrolments, insight, people, placement, plt, requests, roster
 
 Loader = Callable[[Session, Path], dict]
 
@@ -230,6 +230,15 @@ def load_insight_bookings(session: Session, path: Path) -> dict:
     return {"created": created, "updated": 0, "unchanged": unchanged}
 
 
+def _cadet_loader(kind: str, required: tuple, optional: tuple) -> Loader:
+    def load(session: Session, path: Path) -> dict:
+        _, rows = read_csv(path, required=required, optional=optional)
+        result = cadet.import_rows(session, kind=kind, rows=rows, source=path.name)
+        return {"created": result["created"], "updated": 0, "unchanged": result["unchanged"]}
+
+    return load
+
+
 # file name -> loader, in the order the files depend on each other. Later groups add theirs.
 LOADERS: list[tuple[str, Loader]] = [
     ("people.csv", load_people),
@@ -241,6 +250,11 @@ LOADERS: list[tuple[str, Loader]] = [
     ("placements.csv", load_placements),
     ("insight_days.csv", load_insight_days),
     ("insight_bookings.csv", load_insight_bookings),
+    ("cadet_units.csv", _cadet_loader("units", ("name", "npu"), ("venue", "opened", "planned", "max_cadets"))),
+    ("cadets.csv", _cadet_loader("cadets", ("unit", "name", "dob", "joined"), ("left", "consent"))),
+    ("cadet_leaders.csv", _cadet_loader("leaders", ("unit", "name", "department"),
+                                        ("person_id", "dob", "role", "regular"))),
+    ("cadet_activities.csv", _cadet_loader("activities", ("unit", "month", "activity", "hours"), ())),
 ]
 
 
