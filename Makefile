@@ -24,6 +24,8 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) repay batch sample_data/leavers.csv
 	$(LDCLI) --db $(DEMO_DB) placement calendar --from 2027-01-25 --to 2027-02-14
 	$(LDCLI) --db $(DEMO_DB) placement insight-day list
+	$(LDCLI) --db $(DEMO_DB) cadet dashboard --as-of 2019-12-17
+	$(LDCLI) --db $(DEMO_DB) cadet trend --from 2019-03 --to 2019-11
 	$(LDCLI) --db $(DEMO_DB) db check
 	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03)"
 
