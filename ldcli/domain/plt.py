@@ -189,8 +189,9 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
         if d not in free_days[i]:
             holders.setdefault(d, set()).add(i)
 
-    def augment(i: int, seen: set[date]) -> bool:
-        for d in options[i]:
+    def augment(i: int, seen: set[date], days: list[date] | None = None) -> bool:
+        """Place learner i on one of `days` (its options), moving unfixed learners along if full."""
+        for d in options[i] if days is None else days:
             if d in seen:
                 continue
             seen.add(d)
@@ -222,21 +223,6 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
             high = middle
         else:
             low = middle + 1
-    def move_to(i: int, d: date) -> bool:
-        """Put learner i on day d, moving an unfixed learner off d (and on) if d is full."""
-        if d in free_days[i] or len(holders.get(d, ())) < cap[d]:
-            assign(i, d)
-            return True
-        for j in sorted(holders.get(d, ())):
-            if j in fixed:
-                continue
-            release(j)
-            if augment(j, {d}):
-                assign(i, d)
-                return True
-            assign(j, d)
-        return False
-
     feasible(low)
     for i in index:  # earliest day per learner, keeping the limit for everyone after
         for d in options[i]:
@@ -244,7 +230,7 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
                 break
             old = at[i]
             release(i)
-            if move_to(i, d):
+            if augment(i, set(), [d]):
                 break
             assign(i, old)
         fixed.add(i)

@@ -37,29 +37,35 @@ def load_enrolments(session: Session, path: Path) -> dict:
     return {k: counts[k] for k in ("created", "updated", "unchanged")}
 
 
-def load_bookings(session: Session, path: Path) -> dict:
-    """Booked PLT days (`plt book` as a file); a day already holding a block is left as it is."""
-    _, rows = read_csv(path, required=("person_id", "date"), optional=("start", "hours", "wfh", "programme"))
+def _each_row(path: Path, rows: list[tuple[int, dict]], step) -> dict:
+    """Run `step(row)` on each row: it returns True when it created something and False when the
+    row was loaded before. The first row a rule refuses stops the load (all of it is rolled back)."""
     created = unchanged = 0
     for number, row in rows:
         try:
-            day = parse_date(row["date"])
-            start = minute_of_day(parse_time(row["start"])) if row.get("start") else None
-            minutes = parse_hours(row["hours"]) if row.get("hours") else None
-        except ValueError as exc:
+            done = step(row)
+        except (ValueError, LdcliError) as exc:
             raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        held = session.execute(select(plt_blocks.c.id).where(
-            plt_blocks.c.person_id == row["person_id"], plt_blocks.c.date == day)).first()
-        if held:
-            unchanged += 1
-            continue
-        try:
-            plt.book(session, person_id=row["person_id"], day=day, start_minute=start, minutes=minutes,
-                     wfh=row.get("wfh", "").lower() in ("yes", "true", "1"), programme=row.get("programme") or None)
-        except LdcliError as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        created += 1
+        created, unchanged = created + bool(done), unchanged + (not done)
     return {"created": created, "updated": 0, "unchanged": unchanged}
+
+
+def load_bookings(session: Session, path: Path) -> dict:
+    """Booked PLT days (`plt book` as a file); a day already holding a block is left as it is."""
+    _, rows = read_csv(path, required=("person_id", "date"), optional=("start", "hours", "wfh", "programme"))
+
+    def step(row: dict) -> bool:
+        day = parse_date(row["date"])
+        if session.execute(select(plt_blocks.c.id).where(plt_blocks.c.person_id == row["person_id"],
+                                                         plt_blocks.c.date == day)).first():
+            return False
+        plt.book(session, person_id=row["person_id"], day=day,
+                 start_minute=minute_of_day(parse_time(row["start"])) if row.get("start") else None,
+                 minutes=parse_hours(row["hours"]) if row.get("hours") else None,
+                 wfh=row.get("wfh", "").lower() in ("yes", "true", "1"), programme=row.get("programme") or None)
+        return True
+
+    return _each_row(path, rows, step)
 
 
 def load_budgets(session: Session, path: Path) -> dict:
@@ -86,21 +92,17 @@ def load_requests(session: Session, path: Path) -> dict:
     """Requests with the state they have reached, driven through the same services as the
     commands (so every rule applies); a request already there (person, title, start) is left."""
     _, rows = read_csv(path, required=REQUEST_COLUMNS, optional=REQUEST_EXTRA)
-    created = unchanged = 0
-    for number, row in rows:
-        try:
-            start = parse_date(row["start"])
-            held = session.execute(select(training_requests.c.id).where(
-                training_requests.c.person_id == row["person_id"], training_requests.c.title == row["title"],
-                training_requests.c.start == start)).first()
-            if held:
-                unchanged += 1
-                continue
-            _drive_request(session, row, start)
-        except (ValueError, LdcliError) as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        created += 1
-    return {"created": created, "updated": 0, "unchanged": unchanged}
+    T = training_requests
+
+    def step(row: dict) -> bool:
+        start = parse_date(row["start"])
+        if session.execute(select(T.c.id).where(T.c.person_id == row["person_id"], T.c.title == row["title"],
+                                                T.c.start == start)).first():
+            return False
+        _drive_request(session, row, start)
+        return True
+
+    return _each_row(path, rows, step)
 
 
 def _drive_request(session: Session, row: dict, start) -> None:
@@ -157,19 +159,16 @@ PLACEMENT_EXTRA = ("end", "school", "connection", "vetting", "supervisor", "seco
 def load_placements(session: Session, path: Path) -> dict:
     """Applications and what became of them, driven through the placement services."""
     _, rows = read_csv(path, required=PLACEMENT_COLUMNS, optional=PLACEMENT_EXTRA)
-    created = unchanged = 0
-    for number, row in rows:
-        try:
-            start = parse_date(row["start"])
-            if session.execute(select(placements.c.id).where(placements.c.name == row["name"],
-                                                             placements.c.start == start)).first():
-                unchanged += 1
-                continue
-            _drive_placement(session, row, start)
-        except (ValueError, LdcliError) as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        created += 1
-    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+    def step(row: dict) -> bool:
+        start = parse_date(row["start"])
+        if session.execute(select(placements.c.id).where(placements.c.name == row["name"],
+                                                         placements.c.start == start)).first():
+            return False
+        _drive_placement(session, row, start)
+        return True
+
+    return _each_row(path, rows, step)
 
 
 def _drive_placement(session: Session, row: dict, start) -> None:
@@ -195,39 +194,32 @@ def _drive_placement(session: Session, row: dict, start) -> None:
 
 def load_insight_days(session: Session, path: Path) -> dict:
     _, rows = read_csv(path, required=("date",), optional=("capacity",))
-    created = unchanged = 0
-    for number, row in rows:
-        try:
-            day = parse_date(row["date"])
-            if session.execute(select(insight_days.c.id).where(insight_days.c.date == day)).first():
-                unchanged += 1
-                continue
-            insight.add_day(session, day=day, capacity=int(row["capacity"]) if row.get("capacity") else None)
-        except (ValueError, LdcliError) as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        created += 1
-    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+    def step(row: dict) -> bool:
+        day = parse_date(row["date"])
+        if session.execute(select(insight_days.c.id).where(insight_days.c.date == day)).first():
+            return False
+        insight.add_day(session, day=day, capacity=int(row["capacity"]) if row.get("capacity") else None)
+        return True
+
+    return _each_row(path, rows, step)
 
 
 def load_insight_bookings(session: Session, path: Path) -> dict:
     """Bookings in file order (so the waiting list keeps that order); a `cancelled` row is then cancelled."""
     _, rows = read_csv(path, required=("date", "school", "pupils"), optional=("cancelled",))
-    created = unchanged = 0
-    for number, row in rows:
-        try:
-            day = parse_date(row["date"])
-            held = session.execute(select(insight_bookings.c.id).join(insight_days).where(
-                insight_days.c.date == day, insight_bookings.c.school == row["school"])).first()
-            if held:
-                unchanged += 1
-                continue
-            booking = insight.book(session, day=day, school=row["school"], pupils=int(row["pupils"]))
-            if row.get("cancelled") == "yes":
-                insight.cancel(session, booking_id=booking["id"])
-        except (ValueError, LdcliError) as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
-        created += 1
-    return {"created": created, "updated": 0, "unchanged": unchanged}
+
+    def step(row: dict) -> bool:
+        day = parse_date(row["date"])
+        if session.execute(select(insight_bookings.c.id).join(insight_days).where(
+                insight_days.c.date == day, insight_bookings.c.school == row["school"])).first():
+            return False
+        booking = insight.book(session, day=day, school=row["school"], pupils=int(row["pupils"]))
+        if row.get("cancelled") == "yes":
+            insight.cancel(session, booking_id=booking["id"])
+        return True
+
+    return _each_row(path, rows, step)
 
 
 def _cadet_loader(kind: str, required: tuple, optional: tuple) -> Loader:
