@@ -25,6 +25,17 @@ IMPORT_COLUMNS = {
 }
 
 
+def _created(record: dict, fmt: OutputFormat, message: str) -> None:
+    """A new record: its id on stdout and a line on stderr, or the record as JSON."""
+    from ldcli.cli.output import emit_one, say
+
+    if fmt == OutputFormat.table:
+        typer.echo(record["id"])
+        say(message)
+    else:
+        emit_one(record, fmt=fmt)
+
+
 @unit_app.command("add")
 def unit_add(
     name: Annotated[str, typer.Argument(help="The unit's name.")],
@@ -33,16 +44,15 @@ def unit_add(
     opened: Annotated[object, typer.Option(click_type=DATE, help="Date it opened.")] = None,
     planned: Annotated[object, typer.Option(click_type=DATE, help="Date it is planned to open.")] = None,
     max_cadets: Annotated[int | None, typer.Option(help="Most cadets (default 30, the policy).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add a cadet unit (or update the one of that name)."""
-    from ldcli.cli.output import say
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.unit_add(session, name=name, npu=npu, venue=venue, opened=opened, planned=planned,
                                 max_cadets=max_cadets)
-    typer.echo(record["id"])
-    say(f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
+    _created(record, fmt, f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
 
 
 @unit_app.command("list")
@@ -121,16 +131,15 @@ def leader_add(
     dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth (leaders are 18 or over).")] = None,
     role: Annotated[str, typer.Option(help="leader, deputy or commander.")] = "leader",
     regular: Annotated[bool, typer.Option("--regular/--not-regular", help="Attends the unit regularly.")] = True,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add a leader to a unit; the same leader again serves another unit."""
-    from ldcli.cli.output import say
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
                                   dob=dob, role=role, regular=regular)
-    typer.echo(record["id"])
-    say(f"{name}: {role} of {record['unit']}" + (", attends regularly" if regular else ""))
+    _created(record, fmt, f"{name}: {role} of {record['unit']}" + (", attends regularly" if regular else ""))
 
 
 @activity_app.command("add")
@@ -139,15 +148,14 @@ def activity_add(
     month: Annotated[object, typer.Option(click_type=MONTH, help="The month, YYYY-MM.")],
     activity: Annotated[str, typer.Option(help="What the cadets did.")],
     hours: Annotated[object, typer.Option(click_type=HOURS, help="Hours volunteered.")],
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record a unit's volunteering activity for a month."""
-    from ldcli.cli.output import say
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.activity_add(session, unit_ref=unit, month=month, activity=activity, minutes=hours)
-    typer.echo(record["id"])
-    say(f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
+    _created(record, fmt, f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
 
 
 @app.command("hours")

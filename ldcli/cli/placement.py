@@ -240,13 +240,17 @@ def placement_purge(
 def insight_add(
     day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day.")],
     capacity: Annotated[int | None, typer.Option(help="Pupils it holds (default 15, the policy).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add an insight day."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import emit_one, say
     from ldcli.services import insight
 
     with transaction(write=True) as session:
         record = insight.add_day(session, day=day, capacity=capacity)
+    if fmt != OutputFormat.table:
+        emit_one(record, fmt=fmt)
+        return
     typer.echo(record["id"])
     say(f"insight day {day} for {record['capacity']} pupils")
 

@@ -32,8 +32,12 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
 
 
 def percent_of(pence: int, percent: int | Fraction) -> int:
-    """`percent`% of an amount in pence, rounded half-up once."""
-    return round_half_up(Fraction(pence) * Fraction(percent) / 100)
+    """`percent`% of an amount in pence, rounded half-up once (exact integer arithmetic)."""
+    share = Fraction(percent)
+    numerator, denominator = pence * share.numerator, 100 * share.denominator
+    whole, rest = divmod(abs(numerator), denominator)
+    whole += 2 * rest >= denominator
+    return whole if numerator >= 0 else -whole
 
 
 def format_gbp(pence: int) -> str:

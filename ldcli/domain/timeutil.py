@@ -58,10 +58,15 @@ class Month:
         return f"{self.year:04d}-{self.month:02d}"
 
 
+@lru_cache(maxsize=4096)
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
 def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the month's last day: 2026-11-30 + 3 = 2027-02-28."""
-    target = Month.of(d).add(months)
-    return date(target.year, target.month, min(d.day, target.last_day.day))
+    year, month = divmod(d.year * 12 + d.month - 1 + months, 12)
+    return date(year, month + 1, min(d.day, _days_in(year, month + 1)))
 
 
 def parse_time(text: str) -> time:

@@ -38,10 +38,10 @@ def _load(session: Session, person_ids: list[str]):
             requests[r.person_id].append(r)
         ids = [r.id for r in rows]
         for begin in range(0, len(ids), CHUNK):
-            for p in session.execute(select(request_payments.c.request_id, request_payments.c.paid_on,
-                                            request_payments.c.amount_pence)
-                                     .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]))):
-                payments[p.request_id].append((p.paid_on, p.amount_pence))
+            for rid, paid_on, amount in session.execute(
+                    select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
+                    .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]))).all():
+                payments[rid].append((paid_on, amount))
     return requests, payments
 
 
