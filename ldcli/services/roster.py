@@ -96,32 +96,37 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False, 
     """Add the file's shifts. Identical rows are skipped; a shift overlapping another of the same
     person is an error. With `replace`, each person in the file loses their other shifts in the
     months the file covers (and any PLT blocks on them). All or nothing."""
+    _staging.create(session.conn)  # created in the transaction: a rollback removes it too
+    months, read = _stage(session, Path(path), progress)
+    if progress:
+        progress(read, "checking and writing")
+    result = _merge(session, months, replace, Path(path).name)
+    _staging.drop(session.conn)
+    return result
+
+
+def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]], int]:
+    """Check every row and copy the good ones into the staging table, a chunk at a time; every bad
+    row is reported together. Returns the months the file covers and the rows read."""
     known = set(session.execute(select(people.c.person_id)).scalars())
     errors: list[RowError] = []
-    _staging.create(session.conn)
-    try:
-        with stream_csv(path, required=COLUMNS[:4], optional=COLUMNS[4:]) as (index, rows):
-            parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
-            chunk: list[tuple] = []
-            number = 1  # the header
-            for number, cells in rows:
-                staged = parser.row(number, cells, errors)
-                if staged is not None and not errors:
-                    chunk.append(staged)
-                    if len(chunk) >= CHUNK:
-                        session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
-                        chunk = []
-                        if progress:
-                            progress(number - 1, "reading")
-            if not errors:
-                session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
-        if errors:
-            raise BadRows(Path(path).name, errors)
-        if progress:
-            progress(number - 1, "checking and writing")
-        return _merge(session, parser.months, replace, Path(path).name)
-    finally:
-        _staging.drop(session.conn)
+    with stream_csv(path, required=COLUMNS[:4], optional=COLUMNS[4:]) as (index, rows):
+        parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
+        chunk: list[tuple] = []
+        number = 1  # the header
+        for number, cells in rows:
+            staged = parser.row(number, cells, errors)
+            if staged is not None and not errors:
+                chunk.append(staged)
+                if len(chunk) >= CHUNK:
+                    session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
+                    chunk = []
+                    if progress:
+                        progress(number - 1, "reading")
+    if errors:
+        raise BadRows(path.name, errors)
+    session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
+    return parser.months, number - 1
 
 
 def _merge(session: Session, months: set[tuple[int, int]], replace: bool, source: str) -> dict:
