@@ -80,3 +80,12 @@ OutputOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
 ]
+
+
+def as_option_error(exc, renames: dict[str, str]):
+    """A file-style row error turned into one about the option (or argument) the user typed."""
+    from ldcli.domain.errors import LdcliError
+
+    first = exc.errors[0]
+    name = renames.get(first.column, "--" + first.column.replace("_", "-"))
+    return LdcliError(f"{name}: {first.message}")

@@ -6,11 +6,11 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DryRunOpt, FormatOpt, OutputFormat, OutputOpt, as_option_error
 
 app = typer.Typer(help="Import, add, list and show people.", no_args_is_help=True)
 
-OPTION_FOR = {"line_manager_id": "line-manager", "person_id": "PERSON_ID"}
+OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
 COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_manager_id",
            "employment", "contract_end", "weekly_hours", "start_date", "leave_date"]
 
@@ -60,7 +60,7 @@ def people_add(
 ) -> None:
     """Add one person; prints their person_id (or the record with --format json)."""
     from ldcli.cli.output import emit_one, say
-    from ldcli.domain.errors import BadRows, LdcliError
+    from ldcli.domain.errors import BadRows
     from ldcli.services import people
 
     fields = {"person_id": person_id, "name": name, "kind": kind, "team": team,
@@ -71,9 +71,7 @@ def people_add(
         with transaction(write=True) as session:
             record = people.add_person(session, fields=fields)
     except BadRows as exc:  # name the option the user typed, not the file column
-        first = exc.errors[0]
-        option = OPTION_FOR.get(first.column, first.column.replace("_", "-"))
-        raise LdcliError(f"--{option}: {first.message}") from None
+        raise as_option_error(exc, OPTION_FOR) from None
     if fmt == OutputFormat.table:
         typer.echo(record["person_id"])
         say(f"added person {record['person_id']}")

@@ -6,7 +6,17 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, HOURS, MONTH, TIME, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import (
+    DATE,
+    HOURS,
+    MONTH,
+    TIME,
+    DryRunOpt,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    as_option_error,
+)
 
 app = typer.Typer(help="Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
                   no_args_is_help=True)
@@ -34,7 +44,7 @@ def plt_enrol(
 ) -> None:
     """Enrol a person on a programme that is owed protected learning time each month."""
     from ldcli.cli.output import emit_one, say
-    from ldcli.domain.errors import BadRows, LdcliError
+    from ldcli.domain.errors import BadRows
     from ldcli.services import enrolments
 
     raw = {"person_id": person_id, "programme": programme, "from_month": from_month,
@@ -44,9 +54,7 @@ def plt_enrol(
             result = enrolments.upsert_enrolments(session, rows=[(0, raw)], source="plt enrol")
             rows = {r["id"]: r for r in enrolments.list_enrolments(session)}
     except BadRows as exc:
-        first = exc.errors[0]
-        option = {"from_month": "from", "to_month": "to", "person_id": "PERSON_ID"}.get(first.column, first.column)
-        raise LdcliError(f"--{option}: {first.message}") from None
+        raise as_option_error(exc, {"from_month": "--from", "to_month": "--to", "person_id": "PERSON_ID"}) from None
     record = rows[result["ids"][0]] if result["ids"] else None
     if record is None:
         say(f"{person_id} is already enrolled on {programme.upper()} from {from_month}: nothing changed")
