@@ -33,11 +33,12 @@ def sample_load(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Load every sample file found in FOLDER, in order, in one transaction."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import emit, progress
     from ldcli.services.sample import load_sample
 
-    with transaction(write=True) as session:
-        rows = load_sample(session, folder=Path(folder))
+    with progress("loading the sample", enabled=fmt == OutputFormat.table, unit="files") as report, \
+            transaction(write=True) as session:
+        rows = load_sample(session, folder=Path(folder), progress=report)
     emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, title="Sample loaded")
 
 

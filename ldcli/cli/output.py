@@ -206,7 +206,7 @@ def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -
 
 
 @contextmanager
-def progress(label: str, *, enabled: bool = True):
+def progress(label: str, *, enabled: bool = True, unit: str = "rows"):
     """A Rich progress line on a terminal (stderr) for long commands; a no-op when piped.
 
     Yields a callback `report(done, stage)` for the service to call now and then."""
@@ -216,7 +216,7 @@ def progress(label: str, *, enabled: bool = True):
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"),
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} " + unit),
                   TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=None)
 

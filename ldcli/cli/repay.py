@@ -54,13 +54,15 @@ def repay_batch(
     output: OutputOpt = None,
 ) -> None:
     """Every leaver in a file: one summary row each (JSON: the full calculation of each)."""
-    from ldcli.cli.output import emit, say
+    from ldcli.cli.output import emit, progress, say
     from ldcli.csvio.reader import read_csv
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
 
     _, rows = read_csv(file, required=("person_id", "leave_date", "reason"), optional=("final_pay_gbp",))
-    with transaction(write=record) as session:
+    with progress(f"working out {len(rows):,} leavers' repayments", enabled=fmt == OutputFormat.table,
+                  unit="leavers") as report, transaction(write=record) as session:
+        report(0)
         results = repay.batch(session, rows=rows, source=file, record=record)
     if fmt == OutputFormat.json:
         from ldcli.cli.output import emit_list

@@ -4,6 +4,7 @@ roster never has to fit in memory, checked as a set (identical rows, clashes) an
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam, select, text
@@ -42,6 +43,7 @@ class _Parser:
         self.index = index
         self.width = len(index)
         self.columns = [index[c] for c in ("person_id", "date", "start", "end")]
+        self.pick = itemgetter(*self.columns)
         self.kind_at = index.get("kind")
         self.iso_dates = iso_dates
         self.combos: dict[tuple[str, str, str], tuple] = {}
@@ -50,7 +52,7 @@ class _Parser:
 
     def row(self, number: int, cells: list[str], errors: list[RowError]) -> tuple | None:
         if len(cells) == self.width:
-            p, d, s, e = (cells[i] for i in self.columns)
+            p, d, s, e = self.pick(cells)
             combo = self.combos.get((d, s, e))
             kind = self.kinds.get(cells[self.kind_at] if self.kind_at is not None else "")
             if combo is not None and kind is not None and p in self.known:

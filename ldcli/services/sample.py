@@ -250,7 +250,7 @@ LOADERS: list[tuple[str, Loader]] = [
 ]
 
 
-def load_sample(session: Session, *, folder: Path) -> list[dict]:
+def load_sample(session: Session, *, folder: Path, progress=None) -> list[dict]:
     """Load every known sample file found in `folder`; one row of counts per file."""
     if not folder.is_dir():
         raise LdcliError(f"sample folder {folder} does not exist")
@@ -258,6 +258,8 @@ def load_sample(session: Session, *, folder: Path) -> list[dict]:
     for name, loader in LOADERS:
         path = folder / name
         if path.exists():
+            if progress:
+                progress(len(results), name)
             results.append({"file": name, **loader(session, path)})
     if not results:
         raise LdcliError(f"no sample files in {folder}: expected {', '.join(n for n, _ in LOADERS)}")
