@@ -162,3 +162,13 @@ def test_db_url_from_option_beats_environment(cli, tmp_path, write):
     cli.ok("--db", str(other), "people", "import", write("p.csv", PEOPLE))
     assert len(cli.ok("--db", str(other), "people", "list", "--format", "json").json()) == 2
     assert cli.ok("people", "list", "--format", "json").json() == []
+
+
+def test_postgresql_backup_uses_pg_dump(cli, db, tmp_path):
+    import shutil
+
+    if "://" not in db or shutil.which("pg_dump") is None:
+        pytest.skip("PostgreSQL with pg_dump only")
+    cli.ok("people", "add", "1", "--name", "Ann", "--kind", "staff")
+    result = cli.ok("db", "backup", str(tmp_path / "force.dump"))
+    assert "(pg_dump)" in result.stderr and (tmp_path / "force.dump").stat().st_size > 0
