@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from ldcli.domain.money import percent_of
+from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.timeutil import add_months
 
 REASONS = ("resignation", "dismissal", "retirement", "transfer", "redundancy", "death_in_service",
@@ -104,7 +104,7 @@ def repayment_line(*, request_id: int, status: str, completed_on: date | None, p
     amount = percent_of(fees, percent)
     since = window_start(leave, schedule).isoformat()
     why = (f"exempt ({exemption}): nothing to repay" if exemption else
-           f"left {band} ({leave.isoformat()}): {percent}% of £{fees / 100:,.2f} paid since {since}")
+           f"left {band} ({leave.isoformat()}): {percent}% of {format_gbp(fees)} paid since {since}")
     return Line(request_id, "completed" if completed else "under way", completed, band, percent, fees, amount,
                 exemption, why)
 
