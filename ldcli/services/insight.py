@@ -85,11 +85,18 @@ def cancel(session: Session, *, booking_id: int) -> tuple[dict, list[dict]]:
 
 
 def list_days(session: Session) -> list[dict]:
+    """Every insight day with its bookings in order (two queries, whatever the number of days)."""
+    bookings: dict[int, list] = {}
+    for b in session.execute(select(B).where(B.c.status != "cancelled").order_by(B.c.id)):
+        bookings.setdefault(b.day_id, []).append(b)
     days = []
     for d in session.execute(select(D).order_by(D.c.date)).all():
-        bookings = [booking_row(session, b) for b in session.execute(
-            select(B).where(B.c.day_id == d.id, B.c.status != "cancelled").order_by(B.c.id)).all()]
-        booked = sum(b["pupils"] for b in bookings if b["status"] == "booked")
+        rows, waiting = [], 0
+        for b in bookings.get(d.id, []):
+            waiting += b.status == "waiting"
+            rows.append({"id": b.id, "date": d.date, "school": b.school, "pupils": b.pupils, "status": b.status,
+                         "waiting_position": waiting if b.status == "waiting" else None})
+        booked = sum(r["pupils"] for r in rows if r["status"] == "booked")
         days.append({"date": d.date, "capacity": d.capacity, "booked_pupils": booked, "free": d.capacity - booked,
-                     "waiting": sum(1 for b in bookings if b["status"] == "waiting"), "bookings": bookings})
+                     "waiting": waiting, "bookings": rows})
     return days
