@@ -25,17 +25,6 @@ IMPORT_COLUMNS = {
 }
 
 
-def _created(record: dict, fmt: OutputFormat, message: str) -> None:
-    """A new record: its id on stdout and a line on stderr, or the record as JSON."""
-    from ldcli.cli.output import emit_one, say
-
-    if fmt == OutputFormat.table:
-        typer.echo(record["id"])
-        say(message)
-    else:
-        emit_one(record, fmt=fmt)
-
-
 @unit_app.command("add")
 def unit_add(
     name: Annotated[str, typer.Argument(help="The unit's name.")],
@@ -47,12 +36,13 @@ def unit_add(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add a cadet unit (or update the one of that name)."""
+    from ldcli.cli.output import written
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.unit_add(session, name=name, npu=npu, venue=venue, opened=opened, planned=planned,
                                 max_cadets=max_cadets)
-    _created(record, fmt, f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
+    written(record, fmt, show_id=True, message=f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
 
 
 @unit_app.command("list")
@@ -134,12 +124,14 @@ def leader_add(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add a leader to a unit; the same leader again serves another unit."""
+    from ldcli.cli.output import written
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
                                   dob=dob, role=role, regular=regular)
-    _created(record, fmt, f"{name}: {role} of {record['unit']}" + (", attends regularly" if regular else ""))
+    attends = ", attends regularly" if regular else ""
+    written(record, fmt, show_id=True, message=f"{name}: {role} of {record['unit']}{attends}")
 
 
 @activity_app.command("add")
@@ -151,11 +143,12 @@ def activity_add(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record a unit's volunteering activity for a month."""
+    from ldcli.cli.output import written
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.activity_add(session, unit_ref=unit, month=month, activity=activity, minutes=hours)
-    _created(record, fmt, f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
+    written(record, fmt, show_id=True, message=f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
 
 
 @app.command("hours")

@@ -260,3 +260,15 @@ def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tup
     if notes:
         parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {n}", style="yellow") for n in notes]
     _print_rich(sys.stdout, Group(*parts))
+
+
+def written(record: dict, fmt: str, message: str | None = None, *, show_id: bool = False) -> None:
+    """After a write: on a table, the message on stderr (and the new id on stdout when asked);
+    otherwise the record itself as JSON or CSV."""
+    if getattr(fmt, "value", fmt) != "table":
+        emit_one(record, fmt=fmt)
+        return
+    if show_id:
+        typer.echo(record["id"])
+    if message:
+        say(message)

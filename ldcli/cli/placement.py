@@ -18,16 +18,6 @@ IdArg = Annotated[int, typer.Argument(metavar="ID", help="The placement's id.")]
 DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
 
 
-def _record(record: dict, fmt: OutputFormat, message: str | None = None) -> None:
-    from ldcli.cli.output import emit_one, say
-
-    if fmt == OutputFormat.table:
-        if message:
-            say(message)
-    else:
-        emit_one(record, fmt=fmt)
-
-
 @app.command("apply")
 def placement_apply(
     name: Annotated[str, typer.Option(help="The applicant's name.")],
@@ -68,12 +58,13 @@ def placement_assign(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Name the member of staff (and a second) who manage the placement."""
+    from ldcli.cli.output import written
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record = placement.assign(session, placement_id=placement_id, supervisor=supervisor, second=second)
     staff = f"supervisor {supervisor}" + (f", second {second}" if second else "")
-    _record(record, fmt, f"placement {placement_id}: {staff}")
+    written(record, fmt, f"placement {placement_id}: {staff}")
 
 
 @app.command("vetting")
@@ -83,11 +74,12 @@ def placement_vetting(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record the security vetting's state."""
+    from ldcli.cli.output import written
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record = placement.vetting(session, placement_id=placement_id, status=status)
-    _record(record, fmt, f"placement {placement_id}: vetting {status}")
+    written(record, fmt, f"placement {placement_id}: vetting {status}")
 
 
 @app.command("decide")
@@ -102,6 +94,7 @@ def placement_decide(
 ) -> None:
     """Accept (refused, with every reason, when vetting, a connection, safeguarding, capacity or the
     one-apprentice rule says no) or decline with constructive feedback."""
+    from ldcli.cli.output import written
     from ldcli.domain.errors import LdcliError
     from ldcli.services import placement
 
@@ -110,25 +103,27 @@ def placement_decide(
     with transaction(write=True) as session:
         record = placement.decide(session, placement_id=placement_id, by=by, accept=accept,
                                   override=override_connection, feedback=feedback)
-    _record(record, fmt, f"placement {placement_id} {record['status']}")
+    written(record, fmt, f"placement {placement_id} {record['status']}")
 
 
 def _mover(action: str, doc: str, needs_reason: bool = False):
     def command(placement_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+        from ldcli.cli.output import written
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day)
-        _record(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+        written(record, fmt, f"placement {placement_id} {record['status']} on {day}")
 
     def command_with_reason(placement_id: IdArg, day: DateOpt,
                             reason: Annotated[str, typer.Option(help="Why it was ended.")],
                             fmt: FormatOpt = OutputFormat.table) -> None:
+        from ldcli.cli.output import written
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day, reason=reason)
-        _record(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+        written(record, fmt, f"placement {placement_id} {record['status']} on {day}")
 
     chosen = command_with_reason if needs_reason else command
     chosen.__doc__ = doc
@@ -263,7 +258,7 @@ def insight_book(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Book pupils onto an insight day; a booking that does not fit waits, in order."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import say, written
     from ldcli.services import insight
 
     with transaction(write=True) as session:
@@ -273,7 +268,7 @@ def insight_book(
         say(f"{school}: {pupils} pupils {record['status']}" +
             (f" (waiting list position {record['waiting_position']})" if record["waiting_position"] else ""))
     else:
-        _record(record, fmt)
+        written(record, fmt)
 
 
 @insight_app.command("cancel")

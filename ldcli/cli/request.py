@@ -79,12 +79,12 @@ def request_manager_approve(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record the line manager's written approval (only the applicant's own line manager)."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import written
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.manager_approve(session, request_id=request_id, by=by)
-    say(f"request {request_id} approved by line manager {by}") if fmt == OutputFormat.table else _show(record, fmt)
+    written(record, fmt, f"request {request_id} approved by line manager {by}")
 
 
 @app.command("submit")
@@ -96,7 +96,7 @@ def request_submit(
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import say, written
     from ldcli.domain.errors import LdcliError
     from ldcli.services import requests
 
@@ -110,7 +110,7 @@ def request_submit(
                                            mandatory=mandatory_training)
     for warning in warnings:
         say(f"warning: {warning}")
-    say(f"request {request_id} submitted") if fmt == OutputFormat.table else _show(record, fmt)
+    written(record, fmt, f"request {request_id} submitted")
 
 
 @app.command("decide")
@@ -150,12 +150,12 @@ def request_decide(
 def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
     """Record the applicant's signed agreement to the repayment terms (only agreed terms are
     deducted from salary)."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import written
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.agree_terms(session, request_id=request_id, day=day)
-    say(f"terms of request {request_id} agreed on {day}") if fmt == OutputFormat.table else _show(record, fmt)
+    written(record, fmt, f"terms of request {request_id} agreed on {day}")
 
 
 @app.command("pay")
@@ -176,12 +176,12 @@ def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = Ou
 
 def _mover(action: str, doc: str):
     def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
-        from ldcli.cli.output import say
+        from ldcli.cli.output import written
         from ldcli.services import requests
 
         with transaction(write=True) as session:
             record = requests.move(session, request_id=request_id, action=action, day=day)
-        say(f"request {request_id} {record['status']} on {day}") if fmt == OutputFormat.table else _show(record, fmt)
+        written(record, fmt, f"request {request_id} {record['status']} on {day}")
 
     command.__doc__ = doc
     command.__name__ = f"request_{action}"
