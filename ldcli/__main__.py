@@ -1,3 +1,4 @@
-from ldcli.cli.app import main
+"""`python -m ldcli`."""
+from ldcli.cli.entry import main
 
 main()

@@ -53,8 +53,12 @@ def db(tmp_path, monkeypatch) -> str:
     for var in ("LDCLI_POLICY", "LDCLI_BUSY_TIMEOUT", "LDCLI_DEBUG"):
         monkeypatch.delenv(var, raising=False)
     if not PG_URL:
+        # Created at the latest schema as the first writing command would (a read never creates one).
+        from ldcli.db.engine import open_database, resolve_url
+
         url = str(tmp_path / "test.db")
         monkeypatch.setenv("LDCLI_DB", url)
+        open_database(resolve_url(url), write=True).dispose()
         yield url
         return
     from sqlalchemy import create_engine, text

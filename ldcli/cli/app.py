@@ -12,7 +12,10 @@ from typer.core import TyperGroup
 from ldcli import __version__
 from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
 from ldcli.cli.context import AppState
+from ldcli.cli.entry import report_interrupt
 from ldcli.cli.options import DATE
+from ldcli.domain.errors import DatabaseProblem, LdcliError
+from ldcli.domain.text import control_problem, quoted, shown
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_DATABASE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 70, 130
 
@@ -23,19 +26,13 @@ def _debug_requested() -> bool:
 
 def _report_unexpected(exc: BaseException) -> int:
     """Map an exception that escaped a command to its exit code, after one line on stderr."""
-    from ldcli.domain.errors import LdcliError
-
     if isinstance(exc, LdcliError):
         for line in exc.lines():
-            typer.echo(f"error: {line}", err=True)
+            typer.echo(f"error: {shown(line)}", err=True)
         return exc.exit_code
-    if "sqlalchemy" in sys.modules:
-        from sqlalchemy.exc import OperationalError
-
-        if isinstance(exc, OperationalError):
-            from ldcli.db.engine import database_problem
-
-            return _report_unexpected(database_problem(exc, "database"))
+    problem = database_error(exc)
+    if problem is not None:
+        return _report_unexpected(problem)
     if _debug_requested():
         import traceback
 
@@ -46,19 +43,89 @@ def _report_unexpected(exc: BaseException) -> int:
     return EXIT_BUG
 
 
+def database_error(exc: BaseException):
+    """The refusal a driver or decoding error stands for (a DatabaseProblem, exit 3, or a value a
+    column cannot take, exit 1), or None if it is none of those."""
+    if isinstance(exc, UnicodeDecodeError):
+        return DatabaseProblem(_database_named() + " holds text that is not UTF-8, so the file is damaged: "
+                               "run `ldcli db check`, and restore it from a backup")
+    if "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError, StatementError
+
+        if isinstance(exc, StatementError) and isinstance(exc.orig, LdcliError):
+            return exc.orig  # a value a column cannot take, found as the statement was prepared
+        if isinstance(exc, DBAPIError):
+            from ldcli.db.engine import database_problem
+
+            return database_problem(exc, _database_url())
+    return None
+
+
+def _database_url() -> str:
+    from ldcli.db.engine import resolve_url
+
+    context = click.get_current_context(silent=True)
+    state = context.find_root().obj if context is not None else None
+    return resolve_url(state.db if isinstance(state, AppState) else None)
+
+
+def _database_named() -> str:
+    from ldcli.db.engine import display_url
+
+    return f"database {display_url(_database_url())}"
+
+
+def argument_problem(args: list[str]) -> str | None:
+    """The first command-line value holding a control character, named by its option."""
+    for i, arg in enumerate(args):
+        option, sep, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        problem = control_problem(value if sep else arg)
+        if problem:
+            if not sep:
+                option = args[i - 1] if i and args[i - 1].startswith("-") else f"argument {quoted(arg)}"
+            return f"{option}: {problem}"
+    for var in ("LDCLI_DB", "LDCLI_ACTOR", "LDCLI_POLICY"):
+        problem = control_problem(os.environ.get(var, ""))
+        if problem:
+            return f"environment variable {var}: {problem}"
+    return None
+
+
 class LdcliGroup(TyperGroup):
     """Runs the command line with our exit codes: 0 ok, 1 refused, 2 usage, 3 database, 70 bug,
-    130 interrupted; every failure is one line on stderr, never a traceback (unless --debug)."""
+    130 interrupted; every failure is one line on stderr, never a traceback (unless --debug).
+    Every file a command creates is readable by its owner only (umask 077 while it runs)."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = sys.argv[1:] if args is None else list(args)
+        umask = os.umask(0o077)
+        try:
+            code = self._run(args, prog_name, complete_var, extra)
+        finally:
+            os.umask(umask)
+        if not standalone_mode:
+            return code
+        sys.exit(code)
+
+    def invoke(self, ctx):
+        ctx.meta["ldcli.args"] = [*ctx._protected_args, *ctx.args]  # what follows the global options
+        return super().invoke(ctx)
+
+    def _run(self, args, prog_name, complete_var, extra) -> int:
+        problem = argument_problem(args)
+        if problem:
+            typer.echo(f"error: {problem}", err=True)
+            return EXIT_USAGE
         try:
             result = super().main(args=args, prog_name=prog_name or "ldcli",
                                   complete_var=complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else EXIT_OK
         except click.exceptions.Exit as exc:
             code = exc.exit_code
+            if code == EXIT_INTERRUPTED and isinstance(exc.__cause__, KeyboardInterrupt):
+                code = report_interrupt()
         except click.exceptions.Abort:
-            code = EXIT_INTERRUPTED
+            code = report_interrupt()
         except click.ClickException as exc:
             hint = ""
             if isinstance(exc, click.UsageError) and exc.ctx is not None:
@@ -67,13 +134,10 @@ class LdcliGroup(TyperGroup):
                 typer.echo(f"error: {exc.format_message()}{hint}", err=True)
             code = exc.exit_code
         except KeyboardInterrupt:
-            typer.echo("interrupted: nothing was written", err=True)
-            code = EXIT_INTERRUPTED
+            code = report_interrupt()
         except Exception as exc:  # noqa: BLE001 - the one place every failure becomes an exit code
             code = _report_unexpected(exc)
-        if not standalone_mode:
-            return code
-        sys.exit(code)
+        return code
 
 
 app = typer.Typer(
@@ -114,6 +178,17 @@ def root(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = AppState(db=db_, actor=actor, policy_path=policy, as_of=as_of, debug=debug)
+    if _runs_a_command(ctx):
+        ctx.obj.policy()  # every command checks the whole policy file first (a bad one is exit 1)
+
+
+def _runs_a_command(ctx: typer.Context) -> bool:
+    """True when a command will run, not just show help (help never reads the policy)."""
+    rest = ctx.meta.get("ldcli.args", [])[1:]
+    if ctx.resilient_parsing or any(a in ("--help", "-h") for a in rest):
+        return False
+    sub = ctx.command.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
+    return sub is not None and not (isinstance(sub, click.Group) and not rest)
 
 
 app.add_typer(db.app, name="db")
@@ -129,5 +204,10 @@ app.command("audit")(data.audit)
 app.command("export")(data.export)
 
 
+def run() -> int:
+    """Run the command line in sys.argv; returns the exit code."""
+    return app(standalone_mode=False)
+
+
 def main() -> None:
-    app()
+    sys.exit(run())

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state, transaction
-from ldcli.cli.options import DATE, HOURS, MONTH, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, HOURS, ID_MAX, MONTH, FormatOpt, OutputFormat, OutputOpt
 
 app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
                   no_args_is_help=True)
@@ -32,7 +32,8 @@ def unit_add(
     venue: Annotated[str | None, typer.Option(help="Where it meets.")] = None,
     opened: Annotated[object, typer.Option(click_type=DATE, help="Date it opened.")] = None,
     planned: Annotated[object, typer.Option(click_type=DATE, help="Date it is planned to open.")] = None,
-    max_cadets: Annotated[int | None, typer.Option(help="Most cadets (default 30, the policy).")] = None,
+    max_cadets: Annotated[int | None, typer.Option(min=1, max=100_000,
+                                                   help="Most cadets (default 30, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add a cadet unit (or update the one of that name)."""
@@ -84,7 +85,7 @@ def cadet_join(
 
 @app.command("leave")
 def cadet_leave(
-    cadet_id: Annotated[int, typer.Argument(metavar="ID", help="The cadet's id.")],
+    cadet_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The cadet's id.")],
     day: Annotated[object, typer.Option("--date", click_type=DATE, help="Date they left.")],
 ) -> None:
     """A cadet leaves their unit."""
@@ -245,7 +246,7 @@ def cadet_trend(
 
 @app.command("ageing")
 def cadet_ageing(
-    within: Annotated[int, typer.Option(help="Months ahead.")],
+    within: Annotated[int, typer.Option(min=0, max=600, help="Months ahead.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from ldcli.policy import Policy
 
 
+# Set once a command's transaction has been committed, so that a Ctrl-C after it says so.
+COMMITTED = False
+ACTOR_MAX = 100  # the audit trail's column
+
+
 class AppState:
     """The global options of this invocation."""
 
@@ -36,11 +41,16 @@ class AppState:
     def actor_name(self) -> str:
         import getpass
 
+        from ldcli.domain.errors import LdcliError
+
         try:
             fallback = getpass.getuser()
         except (KeyError, OSError):
             fallback = "unknown"
-        return self.actor or os.environ.get("LDCLI_ACTOR") or fallback
+        actor = (self.actor or os.environ.get("LDCLI_ACTOR") or fallback).strip()
+        if not actor or len(actor) > ACTOR_MAX:
+            raise LdcliError(f"--actor: give a name of 1 to {ACTOR_MAX} characters")
+        return actor
 
     def policy(self) -> Policy:
         if self._policy is None:
@@ -73,9 +83,10 @@ def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Sessi
     from ldcli.db.engine import database_problem, open_database
     from ldcli.db.session import Session
 
+    global COMMITTED
     st = state()
     url = st.url
-    engine = open_database(url)
+    engine = open_database(url, write=write)
     try:
         with engine.connect() as conn:
             if not write:
@@ -86,6 +97,7 @@ def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Sessi
                 yield session
                 if not write or dry_run:
                     trans.rollback()
+            COMMITTED = COMMITTED or (write and not dry_run)
             if session.wipe_after_commit and write and not dry_run and conn.dialect.name == "sqlite":
                 # Copy the rewritten pages into the file and empty the WAL, so that no earlier
                 # version of an erased row survives in either (secure_delete zeroes freed space).

@@ -33,11 +33,17 @@ def db_upgrade(
 
 @app.command("current")
 def db_current(fmt: FormatOpt = OutputFormat.table) -> None:
-    """Show the database's schema revision beside the latest this ldcli knows."""
+    """Show the database's schema revision beside the latest this ldcli knows; exit 3 unless it is
+    up to date."""
     from ldcli.cli.output import emit_one
     from ldcli.db import migrate
+    from ldcli.db.engine import version_message
+    from ldcli.domain.errors import DatabaseProblem
 
-    emit_one(migrate.current(state().url), fmt=fmt, title="Schema")
+    result = migrate.current(state().url)
+    emit_one(result, fmt=fmt, title="Schema")
+    if result["status"] != "up to date":
+        raise DatabaseProblem(version_message(result["current"], state().url))
 
 
 @app.command("backup")
@@ -57,8 +63,11 @@ def db_check(fmt: FormatOpt = OutputFormat.table) -> None:
     """Check the schema version, the file's integrity and its foreign keys; exit 3 if any fails."""
     from ldcli.cli.output import emit
     from ldcli.db import migrate
+    from ldcli.db.engine import display_url
+    from ldcli.domain.errors import DatabaseProblem
 
     rows = migrate.check(state().url)
     emit(rows, columns=["check", "ok", "detail"], fmt=fmt, title="Database check")
-    if not all(r["ok"] for r in rows):
-        raise typer.Exit(code=3)
+    failed = [r["check"] for r in rows if not r["ok"]]
+    if failed:
+        raise DatabaseProblem(f"database {display_url(state().url)} failed the check: {', '.join(failed)}")

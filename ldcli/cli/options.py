@@ -89,3 +89,6 @@ def as_option_error(exc, renames: dict[str, str]):
     first = exc.errors[0]
     name = renames.get(first.column, "--" + first.column.replace("_", "-"))
     return LdcliError(f"{name}: {first.message}")
+
+# The largest record id (a PostgreSQL integer): a longer number cannot name a record.
+ID_MAX = 2**31 - 1

@@ -19,11 +19,14 @@ import typer
 from ldcli.csvio.writer import formula_safe, write_csv
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.money import format_gbp, plain_gbp
+from ldcli.domain.text import shown
 
 
 def say(message: str) -> None:
-    """A confirmation or warning for the person at the keyboard (stderr)."""
-    typer.echo(message, err=True)
+    """A confirmation or warning for the person at the keyboard (stderr), control characters from
+    stored text shown escaped."""
+    for line in message.split("\n"):
+        typer.echo(shown(line), err=True)
 
 
 def _is_money(key: str, value: object) -> bool:
@@ -139,7 +142,7 @@ class _GridTable:
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=self.title, header_style="bold")
+        table = Table(title=Text(self.title) if self.title else None, header_style="bold")
         for i, c in enumerate(self.columns):
             table.add_column(c, justify="right" if i in self.right else "left", overflow="fold")
         for r in self.rows:
@@ -150,8 +153,8 @@ class _GridTable:
 def _rich_table(columns: list[str], rows: list[dict], title: str | None) -> _GridTable:
     right = {i for i, c in enumerate(columns)
              if any(_is_money(c, r.get(c)) or isinstance(r.get(c), int | float) for r in rows[:50])}
-    cells = [[" ".join(table_cell(c, r.get(c)).split()) for c in columns] for r in rows]
-    return _GridTable(columns, cells, right, title)
+    cells = [[" ".join(shown(table_cell(c, r.get(c))).split()) for c in columns] for r in rows]
+    return _GridTable(columns, cells, right, shown(title) if title else title)
 
 
 def _print_rich(fh, renderable) -> None:
@@ -254,11 +257,11 @@ def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tup
     grid = Table.grid(padding=(0, 2))
     for label, actual, goal in bars:
         percent = f"{100 * actual / goal:.0f}%" if goal else "-"
-        grid.add_row(Text(label), ProgressBar(total=goal or 1, completed=min(actual, goal or 1), width=40),
+        grid.add_row(Text(shown(label)), ProgressBar(total=goal or 1, completed=min(actual, goal or 1), width=40),
                      Text(f"{actual} of {goal} ({percent})"))
     parts += [Text("\nProgress against the targets", style="bold"), grid]
     if notes:
-        parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {n}", style="yellow") for n in notes]
+        parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {shown(n)}", style="yellow") for n in notes]
     _print_rich(sys.stdout, Group(*parts))
 
 

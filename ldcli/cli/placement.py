@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, ID_MAX, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
 
 app = typer.Typer(help="Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
                   no_args_is_help=True)
@@ -14,7 +14,7 @@ insight_app = typer.Typer(help="Force insight days for schools and colleges, wit
                           no_args_is_help=True)
 app.add_typer(insight_app, name="insight-day")
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="The placement's id.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The placement's id.")]
 DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
 
 
@@ -234,7 +234,8 @@ def placement_purge(
 @insight_app.command("add")
 def insight_add(
     day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day.")],
-    capacity: Annotated[int | None, typer.Option(help="Pupils it holds (default 15, the policy).")] = None,
+    capacity: Annotated[int | None, typer.Option(min=1, max=100_000,
+                                                 help="Pupils it holds (default 15, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add an insight day."""
@@ -254,7 +255,7 @@ def insight_add(
 def insight_book(
     day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The insight day.")],
     school: Annotated[str, typer.Option(help="School or college.")],
-    pupils: Annotated[int, typer.Option(help="Number of pupils.")],
+    pupils: Annotated[int, typer.Option(min=1, max=100_000, help="Number of pupils.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Book pupils onto an insight day; a booking that does not fit waits, in order."""
@@ -273,7 +274,7 @@ def insight_book(
 
 @insight_app.command("cancel")
 def insight_cancel(
-    booking_id: Annotated[int, typer.Argument(metavar="BOOKING", help="The booking's id.")],
+    booking_id: Annotated[int, typer.Argument(metavar="BOOKING", min=1, max=ID_MAX, help="The booking's id.")],
 ) -> None:
     """Cancel a booking; waiting bookings that now fit move up, in order."""
     from ldcli.cli.output import say

@@ -5,7 +5,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, POUNDS, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, OutputFormat, OutputOpt
 
 app = typer.Typer(help="Repayment of training fees by leavers.", no_args_is_help=True)
 
@@ -77,7 +77,7 @@ def repay_batch(
 
 @app.command("withdrawal")
 def repay_withdrawal(
-    request_id: Annotated[int, typer.Argument(metavar="REQUEST", help="The request's id.")],
+    request_id: Annotated[int, typer.Argument(metavar="REQUEST", min=1, max=ID_MAX, help="The request's id.")],
     day: Annotated[object, typer.Option("--date", click_type=DATE, help="The date they leave the course.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:

@@ -5,14 +5,14 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, POUNDS, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, OutputFormat, OutputOpt
 
 app = typer.Typer(help="Training requests: new, approve, submit, decide, pay, start, complete, budget.",
                   no_args_is_help=True)
 budget_app = typer.Typer(help="The training budget of a financial year (April to March).", no_args_is_help=True)
 app.add_typer(budget_app, name="budget")
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="The request's id.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The request's id.")]
 DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
 Money = Annotated[object, typer.Option(click_type=POUNDS, help="Pounds, e.g. 1234.50.")]
 
@@ -42,11 +42,13 @@ def request_new(
     start: Annotated[object, typer.Option(click_type=DATE, help="Course start, YYYY-MM-DD.")],
     end: Annotated[object, typer.Option(click_type=DATE, help="Course end, YYYY-MM-DD.")],
     fees_gbp: Annotated[object, typer.Option("--fees-gbp", click_type=POUNDS, help="Fees in pounds.")],
-    exams: Annotated[int, typer.Option(help="Number of exams (a day off and half a day's revision each).")] = 0,
+    exams: Annotated[int, typer.Option(min=0, max=100,
+                                       help="Number of exams (a day off and half a day's revision each).")] = 0,
     books_gbp: Annotated[object, typer.Option("--books-gbp", click_type=POUNDS, help="Books (capped).")] = 0,
     travel_gbp: Annotated[object, typer.Option("--travel-gbp", click_type=POUNDS, help="Travel.")] = 0,
-    day_release_days: Annotated[int, typer.Option(help="Day-release days (pro-rated for part-time staff).")] = 0,
-    residential_days: Annotated[int, typer.Option(help="Residential days (capped a year).")] = 0,
+    day_release_days: Annotated[int, typer.Option(min=0, max=366,
+                                                  help="Day-release days (pro-rated for part-time staff).")] = 0,
+    residential_days: Annotated[int, typer.Option(min=0, max=366, help="Residential days (capped a year).")] = 0,
     essential_to_role: Annotated[bool, typer.Option("--essential-to-role",
                                                     help="The course is essential to the role.")] = False,
     exceptional: Annotated[bool, typer.Option("--exceptional",
@@ -252,7 +254,7 @@ def request_reviews(
 
 @budget_app.command("set")
 def budget_set(
-    year: Annotated[int, typer.Option(help="The financial year starting in April of YYYY.")],
+    year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     gbp: Money,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -267,7 +269,7 @@ def budget_set(
 
 @budget_app.command("show")
 def budget_show(
-    year: Annotated[int, typer.Option(help="The financial year starting in April of YYYY.")],
+    year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """The year's budget, what approvals have committed, what has been paid and what remains."""

@@ -80,16 +80,64 @@ def make_engine(url: str) -> Engine:
 
 
 def create_owner_only(path: Path) -> None:
-    """Create an empty database file readable by its owner only (SQLite gives -wal/-shm the same)."""
+    """Create an empty file readable by its owner only, or make an existing empty one so (SQLite
+    gives the -wal and -shm files the database file's mode)."""
     if not path.parent.is_dir():
-        raise DatabaseProblem(f"cannot create database {path}: folder {path.parent} does not exist")
+        raise DatabaseProblem(f"cannot create {path}: folder {path.parent} does not exist")
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
+        if path.is_file() and path.stat().st_size == 0:
+            _owner_only(path)
         return
     except OSError as exc:
-        raise DatabaseProblem(f"cannot create database {path}: {exc.strerror}") from None
+        raise DatabaseProblem(f"cannot create {path}: {_why(exc, path)}") from None
     os.close(fd)
+
+
+def _owner_only(path: Path) -> None:
+    try:
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise DatabaseProblem(f"cannot make {path} readable by its owner only: {exc.strerror}") from None
+
+
+def _why(exc: OSError, path: Path) -> str:
+    if isinstance(exc, PermissionError) and not os.access(path.parent, os.W_OK):
+        return f"folder {path.parent} is read-only for you"
+    return (exc.strerror or str(exc)).lower()
+
+
+def require_existing(url: str) -> None:
+    """Refuse (exit 3) a read of a SQLite file that does not exist or is empty, before SQLite would
+    create or initialise it: a command that only reads never creates a database."""
+    path = sqlite_path(url)
+    if path is None:
+        return
+    if not path.exists():
+        raise DatabaseProblem(f"database {path} does not exist: check --db or LDCLI_DB (a command that "
+                              "writes, such as `ldcli db upgrade` or an import, creates it)")
+    if not path.is_file():
+        raise DatabaseProblem(f"database {path} is not a file")
+    if path.stat().st_size == 0:
+        raise DatabaseProblem(f"database {path} is empty (not initialised): {UPGRADE_HINT}")
+
+
+def require_writable(path: Path) -> None:
+    """SQLite writes beside every database it opens, even to read (its -wal and -shm files), and a
+    database left read-only would keep them: refuse (exit 3) a file or folder we may not write."""
+    if not path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR))
+    except PermissionError:
+        raise DatabaseProblem(f"database {path} is read-only for you: ask for write access to it "
+                              "(SQLite needs it even to read)") from None
+    except OSError as exc:
+        raise DatabaseProblem(f"database {path} cannot be opened: {(exc.strerror or str(exc)).lower()}") from None
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseProblem(f"database {path} cannot be used: its folder {path.parent} is read-only for you "
+                              "(SQLite keeps its -wal and -shm files beside the database)")
 
 
 def schema_version(engine: Engine) -> str | None:
@@ -117,12 +165,18 @@ def initialise_new(engine: Engine) -> None:
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
 
 
-def open_database(url: str) -> Engine:
-    """An engine on a database at the latest schema; a new SQLite file is created at it.
+def open_database(url: str, *, write: bool = True) -> Engine:
+    """An engine on a database at the latest schema; for a command that writes, a new (or empty)
+    SQLite file is created at it, readable by its owner only.
 
-    Raises DatabaseProblem (exit 3) for a database that is not initialised, behind or ahead.
+    Raises DatabaseProblem (exit 3) for a database that is missing (to a read), not initialised,
+    behind or ahead.
     """
     path = sqlite_path(url)
+    if not write:
+        require_existing(url)
+    if path is not None:
+        require_writable(path)
     fresh = path is not None and (not path.exists() or path.stat().st_size == 0)
     if fresh:
         create_owner_only(path)
@@ -155,11 +209,24 @@ def display_url(url: str) -> str:
 
 
 def database_problem(exc: Exception, url: str) -> DatabaseProblem:
-    """One plain line for a driver error: locked, unreachable, not a database."""
-    message = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
+    """One plain line for a driver error: locked, unreachable, read-only, not a database."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip()
+    message = text.splitlines()[0] if text else type(original).__name__
     where = display_url(url)
     if "locked" in message or "busy" in message:
         return DatabaseProblem(
             f"database {where} is locked by another user; nothing was written, try again shortly"
         )
+    path = sqlite_path(url)
+    if path is not None and ("readonly" in message or "unable to open" in message):
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            return DatabaseProblem(f"database {where} cannot be used: its folder {path.parent} is read-only for "
+                                   "you (SQLite keeps its -wal and -shm files beside the database)")
+        if path.exists() and not os.access(path, os.W_OK):
+            return DatabaseProblem(f"database {where} is read-only for you: nothing was written")
+        if not path.parent.is_dir():
+            return DatabaseProblem(f"database {where} cannot be opened: folder {path.parent} does not exist")
+    if "not a database" in message or "malformed" in message:
+        return DatabaseProblem(f"database {where} is damaged ({message}): restore it from a backup")
     return DatabaseProblem(f"database {where}: {message}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,8 +23,11 @@ from ldcli.db.engine import (
     database_problem,
     display_url,
     make_engine,
+    require_existing,
+    require_writable,
     schema_version,
     sqlite_path,
+    version_message,
 )
 from ldcli.domain.errors import DatabaseProblem, LdcliError
 
@@ -42,12 +48,17 @@ def all_revisions() -> list[str]:
 
 
 def run_alembic(engine: Engine, action: str, target: str) -> None:
+    from alembic.util import CommandError
+
     config = alembic_config()
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         config.attributes["connection"] = conn
-        getattr(command, action)(config, target)
+        try:
+            getattr(command, action)(config, target)
+        except CommandError as exc:
+            raise LdcliError(f"cannot {action} to {target}: {str(exc).splitlines()[0]}") from None
         conn.commit()
 
 
@@ -56,15 +67,21 @@ def upgrade(url: str, target: str = "head") -> dict:
     path = sqlite_path(url)
     had_data = path is not None and path.exists() and path.stat().st_size > 0
     if path is not None:
+        require_writable(path)
         create_owner_only(path)
     engine = make_engine(url)
     try:
         before = schema_version(engine)
+        known = all_revisions()
+        if before is not None and before not in known:
+            raise DatabaseProblem(version_message(before, url))
         head = head_revision() if target == "head" else target
+        if target != "head" and target not in known:
+            raise LdcliError(f"revision '{target}' is not one this ldcli knows: {', '.join(known)}")
         backup = None
         if had_data and before != head:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup = path.with_name(f"{path.name}.{before}.{stamp}.bak")
+            backup = path.with_name(f"{path.name}.{before or 'unversioned'}.{stamp}.bak")
             sqlite_backup(engine, backup)
         run_alembic(engine, "upgrade", target)
         after = schema_version(engine)
@@ -87,6 +104,7 @@ def downgrade(url: str, target: str) -> dict:
 
 
 def current(url: str) -> dict:
+    require_existing_file(url)
     engine = make_engine(url)
     try:
         version = schema_version(engine)
@@ -102,29 +120,48 @@ def current(url: str) -> dict:
 
 
 def sqlite_backup(engine: Engine, dest: Path) -> None:
-    """SQLite's online backup: a consistent copy even while others write."""
+    """SQLite's online backup: a consistent copy even while others write, written to a temporary
+    file beside DEST (owner-only) and renamed into place, so a failure leaves no file behind."""
+    with _new_file(dest) as tmp:
+        raw = engine.raw_connection()
+        try:
+            target = sqlite3.connect(tmp)
+            try:
+                raw.driver_connection.backup(target)
+            finally:
+                target.close()
+        finally:
+            raw.close()
+
+
+@contextmanager
+def _new_file(dest: Path):
+    """A temporary path beside DEST, renamed to DEST when the block ends well, removed otherwise."""
     if dest.exists():
         raise LdcliError(f"backup destination {dest} already exists; choose a new file name")
-    create_owner_only(dest)
-    raw = engine.raw_connection()
+    if not dest.parent.is_dir():
+        raise LdcliError(f"cannot write the backup {dest}: folder {dest.parent} does not exist")
     try:
-        target = sqlite3.connect(dest)
-        try:
-            raw.driver_connection.backup(target)
-        finally:
-            target.close()
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise LdcliError(f"cannot write the backup {dest}: {(exc.strerror or str(exc)).lower()}") from None
+    os.close(fd)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
     finally:
-        raw.close()
+        Path(tmp).unlink(missing_ok=True)
 
 
 def backup(url: str, dest: str) -> dict:
     """Copy the database to DEST: SQLite's backup API, or pg_dump for PostgreSQL."""
     target = Path(dest).expanduser().absolute()
-    if target.exists():
-        raise LdcliError(f"backup destination {target} already exists; choose a new file name")
     if sqlite_path(url) is not None:
+        require_existing_file(url)
         engine = make_engine(url)
         try:
+            schema_version(engine)  # a damaged file fails here, before any backup file exists
             sqlite_backup(engine, target)
         except DBAPIError as exc:
             raise database_problem(exc, url) from None
@@ -134,29 +171,50 @@ def backup(url: str, dest: str) -> dict:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise LdcliError("pg_dump is not installed: install the PostgreSQL client to back up")
-    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    done = subprocess.run([pg_dump, "--format=custom", "--file", str(target), libpq],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        raise DatabaseProblem(f"pg_dump failed: {done.stderr.strip().splitlines()[-1:]}")
+    with _new_file(target) as tmp:
+        done = subprocess.run([pg_dump, "--format=custom", "--file", tmp, "--dbname", _libpq_url(url)],
+                              capture_output=True, text=True, env=_libpq_env(url))
+        if done.returncode != 0:
+            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
+            raise DatabaseProblem(f"pg_dump failed: {lines[-1] if lines else f'exit {done.returncode}'}")
     return {"database": display_url(url), "backup": str(target), "method": "pg_dump"}
 
 
+def _libpq_url(url: str) -> str:
+    """The URL pg_dump reads: no driver name, and no password (that goes in its environment)."""
+    return make_url(url).set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+
+
+def _libpq_env(url: str) -> dict:
+    env = dict(os.environ)
+    password = make_url(url).password
+    if password:
+        env["PGPASSWORD"] = password
+    return env
+
+
 def check(url: str) -> list[dict]:
-    """Schema version, integrity and foreign keys; one row per check with ok True/False."""
+    """Schema version, integrity, foreign keys and text encoding; one row per check with ok
+    True/False."""
     status = current(url)
     rows = [{"check": "schema", "ok": status["status"] == "up to date",
-             "detail": f"{status['current']} (head {status['head']})"}]
+             "detail": f"{status['current'] or 'not initialised'} (head {status['head']})"}]
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
+                raw = conn.connection.driver_connection
+                raw.text_factory = lambda b: b.decode("utf-8", "replace")  # report bad text, never fail on it
                 integrity = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
                 rows.append({"check": "integrity", "ok": integrity == ["ok"],
                              "detail": "; ".join(integrity[:5])})
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 rows.append({"check": "foreign keys", "ok": not broken,
                              "detail": f"{len(broken)} broken reference(s)"})
+                bad_text = _text_not_utf8(raw)
+                rows.append({"check": "text", "ok": not bad_text,
+                             "detail": "all text is UTF-8" if not bad_text else
+                             "not UTF-8 in " + ", ".join(bad_text[:5])})
             else:
                 conn.exec_driver_sql("SELECT 1")
                 rows.append({"check": "connection", "ok": True, "detail": "server answers"})
@@ -165,3 +223,29 @@ def check(url: str) -> list[dict]:
     finally:
         engine.dispose()
     return rows
+
+
+def require_existing_file(url: str) -> None:
+    """`db current`, `db check` and `db backup` only read: a missing or empty SQLite file is
+    refused, not created or initialised."""
+    require_existing(url)
+    path = sqlite_path(url)
+    if path is not None:
+        require_writable(path)
+
+
+def _text_not_utf8(raw: sqlite3.Connection) -> list[str]:
+    """'table.column' for each text column holding bytes that are not UTF-8 (a damaged file)."""
+    found = []
+    tables = [r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        columns = [r[1] for r in raw.execute(f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            for (value,) in raw.execute(f'SELECT CAST("{column}" AS BLOB) FROM "{table}" '
+                                        f'WHERE typeof("{column}") = \'text\''):
+                try:
+                    value.decode("utf-8")
+                except UnicodeDecodeError:
+                    found.append(f"{table}.{column}")
+                    break
+    return found

@@ -15,8 +15,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    TypeDecorator,
     UniqueConstraint,
 )
+
+from ldcli.domain.errors import LdcliError
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_name)s",
@@ -284,3 +287,28 @@ cadet_activities = Table(
     Column("minutes", Integer, nullable=False),
     CheckConstraint("minutes > 0", name="minutes"),
 )
+
+
+class BoundedString(TypeDecorator):
+    """A VARCHAR whose length is checked before the value reaches the database, so that text too
+    long for a field is one plain refusal naming the field on both engines (SQLite would store it,
+    PostgreSQL would fail the statement)."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, length: int, field: str = ""):
+        super().__init__(length)
+        self.field = field
+
+    def process_bind_param(self, value, dialect):
+        if isinstance(value, str) and len(value) > self.impl.length:
+            raise LdcliError(f"{self.field}: is {len(value):,} characters long; at most {self.impl.length} "
+                             "are allowed")
+        return value
+
+
+for _table in metadata.tables.values():
+    for _column in _table.columns:
+        if type(_column.type) is String and _column.type.length:
+            _column.type = BoundedString(_column.type.length, _column.name)

@@ -6,19 +6,32 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-_POUNDS = re.compile(r"^\s*£?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?\s*$")
+_POUNDS = re.compile(r"^\s*£?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?\s*$", re.ASCII)
+
+
+# The largest amount any field takes: £20 million (a PostgreSQL integer holds up to £21.4 million).
+MAX_PENCE = 2_000_000_000
 
 
 def parse_pounds(text: str) -> int:
-    """'1234.5' -> 123450. Refuses sub-penny amounts, blanks and anything not a number."""
+    """'1234.5' -> 123450. Refuses sub-penny amounts, negative amounts, amounts above £20 million,
+    blanks and anything not a number."""
     m = _POUNDS.match(str(text))
     if not m or (m.group(2) is None and not m.group(3)):
-        raise ValueError(f"'{text}' is not an amount in pounds")
+        raise ValueError(f"'{_short(text)}' is not an amount in pounds")
     sign, whole, frac = m.group(1), (m.group(2) or "0").replace(",", ""), m.group(3) or ""
     if len(frac) > 2:
-        raise ValueError(f"'{text}' has fractions of a penny")
-    pence = int(whole) * 100 + int((frac + "00")[:2])
-    return -pence if sign else pence
+        raise ValueError(f"'{_short(text)}' has fractions of a penny")
+    if sign and (whole.strip("0") or frac.strip("0")):
+        raise ValueError(f"'{_short(text)}' is negative: amounts are zero or more")
+    if len(whole) > 12 or int(whole) * 100 + int((frac + "00")[:2]) > MAX_PENCE:
+        raise ValueError(f"'{_short(text)}' is more than {format_gbp(MAX_PENCE)}")
+    return int(whole) * 100 + int((frac + "00")[:2])
+
+
+def _short(text: str) -> str:
+    text = str(text)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:

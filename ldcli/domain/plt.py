@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from ldcli.domain.text import parse_count, quoted
 from ldcli.domain.timeutil import hhmm, wall_clock
 
 ALLOCATED = ("PCDA", "DHEP", "DC_DHEP", "POLICE_NOW", "TUTOR")
@@ -15,6 +16,7 @@ AD_HOC = ("NPPF_SGT", "NPPF_INSP", "DETECTIVE", "OTHER")
 APPRENTICE = "APPRENTICE"
 PROGRAMMES = ALLOCATED + AD_HOC + (APPRENTICE,)
 NPPF = ("NPPF_SGT", "NPPF_INSP")
+HOURS_IN_A_MONTH = 744  # 31 days of 24 hours: no month owes more
 SHIFT_KINDS = ("duty", "rest", "leave", "training", "court", "sick")
 
 
@@ -264,17 +266,19 @@ def _reason(need: Need, shifts: list[FreeShift], rostered: int) -> str:
     return f"shifts too short: longest free duty shift {hours(longest)} h, {hours(need.remaining)} h owed"
 
 
-def parse_hours(text: str) -> int:
-    """Hours as typed ('4', '2.5') to whole minutes; more than zero."""
-    from decimal import Decimal, InvalidOperation
+def parse_hours(text: str, *, most: int = 10_000) -> int:
+    """Hours as typed ('4', '2.5') to whole minutes; more than zero and at most `most` hours."""
+    import re
+    from decimal import Decimal
 
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number of hours") from None
-    minutes = value * 60
-    if not value.is_finite() or minutes != minutes.to_integral_value() or value <= 0:
-        raise ValueError(f"'{text}' is not a positive number of hours in whole minutes")
+    value = str(text).strip()
+    if not re.fullmatch(r"\d{1,6}(\.\d{1,4})?|\.\d{1,4}", value, re.ASCII):
+        raise ValueError(f"{quoted(value)} is not a number of hours")
+    minutes = Decimal(value) * 60
+    if minutes != minutes.to_integral_value() or minutes <= 0:
+        raise ValueError(f"{quoted(value)} is not a positive number of hours in whole minutes")
+    if minutes > most * 60:
+        raise ValueError(f"{quoted(value)} is more than {most:,} hours")
     return int(minutes)
 
 
@@ -306,10 +310,14 @@ def clean_enrolment(raw: dict[str, str | None], *, baseline_hours: int, nppf_mon
     text = (raw.get("hours") or "").strip()
     clean["hours"] = None
     if text:
-        if not text.isdigit() or int(text) == 0:
-            errors.append(("hours", text, f"'{text}' is not a whole number of hours"))
-        elif programme != APPRENTICE and int(text) < baseline_hours:
-            errors.append(("hours", text, f"{text} is below the policy baseline of {baseline_hours} hours a month"))
+        try:
+            value = parse_count(text, low=1, high=HOURS_IN_A_MONTH, what="a whole number of hours")
+        except ValueError as exc:
+            errors.append(("hours", text, str(exc)))
         else:
-            clean["hours"] = int(text)
+            if programme != APPRENTICE and value < baseline_hours:
+                errors.append(("hours", text,
+                               f"{value} is below the policy baseline of {baseline_hours} hours a month"))
+            else:
+                clean["hours"] = value
     return clean, errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -13,6 +14,10 @@ REASONS = ("resignation", "dismissal", "retirement", "transfer", "redundancy", "
            "fixed_term_end", "other")
 EXEMPT = {"redundancy": "made redundant", "death_in_service": "death in service",
           "fixed_term_end": "fixed-term contract came to its natural end"}
+
+
+_NUMBER = re.compile(r"^\d{1,4}$", re.ASCII)
+MOST_MONTHS = 600  # fifty years: a longer window or band is a typing error
 
 
 @dataclass(frozen=True)
@@ -32,25 +37,27 @@ class Schedule:
 def parse_schedule(text: str) -> Schedule:
     """'during=100,3=75,6=50,9=25[,window=12]' -> Schedule. Percents 0-100, months ascending."""
     during, window, bands = None, 12, []
+    if len(str(text)) > 100:
+        raise ValueError("a schedule is at most 100 characters")
     for part in str(text).split(","):
         key, sep, value = part.strip().partition("=")
-        if not sep or not value.strip().isdigit():
+        if not sep or not _NUMBER.match(value.strip()):
             raise ValueError(f"'{text}' is not a schedule like during=100,3=75,6=50,9=25,window=12")
         number = int(value)
         if key == "during":
             during = number
         elif key == "window":
-            if number < 1:
-                raise ValueError("the fee window must be at least 1 month")
+            if not 1 <= number <= MOST_MONTHS:
+                raise ValueError(f"the fee window must be from 1 to {MOST_MONTHS} months")
             window = number
-        elif key.strip().isdigit():
+        elif _NUMBER.match(key.strip()):
             bands.append((int(key), number))
         else:
             raise ValueError(f"'{key}' in '{text}' is not during, window or a number of months")
     if during is None:
         raise ValueError(f"'{text}' has no during= percent")
     months = [m for m, _ in bands]
-    if months != sorted(set(months)) or any(m < 1 for m in months):
+    if months != sorted(set(months)) or any(not 1 <= m <= MOST_MONTHS for m in months):
         raise ValueError(f"the months in '{text}' must rise from 1 without repeats")
     if any(not 0 <= p <= 100 for p in [during] + [p for _, p in bands]):
         raise ValueError(f"the percents in '{text}' must be from 0 to 100")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam, select, text
 
-from ldcli.csvio.reader import stream_csv
+from ldcli.csvio.reader import cell_problem, stream_csv
 from ldcli.db.models import people
 from ldcli.db.session import Session
 from ldcli.domain.errors import MAX_REPORTED_ROWS, BadRows, RowError
@@ -61,9 +61,16 @@ class _Parser:
 
     def _checked(self, number: int, cells: list[str], errors: list[RowError]) -> tuple | None:
         if len(cells) > self.width:
-            errors.append(RowError(number, "-", "", f"has {len(cells)} cells but the header has {self.width}"))
+            errors.append(RowError(number, f"{self.width + 1} (beyond the header)", "",
+                                   f"the row has {len(cells)} cells but the header has {self.width}"))
             return None
         before = len(errors)
+        for column, at in self.index.items():
+            problem = cell_problem(cells[at].strip())
+            if problem:
+                errors.append(RowError(number, column, cells[at], problem))
+        if len(errors) > before:
+            return None
         pid, raw_date, raw_start, raw_end = (cells[i].strip() for i in self.columns)
         kind = cells[self.kind_at].strip() if self.kind_at is not None else ""
         if pid not in self.known:

@@ -15,10 +15,12 @@ PEOPLE = "person_id,name,kind\n1,Ann Able,staff\n2,Ben Best,officer\n"
 
 
 @pytest.mark.sqlite_only
-def test_missing_file_is_created_owner_only_with_wal_files_alike(cli, db, write):
-    path = Path(db)
-    assert not path.exists()
-    cli.ok("people", "list")
+def test_missing_file_is_created_owner_only_with_wal_files_alike(cli, tmp_path, monkeypatch, write):
+    path = tmp_path / "new.db"
+    monkeypatch.setenv("LDCLI_DB", str(path))
+    refused = cli("people", "list")  # a read never creates a database
+    assert refused.exit_code == 3 and "does not exist" in refused.stderr and not path.exists()
+    cli.ok("people", "add", "P0", "--name", "Ann", "--kind", "staff")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     holder = sqlite3.connect(path)  # keep the -wal and -shm files open to look at them
     holder.execute("SELECT * FROM people").fetchall()
@@ -31,7 +33,7 @@ def test_missing_file_is_created_owner_only_with_wal_files_alike(cli, db, write)
 
 @pytest.mark.sqlite_only
 def test_connection_settings(db, cli):
-    cli.ok("people", "list")
+    cli.ok("db", "upgrade")
     engine = make_engine(resolve_url(db))
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -99,7 +101,7 @@ def test_schema_newer_than_this_ldcli_is_refused(cli, db):
 def test_a_file_that_is_not_a_database_is_exit_3(cli, db):
     Path(db).write_text("this is not sqlite")
     result = cli("people", "list")
-    assert result.exit_code == 3 and result.stderr.startswith(f"error: database {db}: ")
+    assert result.exit_code == 3 and result.stderr.startswith(f"error: database {db} is damaged (file is not a database)")
     assert len(result.stderr.splitlines()) == 1
 
 

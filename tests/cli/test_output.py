@@ -52,6 +52,6 @@ def test_output_file_is_written_whole(tmp_path, capsys):
     target = tmp_path / "out.csv"
     emit(ROWS, columns=COLUMNS, fmt="csv", output=str(target))
     assert target.read_text().startswith("id,title") and capsys.readouterr().out == ""
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("test.db")] == ["out.csv"]
     with pytest.raises(LdcliError, match="cannot write"):
         emit(ROWS, columns=COLUMNS, fmt="csv", output=str(tmp_path / "missing" / "x.csv"))

@@ -53,7 +53,7 @@ def test_audit_filters_and_holds_no_personal_data(cli, write):
     assert [(e["actor"], e["command"], e["entity_id"], e["action"]) for e in entries] == [
         ("hr.clerk", "people import", "77", "create")]
     assert cli.ok("audit", "--entity", "request", "--format", "json").json() == []
-    assert cli.ok("audit", "--since", "2999-01-01", "--format", "json").json() == []
+    assert cli.ok("audit", "--since", "2199-01-01", "--format", "json").json() == []
     assert len(cli.ok("audit", "--since", "2000-01-01", "--format", "json").json()) == 1
     exported = cli.ok("export", "audit").stdout
     assert "Secret Name" not in exported and exported.startswith("id,at,actor,command,entity,entity_id,action")

@@ -9,15 +9,20 @@ from ldcli.domain.money import format_gbp, parse_pounds, percent_of, plain_gbp, 
 
 @pytest.mark.parametrize("text, pence", [
     ("1234.5", 123450), ("1234.50", 123450), ("0.01", 1), ("75", 7500), ("£1,234.56", 123456),
-    ("1,000,000", 100000000), (".5", 50), ("-3.20", -320), (" 12 ", 1200),
+    ("1,000,000", 100000000), (".5", 50), (" 12 ", 1200), ("-0", 0), ("20000000.00", 2_000_000_000),
 ])
 def test_parse_pounds(text, pence):
     assert parse_pounds(text) == pence
 
 
-@pytest.mark.parametrize("text", ["1.005", "abc", "", "1,23.00", "12.3.4", "£", "1e3"])
-def test_parse_pounds_refuses(text):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize("text, why", [
+    ("1.005", "fractions of a penny"), ("abc", "not an amount"), ("", "not an amount"), ("1,23.00", "not an amount"),
+    ("12.3.4", "not an amount"), ("£", "not an amount"), ("1e3", "not an amount"), ("٣", "not an amount"),
+    ("-3.20", "negative"), ("-5", "negative"), ("20000000.01", "more than £20,000,000.00"),
+    ("9" * 40, "more than £20,000,000.00"),
+])
+def test_parse_pounds_refuses(text, why):
+    with pytest.raises(ValueError, match=why):
         parse_pounds(text)
 
 
@@ -43,10 +48,10 @@ def test_formats(pence, table, plain):
     assert plain_gbp(pence) == plain
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12))
+@given(st.integers(min_value=0, max_value=2_000_000_000))
 def test_plain_and_table_formats_parse_back(pence):
     assert parse_pounds(plain_gbp(pence)) == pence
-    assert parse_pounds(format_gbp(pence).replace("-£", "£-").replace("£", "")) == pence
+    assert parse_pounds(format_gbp(pence)) == pence
 
 
 @given(st.integers(min_value=0, max_value=10**9), st.integers(min_value=0, max_value=100))

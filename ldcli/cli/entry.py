@@ -1,0 +1,37 @@
+"""The console script. It imports nothing heavy before it can catch Ctrl-C, so an interruption at
+any moment, start-up included, is exit 130 and one line on stderr, never a traceback."""
+
+import signal
+import sys
+
+EXIT_INTERRUPTED = 130
+
+
+def interrupted_message() -> str:
+    """What an interruption did: nothing, unless a transaction had already been committed."""
+    context = sys.modules.get("ldcli.cli.context")
+    if context is not None and getattr(context, "COMMITTED", False):
+        return "interrupted after the changes were saved; the output may be incomplete"
+    return "interrupted: nothing was written"
+
+
+def report_interrupt() -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot break the message
+    try:
+        sys.stderr.write(interrupted_message() + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return EXIT_INTERRUPTED
+
+
+def main() -> None:
+    try:
+        from ldcli.cli.app import run
+
+        code = run()
+        # The command is over: from here a Ctrl-C can stop nothing, so it is not reported as one.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        code = report_interrupt()
+    sys.exit(code)

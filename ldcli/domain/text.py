@@ -1,0 +1,73 @@
+"""Text as people type it: control characters refused on the way in, escaped on the way out."""
+
+from __future__ import annotations
+
+import re
+
+# Unicode category Cc (C0, DEL and C1), except TAB, which a pasted cell may fairly hold.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+# Shown escaped in tables and messages: every control character, TAB included, and the bidirectional
+# overrides that make text read in an order other than it is stored.
+_SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+# The longest text any one field takes (a name, a title, a reason); identifiers are shorter.
+MAX_TEXT = 200
+
+
+def _escaped(char: str) -> str:
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def control_problem(text: str) -> str | None:
+    """Why `text` may not be stored, or None: a control character other than tab."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return f"contains a control character ({_escaped(found.group())}); only tab is allowed"
+
+
+def shown(text: str) -> str:
+    """`text` safe to print on a terminal: control characters as escapes (ESC as \\x1b)."""
+    if _SHOWN_ESCAPED.search(text) is None:
+        return text
+    return _SHOWN_ESCAPED.sub(lambda m: _escaped(m.group()), text)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """A value for an error message: escaped, shortened, in quotes."""
+    value = shown(text)
+    return repr(value[:limit] + "…") if len(value) > limit else f"'{value}'"
+
+
+def clean_text(text: str | None, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
+    """Stripped text, or None when blank; raises ValueError when blank but required, too long, or
+    holding a control character."""
+    value = (text or "").strip()
+    if not value:
+        if required:
+            raise ValueError("is required")
+        return None
+    problem = control_problem(value)
+    if problem:
+        raise ValueError(problem)
+    if len(value) > limit:
+        raise ValueError(f"is {len(value):,} characters long; at most {limit} are allowed")
+    return value
+
+
+_WHOLE = re.compile(r"^\+?\d{1,9}$")
+
+
+def parse_count(text: str, *, low: int = 0, high: int = 1_000_000, what: str = "a whole number") -> int:
+    """A whole number from `low` to `high` typed in ASCII digits: '12' -> 12."""
+    value = str(text).strip()
+    if not _WHOLE.match(value) or not value.isascii():
+        raise ValueError(f"{quoted(value)} is not {what}")
+    number = int(value)
+    if not low <= number <= high:
+        raise ValueError(f"{number} is out of range: from {low} to {high:,}")
+    return number
