@@ -13,6 +13,14 @@ RecordOpt = Annotated[bool, typer.Option("--record", help="Store the calculation
                                                           "nothing is written).")]
 
 
+def recorded_note(stored: int | None, results: int = 1) -> str:
+    """What --record did: stored calculations, or found them already on record (a re-run)."""
+    if stored is None:
+        return ""
+    held = results - stored
+    return f"; recorded {stored}" + (f" ({held} already on record)" if held else "")
+
+
 @app.command("calc")
 def repay_calc(
     person_id: Annotated[str, typer.Argument(help="The leaver's person_id.")],
@@ -32,8 +40,8 @@ def repay_calc(
     from ldcli.services import repay
 
     with transaction(write=record) as session:
-        result = repay.calc(session, person_id=person_id, leave=leave_date, reason=reason, final_pay=final_pay_gbp,
-                            record=record)
+        result = repay.calc(session, person_id=person_id, leave=leave_date, reason=reason, final_pay=final_pay_gbp)
+        stored = repay.record(session, [result]) if record else None
     if fmt == OutputFormat.json:
         emit_one(result, fmt=fmt, output=output)
         return
@@ -43,7 +51,7 @@ def repay_calc(
     if result["deduct_from_salary_gbp"] is not None:
         line += (f"; deduct from final pay {format_gbp(result['deduct_from_salary_gbp'])}; "
                  f"invoice by post {format_gbp(result['invoice_gbp'])}")
-    say(line + ("; recorded" if record else ""))
+    say(line + recorded_note(stored))
 
 
 @app.command("batch")
@@ -63,7 +71,8 @@ def repay_batch(
     with progress(f"working out {len(rows):,} leavers' repayments", enabled=fmt == OutputFormat.table,
                   unit="leavers") as report, transaction(write=record) as session:
         report(0)
-        results = repay.batch(session, rows=rows, source=file, record=record)
+        results = repay.batch(session, rows=rows, source=file)
+        stored = repay.record(session, results) if record else None
     if fmt == OutputFormat.json:
         from ldcli.cli.output import emit_list
 
@@ -72,7 +81,7 @@ def repay_batch(
         emit([repay.summary(r) for r in results], columns=repay.SUMMARY_COLUMNS, fmt=fmt, output=output,
              title=f"Leavers' repayments ({len(results)})")
     say(f"{len(results)} leaver(s), total {format_gbp(sum(r['total_gbp'] for r in results))}"
-        + ("; recorded" if record else ""))
+        + recorded_note(stored, len(results)))
 
 
 @app.command("withdrawal")

@@ -303,8 +303,8 @@ class BoundedString(TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if isinstance(value, str) and len(value) > self.impl.length:
-            raise LdcliError(f"{self.field}: is {len(value):,} characters long; at most {self.impl.length} "
-                             "are allowed")
+            raise LdcliError(f"is {len(value):,} characters long; at most {self.impl.length} are allowed",
+                             field=self.field)
         return value
 
 

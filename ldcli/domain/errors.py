@@ -7,12 +7,23 @@ from dataclasses import dataclass
 MAX_REPORTED_ROWS = 50
 
 
+# How a field is named on the command line when it is not `--field-name`.
+OPTION_NAMES = {"unit": "UNIT", "person_id": "--person"}
+
+
 class LdcliError(Exception):
-    """A refusal the user can fix: bad input, a broken rule, an unknown id (exit 1)."""
+    """A refusal the user can fix: bad input, a broken rule, an unknown id (exit 1). `field` names
+    the field at fault: an import reports it as the column, the command line as the option."""
 
     exit_code = 1
 
+    def __init__(self, message: str = "", *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
     def lines(self) -> list[str]:
+        if self.field:
+            return [f"{OPTION_NAMES.get(self.field, '--' + self.field.replace('_', '-'))}: {self}"]
         return [str(self)]
 
 

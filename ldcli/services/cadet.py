@@ -12,7 +12,9 @@ from ldcli.db.session import Session
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.plt import hours as as_hours
-from ldcli.domain.timeutil import Month, add_months
+from ldcli.domain.plt import parse_hours
+from ldcli.domain.text import clean_text, parse_count
+from ldcli.domain.timeutil import Month, add_months, parse_date
 from ldcli.services import audit
 
 U, C, L, LU, A = cadet_units, cadets, cadet_leaders, cadet_leader_units, cadet_activities
@@ -22,10 +24,10 @@ def unit(session: Session, ref: str):
     """A unit by its name or id, everywhere."""
     ref = str(ref).strip()
     row = session.execute(select(U).where(U.c.name == ref)).first()
-    if row is None and ref.isdigit():
+    if row is None and ref.isascii() and ref.isdigit() and len(ref) <= 9:
         row = session.execute(select(U).where(U.c.id == int(ref))).first()
     if row is None:
-        raise NotFound(f"cadet unit '{ref}' not found")
+        raise NotFound(f"cadet unit '{ref}' not found", field="unit")
     return row
 
 
@@ -33,12 +35,12 @@ def unit_add(session: Session, *, name: str, npu: str, venue: str | None = None,
              planned: date | None = None, max_cadets: int | None = None) -> dict:
     """Add a unit, or update one of the same name (so an import can be re-run)."""
     if opened and planned:
-        raise LdcliError("give --opened or --planned, not both")
+        raise LdcliError("give --opened or --planned, not both", field="planned")
     maximum = session.policy.cadet_unit_max if max_cadets is None else max_cadets
-    if maximum <= 0:
-        raise LdcliError("--max-cadets: at least one")
-    values = {"name": name.strip(), "npu": npu.strip(), "venue": venue, "opened": opened, "planned": planned,
-              "max_cadets": maximum}
+    if not 1 <= maximum <= MOST_CADETS:
+        raise LdcliError(f"from 1 to {MOST_CADETS:,}", field="max_cadets")
+    values = {"name": _text(name, "name", required=True), "npu": _text(npu, "npu", required=True),
+              "venue": _text(venue, "venue"), "opened": opened, "planned": planned, "max_cadets": maximum}
     existing = session.execute(select(U).where(U.c.name == values["name"])).first()
     if existing is None:
         unit_id = session.execute(insert(U).values(values)).inserted_primary_key[0]
@@ -62,16 +64,18 @@ def _members(session: Session, unit_id: int, day: date) -> int:
 
 def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date, consent: bool = False) -> dict:
     u = unit(session, unit_ref)
+    name = _text(name, "name", required=True)
     policy = session.policy
     age = rules.age_on(dob, joined)
     if not policy.cadet_min_age <= age <= policy.cadet_max_age:
         raise RuleBroken(f"{name} is {age} on joining: cadets join aged "
-                         f"{policy.cadet_min_age} to {policy.cadet_max_age}")
+                         f"{policy.cadet_min_age} to {policy.cadet_max_age}", field="dob")
     if u.opened is None or u.opened > joined:
-        raise RuleBroken(f"unit {u.name} is not open on {joined}" + (f" (planned {u.planned})" if u.planned else ""))
+        raise RuleBroken(f"unit {u.name} is not open on {joined}" + (f" (planned {u.planned})" if u.planned else ""),
+                         field="joined")
     members = _members(session, u.id, joined)
     if members >= u.max_cadets:
-        raise RuleBroken(f"unit {u.name} is full: {members} cadets, its maximum is {u.max_cadets}")
+        raise RuleBroken(f"unit {u.name} is full: {members} cadets, its maximum is {u.max_cadets}", field="unit")
     cadet_id = session.execute(insert(C).values(unit_id=u.id, name=name.strip(), dob=dob, joined=joined,
                                                 consent=consent)).inserted_primary_key[0]
     audit.record(session, "cadet", [cadet_id], "create")
@@ -104,15 +108,16 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
                dob: date | None = None, role: str = "leader", regular: bool = True) -> dict:
     """A leader (18 or over) for a unit; the same leader again adds another unit they serve."""
     u = unit(session, unit_ref)
+    name, department = _text(name, "name", required=True), _text(department, "department", required=True)
     if role not in rules.ROLES:
-        raise LdcliError(f"--role: '{role}' is not one of {', '.join(rules.ROLES)}")
+        raise LdcliError(f"'{role}' is not one of {', '.join(rules.ROLES)}", field="role")
     if person_id and session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+        raise NotFound(f"person {person_id} not found", field="person_id")
     if dob is None and not person_id:
-        raise LdcliError("give --dob (leaders are 18 or over) or --person for a member of the force")
+        raise LdcliError("give --dob (leaders are 18 or over) or --person for a member of the force", field="dob")
     minimum = session.policy.cadet_leader_min_age
     if dob is not None and rules.age_on(dob, session.today) < minimum:
-        raise RuleBroken(f"{name} is {rules.age_on(dob, session.today)}: leaders are {minimum} or over")
+        raise RuleBroken(f"{name} is {rules.age_on(dob, session.today)}: leaders are {minimum} or over", field="dob")
     match = (L.c.person_id == person_id) if person_id else ((L.c.name == name.strip()) & (L.c.dob == dob))
     leader = session.execute(select(L).where(match)).first()
     if leader is None:
@@ -135,8 +140,9 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
 
 def activity_add(session: Session, *, unit_ref: str, month: Month, activity: str, minutes: int) -> dict:
     u = unit(session, unit_ref)
+    activity = _text(activity, "activity", required=True)
     if minutes <= 0:
-        raise LdcliError("--hours: more than zero")
+        raise LdcliError("more than zero", field="hours")
     held = session.execute(select(A.c.id).where(A.c.unit_id == u.id, A.c.month == str(month),
                                                 A.c.activity == activity.strip())).first()
     if held:
@@ -229,67 +235,115 @@ def ageing(session: Session, *, within: int, as_of: date) -> list[dict]:
     return sorted(found, key=lambda f: (f["turns_18"], f["id"]))
 
 
-# --- imports: each row through the same service; every bad row reported; nothing kept if any fails
+# --- imports: each cell parsed and named, a key repeated in the file refused, then each row through the
+# same service as the commands; every bad row reported; nothing kept if any fails
+
+MOST_CADETS = 10_000
+IMPORT_KEYS = {"units": ("name",), "cadets": ("unit", "name", "dob"), "leaders": ("unit", "person_id", "name", "dob"),
+               "activities": ("unit", "month", "activity")}
+
+
+def _text(value: str | None, field: str, *, required: bool = False) -> str | None:
+    try:
+        return clean_text(value, required=required)
+    except ValueError as exc:
+        raise LdcliError(str(exc), field=field) from None
+
+
+def _day(text: str) -> date | None:
+    return parse_date(text) if text else None
+
+
+def _yes(text: str) -> bool | None:
+    value = text.lower()
+    if not value:
+        return None
+    if value not in ("yes", "no", "true", "false", "1", "0"):
+        raise ValueError(f"'{text}' is not yes or no")
+    return value in ("yes", "true", "1")
+
+
+PARSERS = {
+    "opened": _day, "planned": _day, "dob": _day, "joined": _day, "left": _day,
+    "max_cadets": lambda t: parse_count(t, low=1, high=MOST_CADETS) if t else None,
+    "consent": _yes, "regular": _yes,
+    "month": lambda t: Month.parse(t) if t else None,
+    "hours": lambda t: parse_hours(t) if t else None,
+}
+REQUIRED = {"units": ("name", "npu"), "cadets": ("unit", "name", "dob", "joined"),
+            "leaders": ("unit", "name", "department"), "activities": ("unit", "month", "activity", "hours")}
+
+
+def _parse_row(kind: str, number: int, raw: dict[str, str], errors: list[RowError]) -> dict | None:
+    values, before = {}, len(errors)
+    for column, text in raw.items():
+        text = text.strip()
+        if column in REQUIRED[kind] and not text:
+            errors.append(RowError(number, column, "", "is required"))
+            continue
+        try:
+            values[column] = PARSERS[column](text) if column in PARSERS else (text or None)
+        except ValueError as exc:
+            errors.append(RowError(number, column, text, str(exc)))
+    return values if len(errors) == before else None
+
+
+def _add_row(session: Session, kind: str, v: dict) -> None:
+    if kind == "units":
+        unit_add(session, name=v["name"], npu=v["npu"], venue=v.get("venue"), opened=v.get("opened"),
+                 planned=v.get("planned"), max_cadets=v.get("max_cadets"))
+    elif kind == "cadets":
+        _import_cadet(session, v)
+    elif kind == "leaders":
+        leader_add(session, unit_ref=v["unit"], name=v["name"], department=v["department"],
+                   person_id=v.get("person_id"), dob=v.get("dob"), role=v.get("role") or "leader",
+                   regular=True if v.get("regular") is None else v["regular"])
+    else:
+        activity_add(session, unit_ref=v["unit"], month=v["month"], activity=v["activity"], minutes=v["hours"])
+
 
 def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], source: str) -> dict:
-    from ldcli.domain.timeutil import parse_date
-
-    def day(raw: dict, key: str, required: bool = False):
-        text = (raw.get(key) or "").strip()
-        if not text:
-            if required:
-                raise ValueError(f"{key} is required")
-            return None
-        return parse_date(text)
-
-    def yes(raw: dict, key: str, default: bool) -> bool:
-        text = (raw.get(key) or "").strip().lower()
-        if not text:
-            return default
-        if text not in ("yes", "no", "true", "false", "1", "0"):
-            raise ValueError(f"'{text}' is not yes or no")
-        return text in ("yes", "true", "1")
-
     table = {"units": U, "cadets": C, "leaders": LU, "activities": A}[kind]
     before = session.execute(select(func.count()).select_from(table)).scalar()
-    errors, count = [], 0
+    errors: list[RowError] = []
+    parsed, first_row = [], {}
     for number, raw in rows:
+        values = _parse_row(kind, number, raw, errors)
+        if values is None:
+            continue
+        key = tuple(str(values.get(k) or "").casefold() for k in IMPORT_KEYS[kind] if k in raw)
+        if kind == "leaders" and values.get("person_id"):
+            key = (str(values["unit"]).casefold(), values["person_id"])
+        if key in first_row:
+            same = ", ".join(k for k in IMPORT_KEYS[kind] if k in raw)
+            errors.append(RowError(number, IMPORT_KEYS[kind][1 if kind == "leaders" else -1], "",
+                                   f"repeats row {first_row[key]} (same {same}); give each once"))
+            continue
+        first_row[key] = number
+        parsed.append((number, values))
+    for number, values in parsed:
         try:
-            if kind == "units":
-                unit_add(session, name=raw["name"], npu=raw["npu"], venue=raw.get("venue") or None,
-                         opened=day(raw, "opened"), planned=day(raw, "planned"),
-                         max_cadets=int(raw["max_cadets"]) if raw.get("max_cadets") else None)
-            elif kind == "cadets":
-                _import_cadet(session, raw, day, yes)
-            elif kind == "leaders":
-                leader_add(session, unit_ref=raw["unit"], name=raw["name"], department=raw["department"],
-                           person_id=raw.get("person_id") or None, dob=day(raw, "dob"),
-                           role=raw.get("role") or "leader", regular=yes(raw, "regular", True))
-            else:
-                from ldcli.domain.plt import parse_hours
-
-                activity_add(session, unit_ref=raw["unit"], month=Month.parse(raw["month"]),
-                             activity=raw["activity"], minutes=parse_hours(raw["hours"]))
-            count += 1
-        except (ValueError, LdcliError) as exc:
-            errors.append(RowError(number, "-", "", str(exc)))
+            _add_row(session, kind, values)
+        except LdcliError as exc:
+            errors.append(RowError(number, exc.field or IMPORT_KEYS[kind][0], "", str(exc)))
     if errors:
         raise BadRows(source, errors)
     created = session.execute(select(func.count()).select_from(table)).scalar() - before
-    return {"rows": count, "created": created, "unchanged": count - created}
+    return {"rows": len(parsed), "created": created, "unchanged": len(parsed) - created}
 
 
-def _import_cadet(session: Session, raw: dict, day, yes) -> None:
-    u = unit(session, raw["unit"])
-    dob, joined = day(raw, "dob", True), day(raw, "joined", True)
-    held = session.execute(select(C).where(C.c.unit_id == u.id, C.c.name == raw["name"].strip(),
-                                           C.c.dob == dob)).first()
+def _import_cadet(session: Session, v: dict) -> None:
+    u = unit(session, v["unit"])
+    name = _text(v["name"], "name", required=True)
+    held = session.execute(select(C).where(C.c.unit_id == u.id, C.c.name == name, C.c.dob == v["dob"])).first()
     if held is None:
-        cadet_id = join(session, unit_ref=u.name, name=raw["name"], dob=dob, joined=joined,
-                        consent=yes(raw, "consent", False))["id"]
-        left = day(raw, "left")
-        if left:
-            leave(session, cadet_id=cadet_id, day=left)
+        cadet_id = join(session, unit_ref=u.name, name=name, dob=v["dob"], joined=v["joined"],
+                        consent=bool(v.get("consent")))["id"]
+        if v.get("left"):
+            try:
+                leave(session, cadet_id=cadet_id, day=v["left"])
+            except LdcliError as exc:
+                raise LdcliError(str(exc).replace("--date ", ""), field="left") from None
 
 
 def leader_rows(session: Session) -> list[dict]:

@@ -48,8 +48,15 @@ def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source:
     existing = defaultdict(list)
     for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids))):
         existing[(e.person_id, e.programme)].append(dict(e._mapping))
+    first_row: dict[tuple, int] = {}
     for number, clean, ok in cleaned:
         pid = clean["person_id"]
+        key = (pid, clean.get("programme"), str(clean.get("from_month")))
+        if ok and key in first_row:
+            errors.append(RowError(number, "from_month", key[2], f"repeats row {first_row[key]} (same person_id, "
+                                                                  "programme and from_month); give each once"))
+            continue
+        first_row.setdefault(key, number)
         if pid not in kinds:
             errors.append(RowError(number, "person_id", pid, "is required" if not pid else f"person '{pid}' not found"))
         elif kinds[pid] in NO_PLT_KINDS:

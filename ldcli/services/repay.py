@@ -75,8 +75,7 @@ def _check(reason: str) -> str:
     return reason
 
 
-def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None,
-         record: bool = False) -> dict:
+def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
     if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found")
     try:
@@ -84,13 +83,10 @@ def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pa
     except ValueError as exc:
         raise LdcliError(f"--reason: {exc}") from None
     requests, payments = _load(session, [person_id])
-    result = compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
-    if record:
-        _record(session, [result])
-    return result
+    return compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
 
 
-def batch(session: Session, *, rows: list[tuple[int, dict]], source: str, record: bool = False) -> list[dict]:
+def batch(session: Session, *, rows: list[tuple[int, dict]], source: str) -> list[dict]:
     """Every leaver of a file; all rows are checked before anything is computed."""
     errors, leavers = [], []
     known = set()
@@ -98,10 +94,16 @@ def batch(session: Session, *, rows: list[tuple[int, dict]], source: str, record
     for start in range(0, len(ids), CHUNK):
         known |= set(session.execute(select(people.c.person_id)
                                      .where(people.c.person_id.in_(ids[start:start + CHUNK]))).scalars())
+    first_row: dict[str, int] = {}
     for number, raw in rows:
         pid = (raw.get("person_id") or "").strip()
         if pid not in known:
             errors.append(RowError(number, "person_id", pid, f"person '{pid}' not found" if pid else "is required"))
+        elif pid in first_row:
+            errors.append(RowError(number, "person_id", pid, f"repeats row {first_row[pid]}: a leaver is "
+                                                             "given once a file"))
+        else:
+            first_row[pid] = number
         parsed = {}
         for column, parse in (("leave_date", parse_date), ("reason", _check),
                               ("final_pay_gbp", lambda t: parse_pounds(t) if t.strip() else None)):
@@ -113,24 +115,44 @@ def batch(session: Session, *, rows: list[tuple[int, dict]], source: str, record
     if errors:
         raise BadRows(source, errors)
     requests, payments = _load(session, sorted({pid for pid, _ in leavers}))
-    results = [compute(pid, p["leave_date"], p["reason"], p["final_pay_gbp"], requests.get(pid, []), payments)
-               for pid, p in leavers]
-    if record:
-        _record(session, results)
-    return results
+    return [compute(pid, p["leave_date"], p["reason"], p["final_pay_gbp"], requests.get(pid, []), payments)
+            for pid, p in leavers]
 
 
-def _record(session: Session, results: list[dict]) -> None:
-    first = (session.execute(select(repayment_records.c.id).order_by(repayment_records.c.id.desc())).scalar() or 0)
-    session.execute(insert(repayment_records), [{
+RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",
+              "invoice_pence", "lines")
+
+
+def record(session: Session, results: list[dict]) -> int:
+    """Store each calculation for the audit, unless the same calculation (same leaver, leaving date,
+    reason, final pay and result) is already stored: recording again changes nothing. Returns how
+    many were stored."""
+    R = repayment_records
+    rows = [{
         "person_id": r["person_id"], "leave_date": r["leave_date"], "reason": r["reason"],
         "final_pay_pence": r["final_pay_gbp"], "total_pence": r["total_gbp"],
         "deduct_pence": r["deduct_from_salary_gbp"], "invoice_pence": r["invoice_gbp"],
         "lines": json.dumps([{k: (v.isoformat() if isinstance(v, date) else v) for k, v in line.items()
                               if k not in ("title", "explanation")} for line in r["lines"]]),
-        "recorded_on": session.today} for r in results])
-    new = session.execute(select(repayment_records.c.id).where(repayment_records.c.id > first)).scalars()
+        "recorded_on": session.today} for r in results]
+    ids = sorted({r["person_id"] for r in rows})
+    held = set()
+    for start in range(0, len(ids), CHUNK):
+        held |= {tuple(x) for x in session.execute(select(*(R.c[k] for k in RECORD_KEY))
+                                                    .where(R.c.person_id.in_(ids[start:start + CHUNK])))}
+    fresh, seen = [], set()
+    for row in rows:
+        key = tuple(row[k] for k in RECORD_KEY)
+        if key not in held and key not in seen:
+            seen.add(key)
+            fresh.append(row)
+    if not fresh:
+        return 0
+    first = session.execute(select(R.c.id).order_by(R.c.id.desc())).scalar() or 0
+    session.execute(insert(R), fresh)
+    new = session.execute(select(R.c.id).where(R.c.id > first)).scalars()
     audit.record(session, "repayment", list(new), "create")
+    return len(fresh)
 
 
 def summary(result: dict) -> dict:

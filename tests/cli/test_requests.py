@@ -223,10 +223,15 @@ def test_withdrawn_before_leaving_is_not_a_leavers_debt_and_batch(cli, hr, write
     other = hr.through(hr("F1", "bespoke", "2000"), to="in_progress")
     cli.ok("request", "pay", other, "--date", "2026-12-01", "--gbp", "2000")
     leavers = write("leavers.csv", "person_id,leave_date,reason,final_pay_gbp\nF1,2027-01-31,fixed_term_end,900\n"
-                                   "F1,2027-01-31,resignation,900\nS1,2027-03-01,other,\n")
+                                   "S1,2027-03-01,other,\n")
+    resigned = write("resigned.csv", "person_id,leave_date,reason,final_pay_gbp\nF1,2027-01-31,resignation,900\n")
     rows = cli.ok("repay", "batch", leavers, "--format", "json").json()
+    rows += cli.ok("repay", "batch", resigned, "--format", "json").json()
     assert [(r["person_id"], r["total_gbp"], r["deduct_from_salary_gbp"], r["invoice_gbp"]) for r in rows] == [
-        ("F1", "0.00", "0.00", "0.00"), ("F1", "2000.00", "0.00", "2000.00"), ("S1", "0.00", None, None)]
+        ("F1", "0.00", "0.00", "0.00"), ("S1", "0.00", None, None), ("F1", "2000.00", "0.00", "2000.00")]
+    twice = cli("repay", "batch", write("twice.csv", "person_id,leave_date,reason\nF1,2027-01-31,resignation\n"
+                                                     "F1,2027-02-28,other\n"))
+    assert twice.exit_code == 1 and "row 3, column person_id: repeats row 2" in twice.stderr
     csv = cli.ok("repay", "batch", leavers, "--format", "csv").stdout.splitlines()
     assert csv[0] == "person_id,leave_date,reason,requests,total_gbp,deduct_from_salary_gbp,invoice_gbp"
     bad = write("bad.csv", "person_id,leave_date,reason,final_pay_gbp\nZZ,2027-13-01,quit,1.234\n")
