@@ -2,6 +2,7 @@
 
 
 import os
+import signal
 import sys
 from typing import Annotated
 
@@ -82,13 +83,31 @@ def argument_problem(args: list[str]) -> str | None:
         problem = control_problem(value if sep else arg)
         if problem:
             if not sep:
-                option = args[i - 1] if i and args[i - 1].startswith("-") else f"argument {quoted(arg)}"
+                before = args[i - 1] if i else ""
+                takes_value = before.startswith("-") and "=" not in before and before != "--" and \
+                    before not in _flags()
+                option = before if takes_value else f"argument {quoted(arg)}"
             return f"{option}: {problem}"
     for var in ("LDCLI_DB", "LDCLI_ACTOR", "LDCLI_POLICY"):
         problem = control_problem(os.environ.get(var, ""))
         if problem:
             return f"environment variable {var}: {problem}"
     return None
+
+
+def _flags() -> set[str]:
+    """Every option of every command that takes no value (so what follows it is an argument)."""
+    found: set[str] = set()
+
+    def walk(command: click.Command) -> None:
+        for param in command.params:
+            if isinstance(param, click.Option) and (param.is_flag or param.count):
+                found.update(param.opts + param.secondary_opts)
+        for sub in getattr(command, "commands", {}).values():
+            walk(sub)
+
+    walk(typer.main.get_command(app))
+    return found
 
 
 class LdcliGroup(TyperGroup):
@@ -98,11 +117,12 @@ class LdcliGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = sys.argv[1:] if args is None else list(args)
-        umask = os.umask(0o077)
+        umask, on_interrupt = os.umask(0o077), signal.getsignal(signal.SIGINT)
         try:
             code = self._run(args, prog_name, complete_var, extra)
         finally:
             os.umask(umask)
+            signal.signal(signal.SIGINT, on_interrupt)
         if not standalone_mode:
             return code
         sys.exit(code)
@@ -120,6 +140,8 @@ class LdcliGroup(TyperGroup):
             result = super().main(args=args, prog_name=prog_name or "ldcli",
                                   complete_var=complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else EXIT_OK
+            if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 and prints nothing
+                code = report_interrupt()
         except click.exceptions.Exit as exc:
             code = exc.exit_code
             if code == EXIT_INTERRUPTED and isinstance(exc.__cause__, KeyboardInterrupt):

@@ -75,6 +75,24 @@ def command_name() -> str:
 
 
 @contextmanager
+def _past_interruption() -> Iterator[None]:
+    """Commit with Ctrl-C held back, then ignore it: once the changes are saved the command is done,
+    and what it still prints (its summary) runs to the end. The CLI restores Ctrl-C when it returns."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextmanager
 def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Session]:
     """One connection, one transaction: committed when the command writes and ends well, rolled
     back on any error, on Ctrl-C and for --dry-run."""
@@ -97,7 +115,10 @@ def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Sessi
                 yield session
                 if not write or dry_run:
                     trans.rollback()
-            COMMITTED = COMMITTED or (write and not dry_run)
+                else:
+                    with _past_interruption():
+                        trans.commit()
+                        COMMITTED = True
             if session.wipe_after_commit and write and not dry_run and conn.dialect.name == "sqlite":
                 # Copy the rewritten pages into the file and empty the WAL, so that no earlier
                 # version of an erased row survives in either (secure_delete zeroes freed space).

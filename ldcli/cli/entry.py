@@ -25,7 +25,15 @@ def report_interrupt() -> int:
     return EXIT_INTERRUPTED
 
 
+def _quiet_unraisable(unraisable) -> None:
+    """A Ctrl-C that lands while Python is finalising an object (closing a connection) has nothing
+    left to stop: it is dropped instead of printed as a traceback."""
+    if not issubclass(unraisable.exc_type, KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)
+
+
 def main() -> None:
+    sys.unraisablehook = _quiet_unraisable
     try:
         from ldcli.cli.app import run
 

@@ -8,7 +8,9 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 # Shown escaped in tables and messages: every control character, TAB included, and the bidirectional
 # overrides that make text read in an order other than it is stored.
-_SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SHOWN_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Bytes that were not UTF-8, as Python keeps them in command-line arguments and file names.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # The longest text any one field takes (a name, a title, a reason); identifiers are shorter.
@@ -24,6 +26,8 @@ def _escaped(char: str) -> str:
 
 def control_problem(text: str) -> str | None:
     """Why `text` may not be stored, or None: a control character other than tab."""
+    if _NOT_UTF8.search(text):
+        return "is not UTF-8 text"
     found = _CONTROL.search(text)
     if found is None:
         return None
