@@ -4,6 +4,7 @@
 import os
 import signal
 import sys
+import threading
 from typing import Annotated
 
 import click
@@ -122,7 +123,8 @@ class LdcliGroup(TyperGroup):
             code = self._run(args, prog_name, complete_var, extra)
         finally:
             os.umask(umask)
-            signal.signal(signal.SIGINT, on_interrupt)
+            if threading.current_thread() is threading.main_thread() and on_interrupt is not None:
+                signal.signal(signal.SIGINT, on_interrupt)  # a commit may have set it to ignore
         if not standalone_mode:
             return code
         sys.exit(code)
