@@ -6,6 +6,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
+from ldcli.domain.text import quoted
+
 _POUNDS = re.compile(r"^\s*£?\s*(-?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d*))?\s*$", re.ASCII)
 
 
@@ -18,20 +20,16 @@ def parse_pounds(text: str) -> int:
     blanks and anything not a number."""
     m = _POUNDS.match(str(text))
     if not m or (m.group(2) is None and not m.group(3)):
-        raise ValueError(f"'{_short(text)}' is not an amount in pounds")
+        raise ValueError(f"{quoted(str(text))} is not an amount in pounds")
     sign, whole, frac = m.group(1), (m.group(2) or "0").replace(",", ""), m.group(3) or ""
     if len(frac) > 2:
-        raise ValueError(f"'{_short(text)}' has fractions of a penny")
+        raise ValueError(f"{quoted(str(text))} has fractions of a penny")
     if sign and (whole.strip("0") or frac.strip("0")):
-        raise ValueError(f"'{_short(text)}' is negative: amounts are zero or more")
+        raise ValueError(f"{quoted(str(text))} is negative: amounts are zero or more")
     if len(whole) > 12 or int(whole) * 100 + int((frac + "00")[:2]) > MAX_PENCE:
-        raise ValueError(f"'{_short(text)}' is more than {format_gbp(MAX_PENCE)}")
+        raise ValueError(f"{quoted(str(text))} is more than {format_gbp(MAX_PENCE)}")
     return int(whole) * 100 + int((frac + "00")[:2])
 
-
-def _short(text: str) -> str:
-    text = str(text)
-    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def round_half_up(value: Fraction | Decimal | int) -> int:

@@ -10,6 +10,8 @@ from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from ldcli.domain.text import quoted
+
 LONDON = ZoneInfo("Europe/London")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 _TIME = re.compile(r"^(\d{2}):?(\d{2})$", re.ASCII)
@@ -19,20 +21,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
-def _shown(text: str) -> str:
-    text = str(text)
-    return text if len(text) <= 40 else text[:40] + "…"
-
 
 def parse_date(text: str) -> date:
     """ISO YYYY-MM-DD only, in the years 1900 to 2199."""
     t = str(text).strip()
     if not _DATE.match(t):
-        raise ValueError(f"'{_shown(text)}' is not a date (YYYY-MM-DD)")
+        raise ValueError(f"{quoted(str(text))} is not a date (YYYY-MM-DD)")
     try:
         day = date.fromisoformat(t)
     except ValueError:
-        raise ValueError(f"'{_shown(text)}' is not a date (YYYY-MM-DD)") from None
+        raise ValueError(f"{quoted(str(text))} is not a date (YYYY-MM-DD)") from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise ValueError(f"'{t}' is outside the years {FIRST_YEAR} to {LAST_YEAR}")
     return day
@@ -47,9 +45,9 @@ class Month:
     def parse(cls, text: str) -> Month:
         m = _MONTH.match(str(text).strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
-            raise ValueError(f"'{_shown(text)}' is not a month (YYYY-MM)")
+            raise ValueError(f"{quoted(str(text))} is not a month (YYYY-MM)")
         if not FIRST_YEAR <= int(m.group(1)) <= LAST_YEAR:
-            raise ValueError(f"'{_shown(text)}' is outside the years {FIRST_YEAR} to {LAST_YEAR}")
+            raise ValueError(f"{quoted(str(text))} is outside the years {FIRST_YEAR} to {LAST_YEAR}")
         return cls(int(m.group(1)), int(m.group(2)))
 
     @classmethod
@@ -87,7 +85,7 @@ def parse_time(text: str) -> time:
     """'HHMM' or 'HH:MM', 0000 to 2359."""
     m = _TIME.match(str(text).strip())
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise ValueError(f"'{_shown(text)}' is not a time (HHMM or HH:MM)")
+        raise ValueError(f"{quoted(str(text))} is not a time (HHMM or HH:MM)")
     return time(int(m.group(1)), int(m.group(2)))
 
 
