@@ -10,10 +10,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from ldcli.db.schema import HEAD, REVISIONS
-from ldcli.domain.errors import DatabaseProblem
+from ldcli.domain.errors import DatabaseProblem, LdcliError
 
 DEFAULT_DB = "ldcli.db"
-BUSY_TIMEOUT_SECONDS = 5.0
+BUSY_TIMEOUT_SECONDS = 30.0
 UPGRADE_HINT = "run `ldcli db upgrade`"
 
 
@@ -35,7 +35,8 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def busy_timeout() -> float:
-    """Seconds a write waits for another writer: 5, or LDCLI_BUSY_TIMEOUT (tests shorten it)."""
+    """Seconds a write waits for another writer (SQLite) or another user's lock (PostgreSQL): 30, or
+    LDCLI_BUSY_TIMEOUT (tests shorten it)."""
     try:
         return float(os.environ.get("LDCLI_BUSY_TIMEOUT", BUSY_TIMEOUT_SECONDS))
     except ValueError:
@@ -208,16 +209,29 @@ def display_url(url: str) -> str:
     return str(path) if path else make_url(url).render_as_string(hide_password=True)
 
 
-def database_problem(exc: Exception, url: str) -> DatabaseProblem:
-    """One plain line for a driver error: locked, unreachable, read-only, not a database."""
+def database_problem(exc: Exception, url: str) -> LdcliError:
+    """One plain line for a driver error: no access for this login (exit 1), locked, unreachable,
+    read-only, not a database (exit 3)."""
+    from ldcli.db.access import refusal
+
+    refused = refusal(exc)
+    if refused is not None:
+        return refused
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip()
     message = text.splitlines()[0] if text else type(original).__name__
     where = display_url(url)
-    if "locked" in message or "busy" in message:
+    if "locked" in message or "busy" in message or "lock timeout" in message:
         return DatabaseProblem(
-            f"database {where} is locked by another user; nothing was written, try again shortly"
+            f"database {where} is locked by another user (waited {busy_timeout():g} s); nothing was written, "
+            "try again shortly"
         )
+    if "deadlock detected" in message or "could not serialize" in message:
+        return DatabaseProblem(f"database {where}: another user's change crossed this one; nothing was written, "
+                               "run the command again")
+    if "UNIQUE constraint failed" in message or "duplicate key value" in message:
+        return DatabaseProblem(f"database {where} already holds this record (another user may have saved it a "
+                               "moment ago); nothing was written: run the command again to see where it stands")
     path = sqlite_path(url)
     if path is not None and ("readonly" in message or "unable to open" in message):
         if path.parent.is_dir() and not os.access(path.parent, os.W_OK):

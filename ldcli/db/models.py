@@ -5,6 +5,7 @@ add a seventh of a second to every command's start-up."""
 from __future__ import annotations
 
 from sqlalchemy import (
+    DDL,
     Boolean,
     CheckConstraint,
     Column,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
+    event,
 )
 
 from ldcli.domain.errors import LdcliError
@@ -60,6 +62,9 @@ audit_log = Table(
     Column("entity", String(32), nullable=False),
     Column("entity_id", String(64), nullable=False),
     Column("action", String(16), nullable=False),
+    # Who really ran it (SPEC §12): the database login on PostgreSQL, set by a trigger; the OS
+    # account on SQLite. Empty on entries written before ldcli recorded it.
+    Column("login", String(64)),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
 )
@@ -109,6 +114,8 @@ plt_blocks = Table(
     Column("recall_reason", String(200)),
     CheckConstraint("source IN ('booked', 'allocated')", name="source"),
     CheckConstraint("minutes > 0", name="minutes"),
+    # One block per person per shift, whoever places it and however many run at once (SPEC §12).
+    Index("uq_plt_blocks_person_shift", "person_id", "shift_id", unique=True),
 )
 
 # Training requests (SPEC §4). Money is integer pence; `repayment` is 'none' or a schedule string.
@@ -287,6 +294,18 @@ cadet_activities = Table(
     Column("minutes", Integer, nullable=False),
     CheckConstraint("minutes > 0", name="minutes"),
 )
+
+
+# PostgreSQL: the database, not the client, writes the login on every audit entry (SPEC §12).
+AUDIT_LOGIN_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.login := session_user; RETURN NEW; END $$"
+)
+AUDIT_LOGIN_TRIGGER = (
+    "CREATE TRIGGER audit_log_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ldcli_audit_login()"
+)
+event.listen(audit_log, "after_create", DDL(AUDIT_LOGIN_FUNCTION).execute_if(dialect="postgresql"))
+event.listen(audit_log, "after_create", DDL(AUDIT_LOGIN_TRIGGER).execute_if(dialect="postgresql"))
 
 
 class BoundedString(TypeDecorator):

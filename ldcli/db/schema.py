@@ -1,5 +1,6 @@
 """The schema versions this ldcli knows, without importing Alembic (a test keeps them in step)."""
 
 # Every Alembic revision in migrations/versions, oldest first; the last is the head.
-REVISIONS = ("0001_foundation", "0002_plt", "0003_requests", "0004_placements", "0005_cadets")
+REVISIONS = ("0001_foundation", "0002_plt", "0003_requests", "0004_placements", "0005_cadets",
+             "0006_many_staff")
 HEAD = REVISIONS[-1]

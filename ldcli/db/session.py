@@ -15,6 +15,50 @@ if TYPE_CHECKING:
     from ldcli.policy import Policy
 
 
+# The first half of every ldcli advisory lock's key ("ld" in ASCII), so they never meet another
+# application's locks on the same server.
+LOCK_SPACE = 0x6C64
+
+
+def lock_key(name: str) -> int:
+    """A stable 32-bit signed key for a lock's name."""
+    import zlib
+
+    value = zlib.crc32(name.encode("utf-8"))
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def locked(*names: str):
+    """Decorate a service that writes: it takes these locks (Session.lock) before it reads anything."""
+    import functools
+
+    def wrap(service):
+        @functools.wraps(service)
+        def run(session, *args, **kwargs):
+            session.lock(*names)
+            return service(session, *args, **kwargs)
+        return run
+    return wrap
+
+
+def lock_wait_ms() -> int:
+    from ldcli.db.engine import busy_timeout
+
+    return max(1, int(busy_timeout() * 1000))
+
+
+def os_account() -> str:
+    """The OS account name of the real user id (its number if the account has no name)."""
+    import os
+    import pwd
+
+    uid = os.getuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
 class Session:
     """Services execute statements here; they never commit (the command that opened it does)."""
 
@@ -26,6 +70,34 @@ class Session:
         self.today = today
         self._policy = policy
         self.wipe_after_commit = False  # erased personal data: leave no old copy in the file
+        self._locks: set[int] = set()
+        self._login: str | None = None
+
+    @property
+    def login(self) -> str:
+        """Who is really running this (SPEC §12): the database login on PostgreSQL (where a trigger
+        also sets it on every audit row, so no client can forge it), else the OS account of the
+        real user id (not $LOGNAME, which anyone can set)."""
+        if self._login is None:
+            if self.conn.dialect.name == "postgresql":
+                self._login = self.conn.exec_driver_sql("SELECT session_user").scalar()
+            else:
+                self._login = os_account()
+        return self._login
+
+    def lock(self, *names: str) -> None:
+        """Hold these named locks until the transaction ends, so that two staff doing the same
+        thing at once take turns: the second waits, then sees what the first did. PostgreSQL:
+        transaction-scoped advisory locks, taken in a fixed order; SQLite's writer already holds
+        the whole file."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        keys = sorted({lock_key(n) for n in names} - self._locks)
+        if keys and not self._locks:
+            self.conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{lock_wait_ms()}ms'")
+        for key in keys:
+            self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
+            self._locks.add(key)
 
     @property
     def policy(self) -> Policy:

@@ -10,14 +10,14 @@ from sqlalchemy import insert, select
 from ldcli.db.models import audit_log
 from ldcli.db.session import Session
 
-COLUMNS = ["id", "at", "actor", "command", "entity", "entity_id", "action"]
+COLUMNS = ["id", "at", "actor", "login", "command", "entity", "entity_id", "action"]
 
 
 def record(session: Session, entity: str, ids: Iterable[object], action: str) -> int:
     """Write one audit entry for each id touched; returns how many."""
     at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    base = {"at": at, "actor": session.actor, "command": session.command, "entity": entity,
-            "action": action}
+    base = {"at": at, "actor": session.actor, "login": session.login, "command": session.command,
+            "entity": entity, "action": action}
     rows = [dict(base, entity_id=str(i)) for i in ids]
     if rows:
         session.execute(insert(audit_log), rows)

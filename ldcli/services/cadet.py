@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 
 from ldcli.db.models import cadet_activities, cadet_leader_units, cadet_leaders, cadet_units, cadets, people
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.plt import hours as as_hours
@@ -31,6 +31,7 @@ def unit(session: Session, ref: str):
     return row
 
 
+@locked("cadets")
 def unit_add(session: Session, *, name: str, npu: str, venue: str | None = None, opened: date | None = None,
              planned: date | None = None, max_cadets: int | None = None) -> dict:
     """Add a unit, or update one of the same name (so an import can be re-run)."""
@@ -62,6 +63,7 @@ def _members(session: Session, unit_id: int, day: date) -> int:
                if rules.member_on(joined, left, day))
 
 
+@locked("cadets")
 def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date, consent: bool = False) -> dict:
     u = unit(session, unit_ref)
     name = _text(name, "name", required=True)
@@ -83,6 +85,7 @@ def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date,
             "consent": consent}
 
 
+@locked("cadets")
 def leave(session: Session, *, cadet_id: int, day: date) -> dict:
     row = session.execute(select(C).where(C.c.id == cadet_id)).first()
     if row is None:
@@ -104,6 +107,7 @@ def list_cadets(session: Session, *, unit_ref: str | None = None) -> list[dict]:
              "consent": r.consent} for r in session.execute(query)]
 
 
+@locked("cadets")
 def leader_add(session: Session, *, unit_ref: str, name: str, department: str, person_id: str | None = None,
                dob: date | None = None, role: str = "leader", regular: bool = True) -> dict:
     """A leader (18 or over) for a unit; the same leader again adds another unit they serve."""
@@ -138,6 +142,7 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
             "regular": regular}
 
 
+@locked("cadets")
 def activity_add(session: Session, *, unit_ref: str, month: Month, activity: str, minutes: int) -> dict:
     u = unit(session, unit_ref)
     activity = _text(activity, "activity", required=True)
@@ -302,6 +307,7 @@ def _add_row(session: Session, kind: str, v: dict) -> None:
         activity_add(session, unit_ref=v["unit"], month=v["month"], activity=v["activity"], minutes=v["hours"])
 
 
+@locked("cadets")
 def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], source: str) -> dict:
     table = {"units": U, "cadets": C, "leaders": LU, "activities": A}[kind]
     before = session.execute(select(func.count()).select_from(table)).scalar()

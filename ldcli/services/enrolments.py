@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import and_, func, insert, or_, select
 
 from ldcli.db.models import people, plt_enrolments, shifts
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, RowError
 from ldcli.domain.plt import APPRENTICE, clean_enrolment, hours, is_allocated, required_minutes
 from ldcli.domain.timeutil import Month
@@ -31,6 +31,7 @@ def covers(row, month: Month) -> bool:
     return row.from_month <= str(month) and (row.to_month is None or row.to_month >= str(month))
 
 
+@locked("plt enrolments")
 def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source: str) -> dict:
     """Create enrolments, or update the end and hours of one that starts in the same month on the
     same programme. Every row is checked first; nothing is written if any is bad."""

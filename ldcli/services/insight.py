@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 
 from ldcli.db.models import insight_bookings, insight_days
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.services import audit
 
@@ -22,6 +22,7 @@ def _day(session: Session, day: date):
     return row
 
 
+@locked("insight days")
 def add_day(session: Session, *, day: date, capacity: int | None = None) -> dict:
     capacity = session.policy.placement_insight_day_capacity if capacity is None else capacity
     if capacity <= 0:
@@ -47,6 +48,7 @@ def booking_row(session: Session, booking) -> dict:
             "status": booking.status, "waiting_position": position}
 
 
+@locked("insight days")
 def book(session: Session, *, day: date, school: str, pupils: int) -> dict:
     """Booked if the pupils fit in the places left; otherwise on the waiting list, in order."""
     d = _day(session, day)
@@ -61,6 +63,7 @@ def book(session: Session, *, day: date, school: str, pupils: int) -> dict:
     return booking_row(session, session.execute(select(B).where(B.c.id == booking_id)).first())
 
 
+@locked("insight days")
 def cancel(session: Session, *, booking_id: int) -> tuple[dict, list[dict]]:
     """Cancel a booking; then, in waiting-list order, every waiting booking that now fits moves up."""
     booking = session.execute(select(B).where(B.c.id == booking_id)).first()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import insert, select
 
 from ldcli.db.models import people
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
 from ldcli.domain.people import (
     COLUMNS,
@@ -40,6 +40,7 @@ def existing_people(session: Session, ids: list[str]) -> dict[str, dict]:
     return found
 
 
+@locked("people")
 def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
     """Create or update people from rows of text. All rows are checked first; nothing is written
     if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it."""
@@ -89,6 +90,7 @@ def write_people(session: Session, records: list[dict], known: dict[str, dict]) 
             "unchanged": len(records) - len(new) - len(changed)}
 
 
+@locked("people")
 def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
     """Create one person from option values; an existing person_id is refused."""
     pid = (fields.get("person_id") or "").strip()

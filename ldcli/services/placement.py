@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, update
 
 from ldcli.db.models import people, placements
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain import placement as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.money import format_gbp
@@ -42,6 +42,7 @@ def row_of(session: Session, p) -> dict:
     return record
 
 
+@locked("placements")
 def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
           school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
     """Record an application; returns it and the explanation of every flag it raises."""
@@ -77,6 +78,7 @@ def _update(session: Session, placement_id: int, action: str, **values) -> dict:
     return row_of(session, _get(session, placement_id))
 
 
+@locked("placements")
 def assign(session: Session, *, placement_id: int, supervisor: str, second: str | None = None) -> dict:
     p = _get(session, placement_id)
     if p.status not in ("applied", "accepted", "in_progress"):
@@ -89,6 +91,7 @@ def assign(session: Session, *, placement_id: int, supervisor: str, second: str 
     return _update(session, placement_id, "assign", supervisor_id=supervisor, second_id=second)
 
 
+@locked("placements")
 def vetting(session: Session, *, placement_id: int, status: str) -> dict:
     p = _get(session, placement_id)
     if status not in rules.VETTING:
@@ -128,6 +131,7 @@ def _refusals(session: Session, p, override: str | None) -> list[str]:
     return reasons
 
 
+@locked("placements")
 def decide(session: Session, *, placement_id: int, by: str, accept: bool, override: str | None = None,
            feedback: str | None = None) -> dict:
     p = _get(session, placement_id)
@@ -150,6 +154,7 @@ MOVES = {"start": (("accepted",), "in_progress", "started_on"),
          "terminate": (("accepted", "in_progress"), "terminated", "terminated_on")}
 
 
+@locked("placements")
 def move(session: Session, *, placement_id: int, action: str, day: date, reason: str | None = None) -> dict:
     p = _get(session, placement_id)
     allowed, status, column = MOVES[action]
@@ -204,6 +209,7 @@ def calendar(session: Session, *, first: date, last: date) -> list[dict]:
     return weeks
 
 
+@locked("placements")
 def purge(session: Session, *, ended_before: date) -> list[dict]:
     """Erase the personal data of every placement, whatever its outcome, that ended before a date."""
     ended = P.c.end.isnot(None) & (P.c.end < ended_before)

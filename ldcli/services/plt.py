@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import insert, select, text, update
 
 from ldcli.db.models import people, plt_blocks, plt_enrolments, shifts
 from ldcli.db.session import Session
@@ -20,6 +20,11 @@ BLOCK_COLUMNS = ["enrolment_id", "shift_id", "person_id", "date", "starts_at", "
 MARKER_COLUMNS = ["person_id", "name", "team", "date", "shift", "marker", "wfh"]
 REPORT_COLUMNS = ["month", "person_id", "name", "team", "programme", "required_hours", "allocated_hours",
                   "recalled_hours", "shortfall_hours", "status"]
+
+
+def month_lock(month: Month) -> str:
+    """The lock every write of a month's PLT blocks holds (SPEC §12)."""
+    return f"plt {month}"
 
 
 def _enrolments(session: Session, month: Month, team: str | None, person_id: str | None = None):
@@ -48,10 +53,8 @@ def _insert_blocks(session: Session, blocks: list[dict]) -> list[int]:
     """Insert blocks and give each one audit entry; returns their ids."""
     if not blocks:
         return []
-    first = (session.execute(select(func.max(plt_blocks.c.id))).scalar() or 0) + 1
-    session.insert_rows("plt_blocks", BLOCK_COLUMNS, [tuple(b[c] for c in BLOCK_COLUMNS) for b in blocks])
-    ids = list(session.execute(select(plt_blocks.c.id).where(plt_blocks.c.id >= first)
-                               .order_by(plt_blocks.c.id)).scalars())
+    ids = list(session.execute(insert(plt_blocks).returning(plt_blocks.c.id, sort_by_parameter_order=True),
+                               [{c: b[c] for c in BLOCK_COLUMNS} for b in blocks]).scalars())
     audit.record(session, "plt_block", ids, "create")
     return ids
 
@@ -61,6 +64,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     """Record the chosen day: a block inside that day's duty shift, by default from the shift's start
     for what is still owed this month (at most to the shift's end)."""
     month = Month.of(day)
+    session.lock(month_lock(month))
     if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found")
     enrolment = _enrolment_to_book(_enrolments(session, month, None, person_id), person_id, month, programme)
@@ -131,6 +135,7 @@ def _instant(day: date, minute: int, shift) -> int:
 
 def recall(session: Session, *, person_id: str, day: date, reason: str | None) -> list[dict]:
     """The officer was recalled to duty: the day's blocks stay on record, recalled and uncounted."""
+    session.lock(month_lock(Month.of(day)))
     found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes).where(
         plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, plt_blocks.c.recalled.is_(False))).all()
     if not found:
@@ -144,7 +149,9 @@ def recall(session: Session, *, person_id: str, day: date, reason: str | None) -
 
 
 def allocate(session: Session, *, month: Month, team: str | None = None) -> dict:
-    """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3)."""
+    """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3). A second
+    run of the month at the same time waits for the first (its lock), then finds the hours met."""
+    session.lock(month_lock(month))
     first, last = month.first_day, month.last_day
     enrolments = [e for e in _enrolments(session, month, team) if rules.is_allocated(e.programme)]
     persons = sorted({e.person_id for e in enrolments})

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import insert, select
 
 from ldcli.db.models import people, repayment_records, request_payments, training_requests
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain import repayment as rules
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
 from ldcli.domain.money import parse_pounds, percent_of
@@ -123,6 +123,7 @@ RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pen
               "invoice_pence", "lines")
 
 
+@locked("repayments")
 def record(session: Session, results: list[dict]) -> int:
     """Store each calculation for the audit, unless the same calculation (same leaver, leaving date,
     reason, final pay and result) is already stored: recording again changes nothing. Returns how

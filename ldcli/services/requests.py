@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 
 from ldcli.db.models import budgets, people, request_payments, training_requests
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain import requests as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
@@ -55,6 +55,7 @@ def _update(session: Session, request_id: int, action: str, **values) -> None:
     audit.record(session, "request", [request_id], action)
 
 
+@locked("training requests")
 def new_request(session: Session, *, person_id: str, title: str, category: str, provider: str, start: date,
                 end: date, fees: int, exams: int = 0, books: int = 0, travel: int = 0, day_release_days: int = 0,
                 residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False) -> dict:
@@ -107,6 +108,7 @@ def new_request(session: Session, *, person_id: str, title: str, category: str, 
     return show(session, request_id=request_id)
 
 
+@locked("training requests")
 def manager_approve(session: Session, *, request_id: int, by: str) -> dict:
     r = _request(session, request_id)
     applicant = _person(session, r.person_id)
@@ -136,6 +138,7 @@ def eligibility(session: Session, r, *, attendance: str | None, conduct: str | N
     ]
 
 
+@locked("training requests")
 def submit(session: Session, *, request_id: int, attendance: str, conduct: str, mandatory: str) -> tuple[dict, list]:
     r = _request(session, request_id)
     if r.status not in rules.MOVES["submit"]:
@@ -176,6 +179,7 @@ def _repayment_terms(session: Session, r, repayment: str | None) -> str:
         raise LdcliError(f"--repayment: {exc}") from None
 
 
+@locked("training requests")
 def decide(session: Session, *, request_id: int, by: str, approve: bool, funding: int | None = None,
            repayment: str | None = None, reason: str | None = None) -> tuple[dict, list[str]]:
     """The HR Governance Group's decision. Approval commits the funding to the budget of the
@@ -216,6 +220,7 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
     return show(session, request_id=request_id), notes
 
 
+@locked("training requests")
 def agree_terms(session: Session, *, request_id: int, day: date) -> dict:
     r = _request(session, request_id)
     if r.status not in rules.FUNDED:
@@ -226,6 +231,7 @@ def agree_terms(session: Session, *, request_id: int, day: date) -> dict:
     return show(session, request_id=request_id)
 
 
+@locked("training requests")
 def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
     r = _request(session, request_id)
     if r.status not in rules.FUNDED:
@@ -242,6 +248,7 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
     return show(session, request_id=request_id)
 
 
+@locked("training requests")
 def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
     """start (approved -> in_progress), complete (in_progress -> completed), withdraw."""
     r = _request(session, request_id)
@@ -257,6 +264,7 @@ def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
     return show(session, request_id=request_id)
 
 
+@locked("training requests")
 def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
     r = _request(session, request_id)
     if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
@@ -266,6 +274,7 @@ def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
     return show(session, request_id=request_id)
 
 
+@locked("training requests")
 def set_budget(session: Session, *, year: int, amount: int) -> dict:
     if amount < 0:
         raise LdcliError("--gbp: a budget cannot be negative")

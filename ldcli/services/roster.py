@@ -11,7 +11,7 @@ from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam
 
 from ldcli.csvio.reader import cell_problem, stream_csv
 from ldcli.db.models import people
-from ldcli.db.session import Session
+from ldcli.db.session import Session, locked
 from ldcli.domain.errors import MAX_REPORTED_ROWS, BadRows, RowError
 from ldcli.domain.plt import SHIFT_KINDS
 from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time, shift_instants
@@ -101,6 +101,7 @@ def _minute(text: str) -> int:
     return minute_of_day(parse_time(text))
 
 
+@locked("plt roster")
 def import_roster(session: Session, *, path: str | Path, replace: bool = False, progress=None) -> dict:
     """Add the file's shifts. Identical rows are skipped; a shift overlapping another of the same
     person is an error. With `replace`, each person in the file loses their other shifts in the
@@ -109,6 +110,8 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False, 
     months, read = _stage(session, Path(path), progress)
     if progress:
         progress(read, "checking and writing")
+    if replace:  # replacing a month's shifts removes its blocks: wait for that month's PLT writers
+        session.lock(*(f"plt {y:04d}-{m:02d}" for y, m in months))
     result = _merge(session, months, replace, Path(path).name)
     _staging.drop(session.conn)
     return result
@@ -237,7 +240,8 @@ def _expanding(name: str):
 def _audit_new(session: Session, first_id: int) -> None:
     """One audit entry per new shift, written by the database in one statement."""
     session.execute(text(
-        "INSERT INTO audit_log (at, actor, command, entity, entity_id, action) "
-        "SELECT :at, :actor, :command, 'shift', CAST(id AS VARCHAR(20)), 'create' FROM shifts WHERE id >= :first"
-    ), {"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "actor": session.actor,
+        "INSERT INTO audit_log (at, actor, login, command, entity, entity_id, action) "
+        "SELECT :at, :actor, :login, :command, 'shift', CAST(id AS VARCHAR(20)), 'create' FROM shifts "
+        "WHERE id >= :first"
+    ), {"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "actor": session.actor, "login": session.login,
         "command": session.command, "first": first_id})

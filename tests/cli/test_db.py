@@ -67,7 +67,7 @@ def test_still_locked_after_the_timeout_is_exit_3_and_nothing_written(cli, db, w
         blocker.rollback()
         blocker.close()
     assert result.exit_code == 3
-    assert result.stderr == f"error: database {db} is locked by another user; nothing was written, try again shortly\n"
+    assert result.stderr == f"error: database {db} is locked by another user (waited 0.2 s); nothing was written, try again shortly\n"
     assert cli.ok("people", "list", "--format", "json").json() == []
 
 

@@ -56,7 +56,7 @@ def test_audit_filters_and_holds_no_personal_data(cli, write):
     assert cli.ok("audit", "--since", "2199-01-01", "--format", "json").json() == []
     assert len(cli.ok("audit", "--since", "2000-01-01", "--format", "json").json()) == 1
     exported = cli.ok("export", "audit").stdout
-    assert "Secret Name" not in exported and exported.startswith("id,at,actor,command,entity,entity_id,action")
+    assert "Secret Name" not in exported and exported.startswith("id,at,actor,login,command,entity,entity_id,action")
 
 
 def test_export_unknown_kind(cli):

@@ -1,0 +1,106 @@
+"""Who may touch what on a shared PostgreSQL database (SPEC §12): the areas of the schema, the five
+group roles a force gives its staff, and the one-line refusal a login gets for an area outside its
+roles. SQLite has none of this: its file is readable by its owner only."""
+
+from __future__ import annotations
+
+import re
+
+# Each area, as a refusal names it, and its tables.
+AREAS: dict[str, tuple[str, ...]] = {
+    "people": ("people",),
+    "protected learning time": ("plt_enrolments", "shifts", "plt_blocks"),
+    "training requests": ("training_requests", "request_payments", "budgets"),
+    "repayments": ("repayment_records",),
+    "placements": ("placements", "insight_days", "insight_bookings"),
+    "cadets": ("cadet_units", "cadets", "cadet_leaders", "cadet_leader_units", "cadet_activities"),
+    "the audit trail": ("audit_log",),
+}
+
+# Each group role: what it does, and the areas it reads and writes. Every role reads the schema
+# version and adds to the audit trail (each change it makes is recorded); no role may change or
+# delete an audit entry, and only ldcli_admin reads them.
+ROLES: dict[str, dict] = {
+    "ldcli_duties": {"team": "duties centre", "read": ("people",), "write": ("protected learning time",)},
+    "ldcli_hr": {"team": "HR", "read": (), "write": ("people", "training requests", "repayments")},
+    "ldcli_placements": {"team": "placements team", "read": ("people",), "write": ("placements",)},
+    "ldcli_cadets": {"team": "Citizens in Policing team", "read": ("people",), "write": ("cadets",)},
+    "ldcli_admin": {"team": "administrators", "read": ("the audit trail",),
+                    "write": tuple(a for a in AREAS if a != "the audit trail")},
+}
+
+TABLE_AREA = {table: area for area, tables in AREAS.items() for table in tables}
+ADMIN = "ldcli_admin"
+_REFUSED = re.compile(r"permission denied for (table|sequence|relation) \"?([A-Za-z0-9_.]+)\"?")
+
+
+def role_name(text: str) -> str:
+    """`hr` or `ldcli_hr` → `ldcli_hr`; anything else is refused naming the five."""
+    name = text.strip().lower()
+    name = name if name.startswith("ldcli_") else "ldcli_" + name
+    if name not in ROLES:
+        from ldcli.domain.errors import LdcliError
+
+        raise LdcliError(f"no role '{text}': roles are {', '.join(ROLES)}", field="role")
+    return name
+
+
+def roles_for(area: str, *, write: bool) -> list[str]:
+    return [r for r, g in ROLES.items() if area in g["write"] or (not write and area in g["read"])]
+
+
+def refusal(exc: BaseException):
+    """The one line for PostgreSQL's "permission denied" (an LdcliError, exit 1), or None."""
+    original = getattr(exc, "orig", None) or exc
+    if getattr(original, "sqlstate", None) != "42501" and "permission denied" not in str(original):
+        return None
+    from ldcli.domain.errors import LdcliError
+
+    found = _REFUSED.search(str(original))
+    if found is None:
+        return LdcliError(f"your login has no access to this: {str(original).strip().splitlines()[0]}")
+    table = found.group(2).split(".")[-1]
+    if found.group(1) == "sequence" and table.endswith("_id_seq"):
+        table = table[: -len("_id_seq")]
+    if table == "alembic_version":
+        return LdcliError("your login has no ldcli role: an administrator grants one with "
+                          f"`ldcli db grant ROLE LOGIN` (roles: {', '.join(ROLES)})")
+    area = TABLE_AREA.get(table, f"table {table}")
+    statement = (getattr(exc, "statement", None) or "").lstrip().upper()
+    write = not statement.startswith(("SELECT", "WITH"))
+    if area == "the audit trail" and write:
+        return LdcliError("the audit trail cannot be changed: entries are only added, by the commands")
+    who = roles_for(area, write=write)
+    doing = "may not change" if write else "has no access to"
+    return LdcliError(f"your login {doing} {area}: an administrator grants that with "
+                      f"`ldcli db grant {who[0] if who else ADMIN} LOGIN`")
+
+
+def grant_statements(schema: str) -> list[str]:
+    """The SQL that gives each group role exactly its areas in `schema` (run after creating them):
+    everything is revoked first, so running it again puts right whatever was changed by hand."""
+    q = _quote
+    tables = [t for ts in AREAS.values() for t in ts]
+    statements = []
+    for role, grants in ROLES.items():
+        statements.append(f"GRANT USAGE ON SCHEMA {q(schema)} TO {role}")
+        statements += [f"REVOKE ALL ON TABLE {q(schema)}.{t} FROM {role}" for t in tables]
+        statements.append(f"GRANT SELECT ON TABLE {q(schema)}.alembic_version TO {role}")
+        statements.append(f"GRANT INSERT ON TABLE {q(schema)}.audit_log TO {role}")
+        statements.append(f"GRANT USAGE ON SEQUENCE {q(schema)}.audit_log_id_seq TO {role}")
+        for area in grants["read"]:
+            statements += [f"GRANT SELECT ON TABLE {q(schema)}.{t} TO {role}" for t in AREAS[area]]
+        for area in grants["write"]:
+            for t in AREAS[area]:
+                statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE {q(schema)}.{t} TO {role}")
+                if t not in _NO_SEQUENCE:
+                    statements.append(f"GRANT USAGE, SELECT ON SEQUENCE {q(schema)}.{t}_id_seq TO {role}")
+    return statements
+
+
+# Tables whose key is not a serial id (no sequence to grant).
+_NO_SEQUENCE = {"people", "budgets", "cadet_leader_units"}
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
