@@ -23,6 +23,8 @@ def db_upgrade(
     result = migrate.upgrade(state().url, revision)
     if result["backup"]:
         say(f"backed up {result['database']} to {result['backup']}")
+    if result.get("grants"):
+        say(result["grants"])
     if result["from"] == result["to"]:
         say(f"{result['database']} is already at {result['to']}")
     else:
@@ -71,3 +73,52 @@ def db_check(fmt: FormatOpt = OutputFormat.table) -> None:
     failed = [r["check"] for r in rows if not r["ok"]]
     if failed:
         raise DatabaseProblem(f"database {display_url(state().url)} failed the check: {', '.join(failed)}")
+
+
+@app.command("roles")
+def db_roles(fmt: FormatOpt = OutputFormat.table) -> None:
+    """PostgreSQL: create the five group roles (if missing) and give each exactly its areas; then
+    list them with their members. Safe to run again (it puts right any grant changed by hand)."""
+    from ldcli.cli.context import transaction
+    from ldcli.cli.output import emit
+    from ldcli.services import roles
+
+    with transaction(write=True) as session:
+        rows = roles.create_roles(session)
+    emit(rows, columns=roles.COLUMNS, fmt=fmt, title="ldcli roles")
+
+
+@app.command("grant")
+def db_grant(
+    role: Annotated[str, typer.Argument(help="ldcli_duties, ldcli_hr, ldcli_placements, ldcli_cadets or "
+                                             "ldcli_admin (the ldcli_ may be left off).")],
+    login: Annotated[str, typer.Argument(help="An existing PostgreSQL login.")],
+) -> None:
+    """PostgreSQL: add LOGIN to ROLE, so that it can use that role's areas."""
+    _grant(role, login, revoke=False)
+
+
+@app.command("revoke")
+def db_revoke(
+    role: Annotated[str, typer.Argument(help="The role to take LOGIN out of.")],
+    login: Annotated[str, typer.Argument(help="A PostgreSQL login.")],
+) -> None:
+    """PostgreSQL: take LOGIN out of ROLE (when someone changes team or leaves)."""
+    _grant(role, login, revoke=True)
+
+
+def _grant(role: str, login: str, *, revoke: bool) -> None:
+    from ldcli.cli.context import transaction
+    from ldcli.cli.output import say
+    from ldcli.services import roles
+
+    with transaction(write=True) as session:
+        result = roles.grant(session, role=role, login=login, revoke=revoke)
+    who, role = result["login"], result["role"]
+    if not result["changed"]:
+        say(f"{who} is already {'not in' if revoke else 'in'} {role}: nothing changed")
+    else:
+        say(f"{who} is no longer in {role}" if revoke else f"{who} is now in {role}")
+    if not revoke and not result["can_log_in"]:
+        say(f"warning: {who} cannot log in yet: give it a password with "
+            f"ALTER ROLE \"{who}\" LOGIN PASSWORD '…' (README: setting up a force)")

@@ -29,6 +29,8 @@ ROLES: dict[str, dict] = {
                     "write": tuple(a for a in AREAS if a != "the audit trail")},
 }
 
+NO_ROLE = ("your login has no ldcli role: an administrator grants one with `ldcli db grant ROLE LOGIN` "
+           f"(roles: {', '.join(ROLES)})")
 TABLE_AREA = {table: area for area, tables in AREAS.items() for table in tables}
 ADMIN = "ldcli_admin"
 _REFUSED = re.compile(r"permission denied for (table|sequence|relation) \"?([A-Za-z0-9_.]+)\"?")
@@ -63,8 +65,7 @@ def refusal(exc: BaseException):
     if found.group(1) == "sequence" and table.endswith("_id_seq"):
         table = table[: -len("_id_seq")]
     if table == "alembic_version":
-        return LdcliError("your login has no ldcli role: an administrator grants one with "
-                          f"`ldcli db grant ROLE LOGIN` (roles: {', '.join(ROLES)})")
+        return LdcliError(NO_ROLE)
     area = TABLE_AREA.get(table, f"table {table}")
     statement = (getattr(exc, "statement", None) or "").lstrip().upper()
     write = not statement.startswith(("SELECT", "WITH"))
@@ -104,3 +105,36 @@ _NO_SEQUENCE = {"people", "budgets", "cadet_leader_units"}
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def renew_grants(engine) -> str | None:
+    """After a schema upgrade on PostgreSQL, give the group roles (if a force has created them) their
+    areas again, new tables included; returns a sentence for the person upgrading, or None."""
+    from sqlalchemy.exc import DBAPIError
+
+    if engine.dialect.name != "postgresql":
+        return None
+    try:
+        with engine.begin() as conn:
+            found = conn.exec_driver_sql("SELECT count(*) FROM pg_roles WHERE rolname = ANY(%s)", (list(ROLES),))
+            if found.scalar() < len(ROLES):
+                return None
+            schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+            for statement in grant_statements(schema):
+                conn.exec_driver_sql(statement)
+    except DBAPIError as exc:
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        return f"warning: the roles' privileges were not renewed ({detail}): run `ldcli db roles` as the owner"
+    return "renewed the privileges of the ldcli roles"
+
+
+def schema_out_of_reach(conn) -> bool:
+    """True when ldcli's tables are in a schema on the search path that this login may not use
+    (PostgreSQL then hides them, and the database would look empty rather than refused)."""
+    if conn.dialect.name != "postgresql":
+        return False
+    path = conn.exec_driver_sql("SHOW search_path").scalar() or ""
+    names = [name.strip().strip('"') for name in path.split(",") if name.strip()]
+    return conn.exec_driver_sql(
+        "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 'alembic_version' "
+        "AND n.nspname = ANY(%s) AND NOT has_schema_privilege(n.oid, 'USAGE')", (names,)).first() is not None

@@ -147,6 +147,10 @@ def schema_version(engine: Engine) -> str | None:
         conn.execution_options(ldcli_readonly=True)  # a read: never wait for a writer's lock
         has_table = conn.dialect.has_table(conn, "alembic_version")
         if not has_table:
+            from ldcli.db.access import NO_ROLE, schema_out_of_reach
+
+            if schema_out_of_reach(conn):
+                raise LdcliError(NO_ROLE)
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
@@ -189,6 +193,9 @@ def open_database(url: str, *, write: bool = True) -> Engine:
     except DBAPIError as exc:
         engine.dispose()
         raise database_problem(exc, url) from None
+    except BaseException:
+        engine.dispose()
+        raise
     if version != HEAD:
         engine.dispose()
         raise DatabaseProblem(version_message(version, url))

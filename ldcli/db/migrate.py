@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 import ldcli.migrations
+from ldcli.db.access import renew_grants
 from ldcli.db.engine import (
     create_owner_only,
     database_problem,
@@ -85,12 +86,13 @@ def upgrade(url: str, target: str = "head") -> dict:
             sqlite_backup(engine, backup)
         run_alembic(engine, "upgrade", target)
         after = schema_version(engine)
+        grants = renew_grants(engine) if after != before else None
     except DBAPIError as exc:
         raise database_problem(exc, url) from None
     finally:
         engine.dispose()
     return {"database": display_url(url), "from": before, "to": after,
-            "backup": str(backup) if backup else None}
+            "backup": str(backup) if backup else None, "grants": grants}
 
 
 def downgrade(url: str, target: str) -> dict:
@@ -172,17 +174,34 @@ def backup(url: str, dest: str) -> dict:
     if pg_dump is None:
         raise LdcliError("pg_dump is not installed: install the PostgreSQL client to back up")
     with _new_file(target) as tmp:
-        done = subprocess.run([pg_dump, "--format=custom", "--file", tmp, "--dbname", _libpq_url(url)],
-                              capture_output=True, text=True, env=_libpq_env(url))
+        argv, env = pg_dump_command(pg_dump, url, tmp)
+        done = subprocess.run(argv, capture_output=True, text=True, env=env)
         if done.returncode != 0:
-            lines = [line for line in done.stderr.strip().splitlines() if line.strip()]
-            raise DatabaseProblem(f"pg_dump failed: {lines[-1] if lines else f'exit {done.returncode}'}")
+            raise DatabaseProblem(pg_dump_sentence(done.stderr, done.returncode, url))
     return {"database": display_url(url), "backup": str(target), "method": "pg_dump"}
+
+
+def pg_dump_command(pg_dump: str, url: str, file: str) -> tuple[list[str], dict]:
+    """pg_dump's argument list and environment: the password (if the URL has one) goes in the
+    environment as PGPASSWORD, never on the command line, where `ps` would show it to anyone."""
+    return [pg_dump, "--format=custom", "--file", file, "--dbname", _libpq_url(url)], _libpq_env(url)
+
+
+def pg_dump_sentence(stderr: str, code: int, url: str) -> str:
+    """pg_dump's last error line as a sentence: no program prefix, no socket path."""
+    lines = [line.strip() for line in stderr.strip().splitlines() if line.strip()]
+    detail = lines[-1] if lines else f"it stopped with exit code {code}"
+    for prefix in ("pg_dump: error: ", "pg_dump: ", "error: ", "FATAL:  ", "FATAL: "):
+        detail = detail.removeprefix(prefix)
+    if "failed: " in detail and detail.startswith("connection to server"):
+        detail = "could not connect: " + detail.split("failed: ", 1)[1].removeprefix("FATAL:  ")
+    return f"pg_dump could not back up {display_url(url)}: {detail}"
 
 
 def _libpq_url(url: str) -> str:
     """The URL pg_dump reads: no driver name, and no password (that goes in its environment)."""
-    return make_url(url).set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) means "leave it as it is": the tuple's own _replace takes it out.
+    return make_url(url).set(drivername="postgresql")._replace(password=None).render_as_string(hide_password=False)
 
 
 def _libpq_env(url: str) -> dict:

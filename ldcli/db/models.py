@@ -67,6 +67,7 @@ audit_log = Table(
     Column("login", String(64)),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
+    implicit_returning=False,  # RETURNING would need SELECT, which only administrators have
 )
 
 # PLT (SPEC §3). Months are 'YYYY-MM' text, so they sort and compare as months.

@@ -8,7 +8,7 @@ MAX_REPORTED_ROWS = 50
 
 
 # How a field is named on the command line when it is not `--field-name`.
-OPTION_NAMES = {"unit": "UNIT", "person_id": "--person"}
+OPTION_NAMES = {"unit": "UNIT", "person_id": "--person", "role": "ROLE", "login": "LOGIN"}
 
 
 class LdcliError(Exception):

@@ -33,6 +33,12 @@ EXPORTS: dict[str, tuple[list[str], Exporter]] = {
 
 
 def export(session: Session, *, kind: str) -> tuple[list[str], list[dict]]:
+    """On a shared PostgreSQL database exports are for administrators (SPEC §12): a login that may
+    read the audit trail."""
+    if session.conn.dialect.name == "postgresql" and not session.conn.exec_driver_sql(
+            "SELECT has_table_privilege('audit_log', 'SELECT')").scalar():
+        raise LdcliError("your login has no access to exports: they are for administrators "
+                         "(`ldcli db grant ldcli_admin LOGIN`)")
     if kind not in EXPORTS:
         raise LdcliError(f"cannot export '{kind}': kinds are {', '.join(EXPORTS)}")
     columns, rows = EXPORTS[kind]

@@ -174,3 +174,35 @@ def test_postgresql_backup_uses_pg_dump(cli, db, tmp_path):
     cli.ok("people", "add", "1", "--name", "Ann", "--kind", "staff")
     result = cli.ok("db", "backup", str(tmp_path / "force.dump"))
     assert "(pg_dump)" in result.stderr and (tmp_path / "force.dump").stat().st_size > 0
+
+
+def test_pg_dump_gets_the_password_through_its_environment_never_its_arguments():
+    from ldcli.db.migrate import pg_dump_command
+
+    url = "postgresql+psycopg://hr.clerk:S3cret-pw@db.example:5433/force?sslmode=require"
+    argv, env = pg_dump_command("/usr/bin/pg_dump", url, "/tmp/force.dump")
+    assert not any("S3cret" in a for a in argv)
+    assert argv == ["/usr/bin/pg_dump", "--format=custom", "--file", "/tmp/force.dump", "--dbname",
+                    "postgresql://hr.clerk@db.example:5433/force?sslmode=require"]
+    assert env["PGPASSWORD"] == "S3cret-pw"
+
+
+def test_a_backup_with_a_password_in_the_url_shows_pg_dump_no_password(cli, db, tmp_path, monkeypatch):
+    """What `ps` would show: a pg_dump in front of the real one writes down its arguments."""
+    import os
+    import shutil
+
+    real = shutil.which("pg_dump")
+    if "://" not in db or real is None:
+        pytest.skip("PostgreSQL with pg_dump only")
+    spy = tmp_path / "bin" / "pg_dump"
+    spy.parent.mkdir()
+    spy.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/argv\nprintf "%s" "$PGPASSWORD" > {tmp_path}/pw\n'
+                   f'exec {real} "$@"\n')
+    spy.chmod(0o700)
+    monkeypatch.setenv("PATH", f"{spy.parent}{os.pathsep}{os.environ['PATH']}")
+    with_password = db.replace("://postgres@", "://postgres:S3cret-pw@", 1)  # the test cluster trusts it
+    cli.ok("--db", with_password, "db", "backup", str(tmp_path / "force.dump"))
+    assert "S3cret" not in (tmp_path / "argv").read_text()
+    assert (tmp_path / "pw").read_text() == "S3cret-pw"
+    assert stat.S_IMODE((tmp_path / "force.dump").stat().st_mode) == 0o600

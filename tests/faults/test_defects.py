@@ -43,7 +43,8 @@ def test_pg_dump_failure_is_one_plain_line_and_leaves_no_file(cli, tmp_path):
     missing = PG_URL.replace("/postgres?", "/no_such_database?")
     target = tmp_path / "dump.bin"
     result = cli("--db", missing, "db", "backup", str(target))
-    assert result.exit_code == 3 and result.stderr.startswith("error: ")
+    assert result.exit_code == 3 and result.stderr.startswith("error: pg_dump could not back up ")
+    assert 'could not connect: database "no_such_database" does not exist' in result.stderr
     assert "[" not in result.stderr and len(result.stderr.splitlines()) == 1
     assert not target.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".dump.bin")]
 
