@@ -156,3 +156,22 @@ def test_many_staff_running_the_same_bulk_commands_leave_what_one_run_leaves(dat
         print(f"\n{processes} processes: {ROUNDS} rounds tried / {clean} without duplicates")
     assert problems == []
     assert tally == {2: ROUNDS, 4: ROUNDS, 8: ROUNDS}
+
+
+def test_four_sample_loads_at_once_leave_what_one_leaves(databases):
+    """Every import at once (people, roster, enrolments, requests, placements, insight days, cadet
+    units, cadets, leaders, activities): each waits for the one before it in its area."""
+    kinds = ["people", "shifts", "enrolments", "requests", "payments", "placements", "cadets", "leaders",
+             "activities"]
+    load = ["sample", "load", str(SAMPLE)]
+
+    def exported(url):
+        return {k: subprocess.run([LDCLI, "export", k], env=_env(url), capture_output=True, text=True).stdout
+                for k in kinds}
+
+    single = databases.new()
+    assert together(single, load, 1)[0].returncode == 0
+    url = databases.new()
+    results = together(url, load, 4)
+    assert [r.returncode for r in results] == [0, 0, 0, 0], [r.stderr[-400:] for r in results]
+    assert exported(url) == exported(single)
