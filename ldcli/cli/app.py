@@ -5,15 +5,15 @@ import os
 import signal
 import sys
 import threading
+from datetime import date
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperGroup
 
 from ldcli import __version__
 from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
-from ldcli.cli.context import AppState
+from ldcli.cli.context import AppState, begin
 from ldcli.cli.entry import report_interrupt
 from ldcli.cli.options import DATE
 from ldcli.domain.errors import DatabaseProblem, LdcliError
@@ -66,8 +66,9 @@ def database_error(exc: BaseException):
 def _database_url() -> str:
     from ldcli.db.engine import resolve_url
 
-    context = click.get_current_context(silent=True)
-    state = context.find_root().obj if context is not None else None
+    from ldcli.cli.context import current
+
+    state = current()
     return resolve_url(state.db if isinstance(state, AppState) else None)
 
 
@@ -96,13 +97,26 @@ def argument_problem(args: list[str]) -> str | None:
     return None
 
 
+def _command_path(root, args: list[str]) -> str:
+    """'plt roster import' from the words after the global options: each is a command of the group
+    before it (groups take no options of their own but --help)."""
+    path, command = [], root
+    for word in args:
+        sub = getattr(command, "commands", {}).get(word)
+        if sub is None:
+            break
+        path.append(word)
+        command = sub
+    return " ".join(path)
+
+
 def _flags() -> set[str]:
     """Every option of every command that takes no value (so what follows it is an argument)."""
     found: set[str] = set()
 
-    def walk(command: click.Command) -> None:
+    def walk(command) -> None:
         for param in command.params:
-            if isinstance(param, click.Option) and (param.is_flag or param.count):
+            if getattr(param, "is_flag", False) or getattr(param, "count", False):
                 found.update(param.opts + param.secondary_opts)
         for sub in getattr(command, "commands", {}).values():
             walk(sub)
@@ -118,6 +132,7 @@ class LdcliGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = sys.argv[1:] if args is None else list(args)
+        begin(None, "")
         umask, on_interrupt = os.umask(0o077), signal.getsignal(signal.SIGINT)
         try:
             code = self._run(args, prog_name, complete_var, extra)
@@ -130,7 +145,9 @@ class LdcliGroup(TyperGroup):
         sys.exit(code)
 
     def invoke(self, ctx):
-        ctx.meta["ldcli.args"] = [*ctx._protected_args, *ctx.args]  # what follows the global options
+        rest = [*ctx._protected_args, *ctx.args]  # what follows the global options
+        ctx.meta["ldcli.args"] = rest
+        begin(None, _command_path(self, rest))
         return super().invoke(ctx)
 
     def _run(self, args, prog_name, complete_var, extra) -> int:
@@ -144,19 +161,19 @@ class LdcliGroup(TyperGroup):
             code = result if isinstance(result, int) else EXIT_OK
             if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 and prints nothing
                 code = report_interrupt()
-        except click.exceptions.Exit as exc:
+        except typer.Exit as exc:
             code = exc.exit_code
             if code == EXIT_INTERRUPTED and isinstance(exc.__cause__, KeyboardInterrupt):
                 code = report_interrupt()
-        except click.exceptions.Abort:
+        except typer.Abort:
             code = report_interrupt()
-        except click.ClickException as exc:
-            hint = ""
-            if isinstance(exc, click.UsageError) and exc.ctx is not None:
-                hint = f" (see '{exc.ctx.command_path} --help')"
-            if exc.format_message():  # empty when click has just shown the help (no arguments)
-                typer.echo(f"error: {exc.format_message()}{hint}", err=True)
-            code = exc.exit_code
+        except typer.TyperException as exc:  # Typer's usage errors: bad option, unknown command
+            context = getattr(exc, "ctx", None)
+            hint = f" (see '{context.command_path} --help')" if context is not None else ""
+            if not exc.format_message():  # a group given no command: its help was shown, as asked
+                return EXIT_OK
+            typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+            code = getattr(exc, "exit_code", EXIT_USAGE)
         except KeyboardInterrupt:
             code = report_interrupt()
         except Exception as exc:  # noqa: BLE001 - the one place every failure becomes an exit code
@@ -189,19 +206,20 @@ def root(
         "--db", envvar="LDCLI_DB", metavar="URL_OR_PATH", show_envvar=True,
         help="Database: a SQLite file path or a postgresql+psycopg:// URL (default ./ldcli.db).")] = None,
     actor: Annotated[str | None, typer.Option(
-        "--actor", envvar="LDCLI_ACTOR", show_envvar=True,
+        "--actor", envvar="LDCLI_ACTOR", show_envvar=True, metavar="NAME",
         help="Who is running the command, for the audit trail (default: your OS user).")] = None,
     policy: Annotated[str | None, typer.Option(
         "--policy", envvar="LDCLI_POLICY", show_envvar=True, metavar="FILE",
         help="TOML file overriding the policy numbers (see `ldcli policy show`).")] = None,
-    as_of: Annotated[object, typer.Option(
-        "--as-of", click_type=DATE, help="Treat this date as today (reproducible reports).")] = None,
+    as_of: Annotated[date | None, typer.Option(
+        "--as-of", **DATE, help="Treat this date as today (reproducible reports).")] = None,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of an unexpected error.")] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = AppState(db=db_, actor=actor, policy_path=policy, as_of=as_of, debug=debug)
+    begin(ctx.obj)
     if _runs_a_command(ctx):
         ctx.obj.policy()  # every command checks the whole policy file first (a bad one is exit 1)
 
@@ -212,7 +230,7 @@ def _runs_a_command(ctx: typer.Context) -> bool:
     if ctx.resilient_parsing or any(a in ("--help", "-h") for a in rest):
         return False
     sub = ctx.command.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
-    return sub is not None and not (isinstance(sub, click.Group) and not rest)
+    return sub is not None and not (isinstance(sub, TyperGroup) and not rest)
 
 
 app.add_typer(db.app, name="db")

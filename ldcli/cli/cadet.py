@@ -1,11 +1,13 @@
 """`ldcli cadet`: volunteer police cadet units, cadets, leaders, volunteering and the dashboard."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from ldcli.cli.context import state, transaction
 from ldcli.cli.options import DATE, HOURS, ID_MAX, MONTH, FormatOpt, OutputFormat, OutputOpt
+from ldcli.domain.timeutil import Month
 
 app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
                   no_args_is_help=True)
@@ -27,11 +29,11 @@ IMPORT_COLUMNS = {
 
 @unit_app.command("add")
 def unit_add(
-    name: Annotated[str, typer.Argument(help="The unit's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The unit's name.")],
     npu: Annotated[str, typer.Option(help="Neighbourhood policing unit.")],
     venue: Annotated[str | None, typer.Option(help="Where it meets.")] = None,
-    opened: Annotated[object, typer.Option(click_type=DATE, help="Date it opened.")] = None,
-    planned: Annotated[object, typer.Option(click_type=DATE, help="Date it is planned to open.")] = None,
+    opened: Annotated[date | None, typer.Option(**DATE, help="Date it opened.")] = None,
+    planned: Annotated[date | None, typer.Option(**DATE, help="Date it is planned to open.")] = None,
     max_cadets: Annotated[int | None, typer.Option(min=1, max=100_000,
                                                    help="Most cadets (default 30, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -62,8 +64,8 @@ def unit_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> 
 def cadet_join(
     unit: UnitArg,
     name: Annotated[str, typer.Option(help="The cadet's name.")],
-    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth.")],
-    joined: Annotated[object, typer.Option(click_type=DATE, help="Date they joined.")],
+    dob: Annotated[date, typer.Option(**DATE, help="Date of birth.")],
+    joined: Annotated[date, typer.Option(**DATE, help="Date they joined.")],
     consent: Annotated[str, typer.Option(help="Parental consent form received: yes or no.")] = "no",
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -86,7 +88,7 @@ def cadet_join(
 @app.command("leave")
 def cadet_leave(
     cadet_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The cadet's id.")],
-    day: Annotated[object, typer.Option("--date", click_type=DATE, help="Date they left.")],
+    day: Annotated[date, typer.Option("--date", **DATE, help="Date they left.")],
 ) -> None:
     """A cadet leaves their unit."""
     from ldcli.cli.output import say
@@ -119,7 +121,7 @@ def leader_add(
     name: Annotated[str, typer.Option(help="The leader's name.")],
     department: Annotated[str, typer.Option(help="Their department (or External volunteer).")],
     person: Annotated[str | None, typer.Option(help="Their person_id, for a member of the force.")] = None,
-    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth (leaders are 18 or over).")] = None,
+    dob: Annotated[date | None, typer.Option(**DATE, help="Date of birth (leaders are 18 or over).")] = None,
     role: Annotated[str, typer.Option(help="leader, deputy or commander.")] = "leader",
     regular: Annotated[bool, typer.Option("--regular/--not-regular", help="Attends the unit regularly.")] = True,
     fmt: FormatOpt = OutputFormat.table,
@@ -138,9 +140,9 @@ def leader_add(
 @activity_app.command("add")
 def activity_add(
     unit: UnitArg,
-    month: Annotated[object, typer.Option(click_type=MONTH, help="The month, YYYY-MM.")],
+    month: Annotated[Month, typer.Option(**MONTH, help="The month, YYYY-MM.")],
     activity: Annotated[str, typer.Option(help="What the cadets did.")],
-    hours: Annotated[object, typer.Option(click_type=HOURS, help="Hours volunteered.")],
+    hours: Annotated[int, typer.Option(**HOURS, help="Hours volunteered.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record a unit's volunteering activity for a month."""
@@ -154,8 +156,8 @@ def activity_add(
 
 @app.command("hours")
 def cadet_hours(
-    first: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month.")] = None,
-    last: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month.")] = None,
+    first: Annotated[Month | None, typer.Option("--from", **MONTH, help="First month.")] = None,
+    last: Annotated[Month | None, typer.Option("--to", **MONTH, help="Last month.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -171,8 +173,8 @@ def cadet_hours(
 
 @app.command("import")
 def cadet_import(
-    kind: Annotated[str, typer.Argument(help="units, cadets, leaders or activities.")],
-    file: Annotated[str, typer.Argument(help="The CSV file.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="units, cadets, leaders or activities.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file.")],
 ) -> None:
     """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing.
 
@@ -196,7 +198,7 @@ def cadet_import(
 
 @app.command("dashboard")
 def cadet_dashboard(
-    as_of: Annotated[object, typer.Option("--as-of", click_type=DATE, help="The date to report on.")] = None,
+    as_of: Annotated[date | None, typer.Option("--as-of", **DATE, help="The date to report on.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -231,8 +233,8 @@ def cadet_dashboard(
 
 @app.command("trend")
 def cadet_trend(
-    first: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month.")],
-    last: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month.")],
+    first: Annotated[Month, typer.Option("--from", **MONTH, help="First month.")],
+    last: Annotated[Month, typer.Option("--to", **MONTH, help="Last month.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Cadets at each month end, from joining and leaving dates."""

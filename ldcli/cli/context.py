@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
-import click
 
 if TYPE_CHECKING:
     from ldcli.db.session import Session
@@ -60,18 +59,33 @@ class AppState:
         return self._policy
 
 
+# The invocation being run: set by the root command before any command body runs (one process runs
+# one invocation; the tests' runner runs them one after another, and each starts by resetting these).
+_CURRENT: AppState | None = None
+_COMMAND = ""
+
+
+def begin(app_state: AppState | None, command: str | None = None) -> None:
+    global _CURRENT, _COMMAND
+    _CURRENT = app_state
+    if command is not None:
+        _COMMAND = command
+
+
+def current() -> AppState | None:
+    return _CURRENT
+
+
 def state() -> AppState:
-    ctx = click.get_current_context()
-    root = ctx.find_root()
-    if not isinstance(root.obj, AppState):
-        root.obj = AppState()
-    return root.obj
+    global _CURRENT
+    if _CURRENT is None:
+        _CURRENT = AppState()
+    return _CURRENT
 
 
 def command_name() -> str:
     """'people import' for the command being run (what the audit records, never the arguments)."""
-    ctx = click.get_current_context()
-    return " ".join(ctx.command_path.split()[1:]) or ctx.command_path
+    return _COMMAND
 
 
 @contextmanager

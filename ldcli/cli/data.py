@@ -2,6 +2,7 @@
 
 
 from pathlib import Path
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -29,7 +30,7 @@ def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -
 
 @sample_app.command("load")
 def sample_load(
-    folder: Annotated[str, typer.Argument(help="Folder of sample CSV files.")] = "sample_data",
+    folder: Annotated[str, typer.Argument(metavar="FOLDER", help="Folder of sample CSV files.")] = "sample_data",
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Load every sample file found in FOLDER, in order, in one transaction."""
@@ -43,7 +44,7 @@ def sample_load(
 
 
 def audit(
-    since: Annotated[object, typer.Option(click_type=DATE, help="Only entries on or after this date.")] = None,
+    since: Annotated[date | None, typer.Option(**DATE, help="Only entries on or after this date.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -58,7 +59,7 @@ def audit(
 
 
 def export(
-    kind: Annotated[str, typer.Argument(help="What to export: " + ", ".join(EXPORT_KINDS) + ".")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="What to export: " + ", ".join(EXPORT_KINDS) + ".")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="CSV or JSON.")] = ExportFormat.csv,
     output: OutputOpt = None,
 ) -> None:

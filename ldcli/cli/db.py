@@ -13,7 +13,7 @@ app = typer.Typer(help="Create, upgrade, back up and check the database.", no_ar
 
 @app.command("upgrade")
 def db_upgrade(
-    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Argument(metavar="REVISION", help="Target revision.")] = "head",
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Migrate the database to the latest schema (a SQLite file is backed up beside itself first)."""
@@ -50,7 +50,7 @@ def db_current(fmt: FormatOpt = OutputFormat.table) -> None:
 
 @app.command("backup")
 def db_backup(
-    dest: Annotated[str, typer.Argument(help="New file to write the backup to.")],
+    dest: Annotated[str, typer.Argument(metavar="FILE", help="New file to write the backup to.")],
 ) -> None:
     """Copy the database to DEST while others keep working (SQLite online backup, or pg_dump)."""
     from ldcli.cli.output import say
@@ -90,9 +90,9 @@ def db_roles(fmt: FormatOpt = OutputFormat.table) -> None:
 
 @app.command("grant")
 def db_grant(
-    role: Annotated[str, typer.Argument(help="ldcli_duties, ldcli_hr, ldcli_placements, ldcli_cadets or "
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="ldcli_duties, ldcli_hr, ldcli_placements, ldcli_cadets or "
                                              "ldcli_admin (the ldcli_ may be left off).")],
-    login: Annotated[str, typer.Argument(help="An existing PostgreSQL login.")],
+    login: Annotated[str, typer.Argument(metavar="LOGIN", help="An existing PostgreSQL login.")],
 ) -> None:
     """PostgreSQL: add LOGIN to ROLE, so that it can use that role's areas."""
     _grant(role, login, revoke=False)
@@ -100,8 +100,8 @@ def db_grant(
 
 @app.command("revoke")
 def db_revoke(
-    role: Annotated[str, typer.Argument(help="The role to take LOGIN out of.")],
-    login: Annotated[str, typer.Argument(help="A PostgreSQL login.")],
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="The role to take LOGIN out of.")],
+    login: Annotated[str, typer.Argument(metavar="LOGIN", help="A PostgreSQL login.")],
 ) -> None:
     """PostgreSQL: take LOGIN out of ROLE (when someone changes team or leaves)."""
     _grant(role, login, revoke=True)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 import inspect
+import typing
 
-import click
 import typer
 
 
-def _commands(command: click.Command, ctx: click.Context):
+def _commands(command, ctx: typer.Context):
     yield command, ctx
-    if isinstance(command, click.Group):
+    if hasattr(command, "commands"):
         for name in command.list_commands(ctx):
             sub = command.get_command(ctx, name)
-            yield from _commands(sub, click.Context(sub, info_name=name, parent=ctx))
+            yield from _commands(sub, typer.Context(sub, info_name=name, parent=ctx))
 
 
 def all_commands():
@@ -21,19 +22,29 @@ def all_commands():
     from ldcli.cli.app import app
 
     root = typer.main.get_command(app)
-    ctx = click.Context(root, info_name="ldcli")
+    ctx = typer.Context(root, info_name="ldcli")
     return [(c.command_path, cmd, c) for cmd, c in _commands(root, ctx)]
 
 
-def _param_row(param: click.Parameter) -> str:
-    if isinstance(param, click.Argument):
-        name = f"`{param.human_readable_name}`"
+def _kind(param, ctx) -> str:
+    """flag, the choices of an Enum, or the value's metavar (YYYY-MM-DD, GBP, FILE, TEXT …)."""
+    if param.is_flag:
+        return "flag"
+    annotation = param.type_descriptor.annotation
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if isinstance(candidate, type) and issubclass(candidate, enum.Enum):
+            return ", ".join(str(m.value) for m in candidate)
+    shown = param.metavar or param.display_type(ctx).strip("<>").upper()
+    return {"STR": "TEXT", "INT": "INTEGER"}.get(shown, shown)
+
+
+def _param_row(param, ctx) -> str:
+    if param.param_type_name == "argument":
+        name = f"`{getattr(param, 'metavar', None) or param.name.upper()}`"
         kind = "argument" + (", required" if param.required else "")
     else:
         name = ", ".join(f"`{o}`" for o in param.opts + param.secondary_opts)
-        kind = "flag" if param.is_flag else param.type.name.upper() if hasattr(param.type, "name") else ""
-        if isinstance(param.type, click.Choice):
-            kind = ", ".join(str(getattr(c, "value", c)) for c in param.type.choices)
+        kind = _kind(param, ctx)
     default = getattr(param, "default", None)
     value = getattr(default, "value", default)
     shown = "" if default in (None, False, ()) or callable(default) else f" Default: `{value}`."
@@ -51,6 +62,6 @@ def render() -> str:
         params = [p for p in command.get_params(ctx) if p.name != "help"]
         if params:
             lines += ["| parameter | kind | meaning |", "| --- | --- | --- |"]
-            lines += [_param_row(p) for p in params]
+            lines += [_param_row(p, ctx) for p in params]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,10 +1,9 @@
-"""Options shared by the commands, and click types that read dates, months and money."""
+"""Options shared by the commands, and the parsers that read dates, months, times, hours and money."""
 
 
 from enum import StrEnum
 from typing import Annotated
 
-import click
 import typer
 
 
@@ -19,20 +18,19 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
-class _Parsed(click.ParamType):
-    """A click type that parses with a domain function and fails with its one-line message."""
+def _parser(parse):
+    """A Typer `parser=` that reads with a domain function and turns its one-line ValueError into
+    a usage error (exit 2, naming the option). Defaults arrive already parsed and pass through."""
 
-    def __init__(self, name: str, parse):
-        self.name = name
-        self._parse = parse
-
-    def convert(self, value, param, ctx):
+    def parser(value):
         if not isinstance(value, str):
             return value
         try:
-            return self._parse(value)
+            return parse(value)
         except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+            raise typer.BadParameter(str(exc)) from None
+
+    return parser
 
 
 def _date(text: str):
@@ -65,17 +63,18 @@ def _hours(text: str) -> int:
     return parse_hours(text)
 
 
-DATE = _Parsed("YYYY-MM-DD", _date)
-TIME = _Parsed("HHMM", _time)
-HOURS = _Parsed("HOURS", _hours)
-MONTH = _Parsed("YYYY-MM", _month)
-POUNDS = _Parsed("POUNDS", _pounds)
+# Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
+DATE = {"parser": _parser(_date), "metavar": "YYYY-MM-DD"}
+TIME = {"parser": _parser(_time), "metavar": "HHMM"}
+HOURS = {"parser": _parser(_hours), "metavar": "HOURS"}
+MONTH = {"parser": _parser(_month), "metavar": "YYYY-MM"}
+POUNDS = {"parser": _parser(_pounds), "metavar": "GBP"}
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
 ]
 OutputOpt = Annotated[
-    str | None, typer.Option("--output", "-o", help="Write to FILE instead of the screen.")
+    str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.")
 ]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change and write nothing.")

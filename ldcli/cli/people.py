@@ -17,7 +17,7 @@ COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_mana
 
 @app.command("import")
 def people_import(
-    file: Annotated[str, typer.Argument(help="CSV with columns " + ", ".join(COLUMNS) + ".")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns " + ", ".join(COLUMNS) + ".")],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -44,7 +44,7 @@ def people_import(
 
 @app.command("add")
 def people_add(
-    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     name: Annotated[str, typer.Option(help="Full name.")],
     kind: Annotated[str, typer.Option(help="officer, staff, special, volunteer or contractor.")],
     team: Annotated[str | None, typer.Option(help="Team.")] = None,
@@ -97,7 +97,7 @@ def people_list(
 
 @app.command("show")
 def people_show(
-    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Show one person."""

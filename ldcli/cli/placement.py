@@ -1,6 +1,7 @@
 """`ldcli placement`: work experience, internships, apprenticeships and insight days."""
 
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -15,17 +16,17 @@ insight_app = typer.Typer(help="Force insight days for schools and colleges, wit
 app.add_typer(insight_app, name="insight-day")
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The placement's id.")]
-DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
+DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM-DD.")]
 
 
 @app.command("apply")
 def placement_apply(
     name: Annotated[str, typer.Option(help="The applicant's name.")],
-    dob: Annotated[object, typer.Option(click_type=DATE, help="Date of birth.")],
+    dob: Annotated[date, typer.Option(**DATE, help="Date of birth.")],
     kind: Annotated[str, typer.Option("--type", help="work_experience, internship or apprenticeship.")],
-    start: Annotated[object, typer.Option(click_type=DATE, help="First day.")],
-    received: Annotated[object, typer.Option(click_type=DATE, help="Date the application was received.")],
-    end: Annotated[object, typer.Option(click_type=DATE, help="Last day (work experience: the week of a "
+    start: Annotated[date, typer.Option(**DATE, help="First day.")],
+    received: Annotated[date, typer.Option(**DATE, help="Date the application was received.")],
+    end: Annotated[date | None, typer.Option(**DATE, help="Last day (work experience: the week of a "
                                                              "Monday start).")] = None,
     school: Annotated[str | None, typer.Option(help="School, college or programme.")] = None,
     connection: Annotated[str | None, typer.Option(help="A declared personal or family connection.")] = None,
@@ -182,8 +183,8 @@ def placement_list(
 
 @app.command("calendar")
 def placement_calendar(
-    first: Annotated[object, typer.Option("--from", click_type=DATE, help="First day.")],
-    last: Annotated[object, typer.Option("--to", click_type=DATE, help="Last day.")],
+    first: Annotated[date, typer.Option("--from", **DATE, help="First day.")],
+    last: Annotated[date, typer.Option("--to", **DATE, help="Last day.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Week by week, the accepted placements in the office against its capacity."""
@@ -202,7 +203,7 @@ def placement_calendar(
 
 @app.command("purge")
 def placement_purge(
-    ended_before: Annotated[object, typer.Option("--ended-before", click_type=DATE,
+    ended_before: Annotated[date, typer.Option("--ended-before", **DATE,
                                                  help="Erase placements that ended before this date.")],
     dry_run: DryRunOpt = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
@@ -233,7 +234,7 @@ def placement_purge(
 
 @insight_app.command("add")
 def insight_add(
-    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day.")],
+    day: Annotated[date, typer.Argument(**DATE, help="The day.")],
     capacity: Annotated[int | None, typer.Option(min=1, max=100_000,
                                                  help="Pupils it holds (default 15, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -253,7 +254,7 @@ def insight_add(
 
 @insight_app.command("book")
 def insight_book(
-    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The insight day.")],
+    day: Annotated[date, typer.Argument(**DATE, help="The insight day.")],
     school: Annotated[str, typer.Option(help="School or college.")],
     pupils: Annotated[int, typer.Option(min=1, max=100_000, help="Number of pupils.")],
     fmt: FormatOpt = OutputFormat.table,

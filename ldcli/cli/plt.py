@@ -1,11 +1,13 @@
 """`ldcli plt`: protected learning time — enrolments, the roster, booked days, the monthly
 allocation, recalls, the duty markers and the evidence report."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from ldcli.cli.context import transaction
+from ldcli.domain.timeutil import Month
 from ldcli.cli.options import (
     DATE,
     HOURS,
@@ -24,7 +26,7 @@ roster_app = typer.Typer(help="The duty roster that PLT blocks are placed in.", 
 app.add_typer(roster_app, name="roster")
 
 TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
-MonthOpt = Annotated[object, typer.Option("--month", click_type=MONTH, help="The month, YYYY-MM.")]
+MonthOpt = Annotated[Month, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
 
 
 def _counts_line(counts: dict, dry_run: bool) -> str:
@@ -34,7 +36,7 @@ def _counts_line(counts: dict, dry_run: bool) -> str:
 
 @app.command("enrol")
 def plt_enrol(
-    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     programme: Annotated[str, typer.Option(help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, NPPF_SGT, "
                                                 "NPPF_INSP, DETECTIVE or OTHER.")],
     from_month: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
@@ -69,7 +71,7 @@ def plt_enrol(
 
 @app.command("import-enrolments")
 def plt_import_enrolments(
-    file: Annotated[str, typer.Argument(help="CSV with columns person_id, programme, from_month, to_month, hours.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, programme, from_month, to_month, hours.")],
     dry_run: DryRunOpt = False,
 ) -> None:
     """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
@@ -85,7 +87,7 @@ def plt_import_enrolments(
 
 @app.command("enrolments")
 def plt_enrolments(
-    month: Annotated[object, typer.Option("--month", click_type=MONTH,
+    month: Annotated[Month | None, typer.Option("--month", **MONTH,
                                           help="Only enrolments covering this month, with the hours owed.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -102,7 +104,7 @@ def plt_enrolments(
 
 @roster_app.command("import")
 def plt_roster_import(
-    file: Annotated[str, typer.Argument(help="CSV with columns person_id, date, start, end, kind.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, date, start, end, kind.")],
     replace: Annotated[bool, typer.Option("--replace", help="Replace the shifts of each person in the file in "
                                                             "the months the file covers.")] = False,
     dry_run: DryRunOpt = False,
@@ -129,10 +131,10 @@ def plt_roster_import(
 
 @app.command("book")
 def plt_book(
-    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
-    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The duty day, YYYY-MM-DD.")],
-    start: Annotated[object, typer.Option(click_type=TIME, help="Start, HHMM [default: the shift's start].")] = None,
-    hours: Annotated[object, typer.Option(click_type=HOURS,
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    day: Annotated[date, typer.Argument(**DATE, help="The duty day, YYYY-MM-DD.")],
+    start: Annotated[int | None, typer.Option(**TIME, help="Start, HHMM [default: the shift's start].")] = None,
+    hours: Annotated[int | None, typer.Option(**HOURS,
                                           help="Length [default: what is still owed, at most to the shift's end].")
                      ] = None,
     wfh: Annotated[bool, typer.Option("--wfh", help="Working from home (may be recalled to duty).")] = False,
@@ -183,8 +185,8 @@ def plt_allocate(
 
 @app.command("recall")
 def plt_recall(
-    person_id: Annotated[str, typer.Argument(help="Payroll or collar number.")],
-    day: Annotated[object, typer.Argument(click_type=DATE, metavar="DATE", help="The day of the block.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    day: Annotated[date, typer.Argument(**DATE, help="The day of the block.")],
     reason: Annotated[str | None, typer.Option(help="Why the officer was recalled.")] = None,
 ) -> None:
     """Recall an officer to operational duty: the day's block stays on record as recalled, stops
@@ -219,9 +221,9 @@ def plt_markers(
 
 @app.command("report")
 def plt_report(
-    month: Annotated[object, typer.Option("--month", click_type=MONTH, help="One month, YYYY-MM.")] = None,
-    from_month: Annotated[object, typer.Option("--from", click_type=MONTH, help="First month of a range.")] = None,
-    to_month: Annotated[object, typer.Option("--to", click_type=MONTH, help="Last month of a range.")] = None,
+    month: Annotated[Month | None, typer.Option("--month", **MONTH, help="One month, YYYY-MM.")] = None,
+    from_month: Annotated[Month | None, typer.Option("--from", **MONTH, help="First month of a range.")] = None,
+    to_month: Annotated[Month | None, typer.Option("--to", **MONTH, help="Last month of a range.")] = None,
     team: TeamOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,

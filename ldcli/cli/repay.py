@@ -1,5 +1,6 @@
 """`ldcli repay`: what a leaver repays of training fees, and what a withdrawal could cost."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -23,11 +24,11 @@ def recorded_note(stored: int | None, results: int = 1) -> str:
 
 @app.command("calc")
 def repay_calc(
-    person_id: Annotated[str, typer.Argument(help="The leaver's person_id.")],
-    leave_date: Annotated[object, typer.Option("--leave-date", click_type=DATE, help="Leaving date, YYYY-MM-DD.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The leaver's person_id.")],
+    leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
     reason: Annotated[str, typer.Option(help="resignation, dismissal, retirement, transfer, redundancy, "
                                              "death_in_service, fixed_term_end or other.")],
-    final_pay_gbp: Annotated[object, typer.Option("--final-pay-gbp", click_type=POUNDS,
+    final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
                                                   help="Final pay, to split deduction from invoice.")] = None,
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -56,7 +57,7 @@ def repay_calc(
 
 @app.command("batch")
 def repay_batch(
-    file: Annotated[str, typer.Argument(help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -87,7 +88,7 @@ def repay_batch(
 @app.command("withdrawal")
 def repay_withdrawal(
     request_id: Annotated[int, typer.Argument(metavar="REQUEST", min=1, max=ID_MAX, help="The request's id.")],
-    day: Annotated[object, typer.Option("--date", click_type=DATE, help="The date they leave the course.")],
+    day: Annotated[date, typer.Option("--date", **DATE, help="The date they leave the course.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Someone leaving a course but staying employed may be liable for up to 100% of the fees

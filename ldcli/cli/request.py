@@ -1,5 +1,6 @@
 """`ldcli request`: training requests from draft to completion, and the training budget."""
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -13,8 +14,8 @@ budget_app = typer.Typer(help="The training budget of a financial year (April to
 app.add_typer(budget_app, name="budget")
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The request's id.")]
-DateOpt = Annotated[object, typer.Option("--date", click_type=DATE, help="The date, YYYY-MM-DD.")]
-Money = Annotated[object, typer.Option(click_type=POUNDS, help="Pounds, e.g. 1234.50.")]
+DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM-DD.")]
+Money = Annotated[int, typer.Option(**POUNDS, help="Pounds, e.g. 1234.50.")]
 
 
 def _show(record: dict, fmt: OutputFormat, messages: list[str] = ()) -> None:
@@ -34,18 +35,18 @@ def _show(record: dict, fmt: OutputFormat, messages: list[str] = ()) -> None:
 
 @app.command("new")
 def request_new(
-    person_id: Annotated[str, typer.Argument(help="The applicant's person_id.")],
+    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The applicant's person_id.")],
     title: Annotated[str, typer.Option(help="The course or item.")],
     category: Annotated[str, typer.Option(help="bespoke, project_management, masters, conference, short_course, "
                                                "office_wide, professional_fee, apprenticeship, undergraduate.")],
     provider: Annotated[str, typer.Option(help="Who provides it.")],
-    start: Annotated[object, typer.Option(click_type=DATE, help="Course start, YYYY-MM-DD.")],
-    end: Annotated[object, typer.Option(click_type=DATE, help="Course end, YYYY-MM-DD.")],
-    fees_gbp: Annotated[object, typer.Option("--fees-gbp", click_type=POUNDS, help="Fees in pounds.")],
+    start: Annotated[date, typer.Option(**DATE, help="Course start, YYYY-MM-DD.")],
+    end: Annotated[date, typer.Option(**DATE, help="Course end, YYYY-MM-DD.")],
+    fees_gbp: Annotated[int, typer.Option("--fees-gbp", **POUNDS, help="Fees in pounds.")],
     exams: Annotated[int, typer.Option(min=0, max=100,
                                        help="Number of exams (a day off and half a day's revision each).")] = 0,
-    books_gbp: Annotated[object, typer.Option("--books-gbp", click_type=POUNDS, help="Books (capped).")] = 0,
-    travel_gbp: Annotated[object, typer.Option("--travel-gbp", click_type=POUNDS, help="Travel.")] = 0,
+    books_gbp: Annotated[int, typer.Option("--books-gbp", **POUNDS, help="Books (capped).")] = 0,
+    travel_gbp: Annotated[int, typer.Option("--travel-gbp", **POUNDS, help="Travel.")] = 0,
     day_release_days: Annotated[int, typer.Option(min=0, max=366,
                                                   help="Day-release days (pro-rated for part-time staff).")] = 0,
     residential_days: Annotated[int, typer.Option(min=0, max=366, help="Residential days (capped a year).")] = 0,
@@ -121,7 +122,7 @@ def request_decide(
     by: Annotated[str, typer.Option(help="Who decided, for the HR Governance Group.")],
     approve: Annotated[bool, typer.Option("--approve", help="Approve the request.")] = False,
     decline: Annotated[bool, typer.Option("--decline", help="Decline the request (needs --reason).")] = False,
-    funding_gbp: Annotated[object, typer.Option("--funding-gbp", click_type=POUNDS,
+    funding_gbp: Annotated[int | None, typer.Option("--funding-gbp", **POUNDS,
                                                 help="Approved funding (default: the fees; Master's 25%, "
                                                      "at most £5,000).")] = None,
     repayment: Annotated[str | None, typer.Option(help="standard, none, or a schedule like "
@@ -239,7 +240,7 @@ def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None
 
 @app.command("reviews")
 def request_reviews(
-    due_by: Annotated[object, typer.Option("--due-by", click_type=DATE, help="Reviews due by this date.")],
+    due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
