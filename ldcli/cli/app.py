@@ -64,9 +64,8 @@ def database_error(exc: BaseException):
 
 
 def _database_url() -> str:
-    from ldcli.db.engine import resolve_url
-
     from ldcli.cli.context import current
+    from ldcli.db.engine import resolve_url
 
     state = current()
     return resolve_url(state.db if isinstance(state, AppState) else None)
@@ -172,7 +171,8 @@ class LdcliGroup(TyperGroup):
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
             if not exc.format_message():  # a group given no command: its help was shown, as asked
                 return EXIT_OK
-            typer.echo(f"error: {exc.format_message()}{hint}", err=True)
+            message = exc.format_message().replace("Value error, ", "")  # Typer's validator's prefix
+            typer.echo(f"error: {message}{hint}", err=True)
             code = getattr(exc, "exit_code", EXIT_USAGE)
         except KeyboardInterrupt:
             code = report_interrupt()

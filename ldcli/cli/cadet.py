@@ -6,7 +6,19 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state, transaction
-from ldcli.cli.options import DATE, HOURS, ID_MAX, MONTH, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import (
+    DATE,
+    HOURS,
+    ID_MAX,
+    MONTH,
+    CadetFile,
+    FormatOpt,
+    LeaderRole,
+    OutputFormat,
+    OutputOpt,
+    YesNo,
+    choice,
+)
 from ldcli.domain.timeutil import Month
 
 app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
@@ -66,18 +78,15 @@ def cadet_join(
     name: Annotated[str, typer.Option(help="The cadet's name.")],
     dob: Annotated[date, typer.Option(**DATE, help="Date of birth.")],
     joined: Annotated[date, typer.Option(**DATE, help="Date they joined.")],
-    consent: Annotated[str, typer.Option(help="Parental consent form received: yes or no.")] = "no",
+    consent: Annotated[YesNo, typer.Option(case_sensitive=False, help="Parental consent form received.")] = YesNo.no,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """A cadet joins a unit (aged 13 to 17 on joining; refused when the unit is full)."""
     from ldcli.cli.output import emit_one, say
-    from ldcli.domain.errors import LdcliError
     from ldcli.services import cadet
 
-    if consent not in ("yes", "no"):
-        raise LdcliError(f"--consent: '{consent}' is not yes or no")
     with transaction(write=True) as session:
-        record = cadet.join(session, unit_ref=unit, name=name, dob=dob, joined=joined, consent=consent == "yes")
+        record = cadet.join(session, unit_ref=unit, name=name, dob=dob, joined=joined, consent=consent == YesNo.yes)
     if fmt == OutputFormat.table:
         typer.echo(record["id"])
         say(f"{name} joined {record['unit']}" + ("" if record["consent"] else "; consent form missing"))
@@ -122,7 +131,7 @@ def leader_add(
     department: Annotated[str, typer.Option(help="Their department (or External volunteer).")],
     person: Annotated[str | None, typer.Option(help="Their person_id, for a member of the force.")] = None,
     dob: Annotated[date | None, typer.Option(**DATE, help="Date of birth (leaders are 18 or over).")] = None,
-    role: Annotated[str, typer.Option(help="leader, deputy or commander.")] = "leader",
+    role: Annotated[LeaderRole, typer.Option(case_sensitive=False, help="Their role in the unit.")] = LeaderRole.leader,
     regular: Annotated[bool, typer.Option("--regular/--not-regular", help="Attends the unit regularly.")] = True,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
@@ -132,9 +141,9 @@ def leader_add(
 
     with transaction(write=True) as session:
         record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
-                                  dob=dob, role=role, regular=regular)
+                                  dob=dob, role=choice(role), regular=regular)
     attends = ", attends regularly" if regular else ""
-    written(record, fmt, show_id=True, message=f"{name}: {role} of {record['unit']}{attends}")
+    written(record, fmt, show_id=True, message=f"{name}: {role.value} of {record['unit']}{attends}")
 
 
 @activity_app.command("add")
@@ -173,7 +182,7 @@ def cadet_hours(
 
 @app.command("import")
 def cadet_import(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help="units, cadets, leaders or activities.")],
+    kind: Annotated[CadetFile, typer.Argument(metavar="KIND", case_sensitive=False, help="What the file holds.")],
     file: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file.")],
 ) -> None:
     """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing.
@@ -184,16 +193,13 @@ def cadet_import(
     """
     from ldcli.cli.output import say
     from ldcli.csvio.reader import read_csv
-    from ldcli.domain.errors import LdcliError
     from ldcli.services import cadet
 
-    if kind not in IMPORT_COLUMNS:
-        raise LdcliError(f"cannot import '{kind}': kinds are {', '.join(IMPORT_COLUMNS)}")
-    required, optional = IMPORT_COLUMNS[kind]
+    required, optional = IMPORT_COLUMNS[kind.value]
     _, rows = read_csv(file, required=required, optional=optional)
     with transaction(write=True) as session:
-        result = cadet.import_rows(session, kind=kind, rows=rows, source=file)
-    say(f"{kind}: {result['rows']} row(s), created {result['created']}, unchanged {result['unchanged']}")
+        result = cadet.import_rows(session, kind=kind.value, rows=rows, source=file)
+    say(f"{kind.value}: {result['rows']} row(s), created {result['created']}, unchanged {result['unchanged']}")
 
 
 @app.command("dashboard")

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING
 
-
 if TYPE_CHECKING:
     from ldcli.db.session import Session
     from ldcli.policy import Policy

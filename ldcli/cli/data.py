@@ -1,8 +1,9 @@
 """Whole-database commands: `policy show`, `sample load`, `audit` and `export KIND`."""
 
 
-from pathlib import Path
 from datetime import date
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,6 +16,7 @@ sample_app = typer.Typer(help="The invented sample force.", no_args_is_help=True
 
 EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements", "cadets",
                 "leaders", "activities")
+ExportKind = StrEnum("ExportKind", {k: k for k in EXPORT_KINDS})
 
 
 @policy_app.command("show")
@@ -59,7 +61,7 @@ def audit(
 
 
 def export(
-    kind: Annotated[str, typer.Argument(metavar="KIND", help="What to export: " + ", ".join(EXPORT_KINDS) + ".")],
+    kind: Annotated[ExportKind, typer.Argument(metavar="KIND", case_sensitive=False, help="What to export.")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="CSV or JSON.")] = ExportFormat.csv,
     output: OutputOpt = None,
 ) -> None:
@@ -68,5 +70,5 @@ def export(
     from ldcli.services.export import export as export_rows
 
     with transaction() as session:
-        columns, rows = export_rows(session, kind=kind)
+        columns, rows = export_rows(session, kind=kind.value)
     emit(rows, columns=columns, fmt=fmt, output=output)

@@ -90,8 +90,8 @@ def db_roles(fmt: FormatOpt = OutputFormat.table) -> None:
 
 @app.command("grant")
 def db_grant(
-    role: Annotated[str, typer.Argument(metavar="ROLE", help="ldcli_duties, ldcli_hr, ldcli_placements, ldcli_cadets or "
-                                             "ldcli_admin (the ldcli_ may be left off).")],
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="ldcli_duties, ldcli_hr, ldcli_placements, "
+                                                             "ldcli_cadets or ldcli_admin (ldcli_ may be left off).")],
     login: Annotated[str, typer.Argument(metavar="LOGIN", help="An existing PostgreSQL login.")],
 ) -> None:
     """PostgreSQL: add LOGIN to ROLE, so that it can use that role's areas."""

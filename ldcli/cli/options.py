@@ -6,6 +6,12 @@ from typing import Annotated
 
 import typer
 
+from ldcli.domain import cadet as _cadet
+from ldcli.domain import people as _people
+from ldcli.domain import placement as _placement
+from ldcli.domain import repayment as _repayment
+from ldcli.domain import requests as _requests
+
 
 class OutputFormat(StrEnum):
     table = "table"
@@ -16,6 +22,29 @@ class OutputFormat(StrEnum):
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+
+
+def _choices(name: str, values) -> type[StrEnum]:
+    """A closed set of values as an Enum: shown as choices in the help, matched case-insensitively
+    (with `case_sensitive=False`), anything else a usage error naming the choices."""
+    return StrEnum(name, {v: v for v in values})
+
+
+# Each set comes from the domain, where the rule that uses it lives.
+PersonKind = _choices("PersonKind", _people.KINDS)
+Employment = _choices("Employment", _people.EMPLOYMENTS)
+PlacementType = _choices("PlacementType", _placement.TYPES)
+PlacementStatus = _choices("PlacementStatus", _placement.STATUSES)
+Vetting = _choices("Vetting", _placement.VETTING)
+VettingNeed = _choices("VettingNeed", ("required", "not_required"))
+LeaveReason = _choices("LeaveReason", _repayment.REASONS)
+RequestStatus = _choices("RequestStatus", _requests.STATUSES)
+Category = _choices("Category", _requests.CATEGORIES)
+Check = _choices("Check", ("ok", "concern"))
+TrainingCheck = _choices("TrainingCheck", ("ok", "overdue"))
+YesNo = _choices("YesNo", ("yes", "no"))
+LeaderRole = _choices("LeaderRole", _cadet.ROLES)
+CadetFile = _choices("CadetFile", ("units", "cadets", "leaders", "activities"))
 
 
 def _parser(parse):
@@ -63,12 +92,29 @@ def _hours(text: str) -> int:
     return parse_hours(text)
 
 
+def _hours_text(text: str) -> str:
+    """Checked as hours, kept as typed (a service that also reads files takes the text)."""
+    _hours(text)
+    return text.strip()
+
+
+def _programme(text: str) -> str:
+    from ldcli.domain.plt import PROGRAMMES
+
+    name = text.strip().upper()
+    if name not in PROGRAMMES:
+        raise ValueError(f"'{text}' is not a programme: {', '.join(PROGRAMMES)}")
+    return name
+
+
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
 DATE = {"parser": _parser(_date), "metavar": "YYYY-MM-DD"}
 TIME = {"parser": _parser(_time), "metavar": "HHMM"}
 HOURS = {"parser": _parser(_hours), "metavar": "HOURS"}
 MONTH = {"parser": _parser(_month), "metavar": "YYYY-MM"}
 POUNDS = {"parser": _parser(_pounds), "metavar": "GBP"}
+HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
+PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME"}
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
@@ -79,6 +125,16 @@ OutputOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
 ]
+
+
+def choice(value) -> str | None:
+    """An Enum option's plain value (None stays None): services take text."""
+    return None if value is None else value.value
+
+
+def iso(value) -> str | None:
+    """A parsed date or month back to the text a service's field parser reads (shared with imports)."""
+    return None if value is None else str(value) if not hasattr(value, "isoformat") else value.isoformat()
 
 
 def as_option_error(exc, renames: dict[str, str]):

@@ -1,12 +1,23 @@
 """`ldcli people`: the force's people, upserted by person_id (payroll or collar number)."""
 
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DryRunOpt, FormatOpt, OutputFormat, OutputOpt, as_option_error
+from ldcli.cli.options import (
+    DATE,
+    DryRunOpt,
+    Employment,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    PersonKind,
+    as_option_error,
+    iso,
+)
 
 app = typer.Typer(help="Import, add, list and show people.", no_args_is_help=True)
 
@@ -46,16 +57,17 @@ def people_import(
 def people_add(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     name: Annotated[str, typer.Option(help="Full name.")],
-    kind: Annotated[str, typer.Option(help="officer, staff, special, volunteer or contractor.")],
+    kind: Annotated[PersonKind, typer.Option(case_sensitive=False, help="What kind of person.")],
     team: Annotated[str | None, typer.Option(help="Team.")] = None,
     department: Annotated[str | None, typer.Option(help="Department.")] = None,
     area: Annotated[str | None, typer.Option(help="Area.")] = None,
     line_manager: Annotated[str | None, typer.Option(help="Line manager's person_id.")] = None,
-    employment: Annotated[str, typer.Option(help="permanent or fixed_term.")] = "permanent",
-    contract_end: Annotated[str | None, typer.Option(help="End of a fixed-term contract.")] = None,
+    employment: Annotated[Employment, typer.Option(case_sensitive=False, help="Kind of contract.")] = (
+        Employment.permanent),
+    contract_end: Annotated[date | None, typer.Option(**DATE, help="End of a fixed-term contract.")] = None,
     weekly_hours: Annotated[str, typer.Option(help="Contracted hours a week (part-time fewer).")] = "40",
-    start_date: Annotated[str | None, typer.Option(help="Start date.")] = None,
-    leave_date: Annotated[str | None, typer.Option(help="Leaving date.")] = None,
+    start_date: Annotated[date | None, typer.Option(**DATE, help="Start date.")] = None,
+    leave_date: Annotated[date | None, typer.Option(**DATE, help="Leaving date.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Add one person; prints their person_id (or the record with --format json)."""
@@ -63,10 +75,10 @@ def people_add(
     from ldcli.domain.errors import BadRows
     from ldcli.services import people
 
-    fields = {"person_id": person_id, "name": name, "kind": kind, "team": team,
+    fields = {"person_id": person_id, "name": name, "kind": kind.value, "team": team,
               "department": department, "area": area, "line_manager_id": line_manager,
-              "employment": employment, "contract_end": contract_end,
-              "weekly_hours": weekly_hours, "start_date": start_date, "leave_date": leave_date}
+              "employment": employment.value, "contract_end": iso(contract_end),
+              "weekly_hours": weekly_hours, "start_date": iso(start_date), "leave_date": iso(leave_date)}
     try:
         with transaction(write=True) as session:
             record = people.add_person(session, fields=fields)
@@ -82,7 +94,7 @@ def people_add(
 @app.command("list")
 def people_list(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
-    kind: Annotated[str | None, typer.Option(help="Only this kind of person.")] = None,
+    kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="Only this kind of person.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -91,7 +103,7 @@ def people_list(
     from ldcli.services import people
 
     with transaction() as session:
-        rows = people.list_people(session, team=team, kind=kind)
+        rows = people.list_people(session, team=team, kind=kind and kind.value)
     emit(rows, columns=COLUMNS, fmt=fmt, output=output, title=f"People ({len(rows)})")
 
 

@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, ID_MAX, DryRunOpt, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import (
+    DATE,
+    ID_MAX,
+    DryRunOpt,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    PlacementStatus,
+    PlacementType,
+    Vetting,
+    VettingNeed,
+    choice,
+)
 
 app = typer.Typer(help="Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
                   no_args_is_help=True)
@@ -23,14 +35,15 @@ DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM
 def placement_apply(
     name: Annotated[str, typer.Option(help="The applicant's name.")],
     dob: Annotated[date, typer.Option(**DATE, help="Date of birth.")],
-    kind: Annotated[str, typer.Option("--type", help="work_experience, internship or apprenticeship.")],
+    kind: Annotated[PlacementType, typer.Option("--type", case_sensitive=False, help="The kind of placement.")],
     start: Annotated[date, typer.Option(**DATE, help="First day.")],
     received: Annotated[date, typer.Option(**DATE, help="Date the application was received.")],
     end: Annotated[date | None, typer.Option(**DATE, help="Last day (work experience: the week of a "
                                                              "Monday start).")] = None,
     school: Annotated[str | None, typer.Option(help="School, college or programme.")] = None,
     connection: Annotated[str | None, typer.Option(help="A declared personal or family connection.")] = None,
-    vetting: Annotated[str | None, typer.Option(help="required (the default) or not_required.")] = None,
+    vetting: Annotated[VettingNeed | None, typer.Option(case_sensitive=False,
+                                                        help="Whether vetting is needed [default: required].")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record an application: prints its id and every flag raised (short notice, a declared
@@ -39,8 +52,9 @@ def placement_apply(
     from ldcli.services import placement
 
     with transaction(write=True) as session:
-        record, flags = placement.apply(session, name=name, dob=dob, kind=kind, start=start, end=end,
-                                        received=received, school=school, connection=connection, vetting=vetting)
+        record, flags = placement.apply(session, name=name, dob=dob, kind=choice(kind), start=start, end=end,
+                                        received=received, school=school, connection=connection,
+                                        vetting=choice(vetting))
     if fmt == OutputFormat.table:
         typer.echo(record["id"])
         for flag in flags:
@@ -71,7 +85,7 @@ def placement_assign(
 @app.command("vetting")
 def placement_vetting(
     placement_id: IdArg,
-    status: Annotated[str, typer.Option(help="pending, cleared or failed.")],
+    status: Annotated[Vetting, typer.Option(case_sensitive=False, help="Where the vetting stands.")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record the security vetting's state."""
@@ -79,7 +93,7 @@ def placement_vetting(
     from ldcli.services import placement
 
     with transaction(write=True) as session:
-        record = placement.vetting(session, placement_id=placement_id, status=status)
+        record = placement.vetting(session, placement_id=placement_id, status=choice(status))
     written(record, fmt, f"placement {placement_id}: vetting {status}")
 
 
@@ -164,8 +178,8 @@ def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> 
 
 @app.command("list")
 def placement_list(
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
+    status: Annotated[PlacementStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
+    kind: Annotated[PlacementType | None, typer.Option("--type", case_sensitive=False, help="Only this type.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -174,7 +188,7 @@ def placement_list(
     from ldcli.services import placement
 
     with transaction() as session:
-        rows = placement.list_placements(session, status=status, kind=kind)
+        rows = placement.list_placements(session, status=choice(status), kind=choice(kind))
     columns = placement.LIST_COLUMNS
     if fmt != OutputFormat.table and rows:
         columns = list(rows[0])

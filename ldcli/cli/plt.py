@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.domain.timeutil import Month
 from ldcli.cli.options import (
     DATE,
     HOURS,
+    HOURS_TEXT,
     MONTH,
+    PROGRAMME,
     TIME,
     DryRunOpt,
     FormatOpt,
@@ -19,6 +20,7 @@ from ldcli.cli.options import (
     OutputOpt,
     as_option_error,
 )
+from ldcli.domain.timeutil import Month
 
 app = typer.Typer(help="Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
                   no_args_is_help=True)
@@ -37,11 +39,13 @@ def _counts_line(counts: dict, dry_run: bool) -> str:
 @app.command("enrol")
 def plt_enrol(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
-    programme: Annotated[str, typer.Option(help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, NPPF_SGT, "
-                                                "NPPF_INSP, DETECTIVE or OTHER.")],
-    from_month: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")],
-    to_month: Annotated[str | None, typer.Option("--to", help="Last month (NPPF: 12 months by default).")] = None,
-    hours: Annotated[str | None, typer.Option(help="Negotiated hours a month, above the policy baseline.")] = None,
+    programme: Annotated[str, typer.Option(**PROGRAMME, help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, "
+                                                           "NPPF_SGT, NPPF_INSP, DETECTIVE or OTHER.")],
+    from_month: Annotated[Month, typer.Option("--from", **MONTH, help="First month.")],
+    to_month: Annotated[Month | None, typer.Option("--to", **MONTH,
+                                                   help="Last month (NPPF: 12 months by default).")] = None,
+    hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
+                                              help="Negotiated hours a month, above the policy baseline.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Enrol a person on a programme that is owed protected learning time each month."""
@@ -49,8 +53,8 @@ def plt_enrol(
     from ldcli.domain.errors import BadRows
     from ldcli.services import enrolments
 
-    raw = {"person_id": person_id, "programme": programme, "from_month": from_month,
-           "to_month": to_month or "", "hours": hours or ""}
+    raw = {"person_id": person_id, "programme": programme, "from_month": str(from_month),
+           "to_month": str(to_month or ""), "hours": hours or ""}
     try:
         with transaction(write=True) as session:
             result = enrolments.upsert_enrolments(session, rows=[(0, raw)], source="plt enrol")
@@ -71,7 +75,8 @@ def plt_enrol(
 
 @app.command("import-enrolments")
 def plt_import_enrolments(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, programme, from_month, to_month, hours.")],
+    file: Annotated[str, typer.Argument(metavar="FILE",
+                                        help="CSV with columns person_id, programme, from_month, to_month, hours.")],
     dry_run: DryRunOpt = False,
 ) -> None:
     """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
@@ -138,7 +143,8 @@ def plt_book(
                                           help="Length [default: what is still owed, at most to the shift's end].")
                      ] = None,
     wfh: Annotated[bool, typer.Option("--wfh", help="Working from home (may be recalled to duty).")] = False,
-    programme: Annotated[str | None, typer.Option(help="Which enrolment, when the person has several.")] = None,
+    programme: Annotated[str | None, typer.Option(**PROGRAMME,
+                                                  help="Which enrolment, when the person has several.")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Record the chosen day for PLT (the sergeant's, or the officer's on an ad hoc programme)."""

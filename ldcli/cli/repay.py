@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, LeaveReason, OutputFormat, OutputOpt, choice
 
 app = typer.Typer(help="Repayment of training fees by leavers.", no_args_is_help=True)
 
@@ -26,8 +26,7 @@ def recorded_note(stored: int | None, results: int = 1) -> str:
 def repay_calc(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The leaver's person_id.")],
     leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
-    reason: Annotated[str, typer.Option(help="resignation, dismissal, retirement, transfer, redundancy, "
-                                             "death_in_service, fixed_term_end or other.")],
+    reason: Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")],
     final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
                                                   help="Final pay, to split deduction from invoice.")] = None,
     record: RecordOpt = False,
@@ -41,7 +40,8 @@ def repay_calc(
     from ldcli.services import repay
 
     with transaction(write=record) as session:
-        result = repay.calc(session, person_id=person_id, leave=leave_date, reason=reason, final_pay=final_pay_gbp)
+        result = repay.calc(session, person_id=person_id, leave=leave_date, reason=choice(reason),
+                            final_pay=final_pay_gbp)
         stored = repay.record(session, [result]) if record else None
     if fmt == OutputFormat.json:
         emit_one(result, fmt=fmt, output=output)
@@ -57,7 +57,8 @@ def repay_calc(
 
 @app.command("batch")
 def repay_batch(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
+    file: Annotated[str, typer.Argument(metavar="FILE",
+                                        help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,

@@ -6,7 +6,19 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import (
+    DATE,
+    ID_MAX,
+    POUNDS,
+    Category,
+    Check,
+    FormatOpt,
+    OutputFormat,
+    OutputOpt,
+    RequestStatus,
+    TrainingCheck,
+    choice,
+)
 
 app = typer.Typer(help="Training requests: new, approve, submit, decide, pay, start, complete, budget.",
                   no_args_is_help=True)
@@ -37,8 +49,7 @@ def _show(record: dict, fmt: OutputFormat, messages: list[str] = ()) -> None:
 def request_new(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The applicant's person_id.")],
     title: Annotated[str, typer.Option(help="The course or item.")],
-    category: Annotated[str, typer.Option(help="bespoke, project_management, masters, conference, short_course, "
-                                               "office_wide, professional_fee, apprenticeship, undergraduate.")],
+    category: Annotated[Category, typer.Option(case_sensitive=False, help="The kind of training.")],
     provider: Annotated[str, typer.Option(help="Who provides it.")],
     start: Annotated[date, typer.Option(**DATE, help="Course start, YYYY-MM-DD.")],
     end: Annotated[date, typer.Option(**DATE, help="Course end, YYYY-MM-DD.")],
@@ -62,7 +73,8 @@ def request_new(
 
     with transaction(write=True) as session:
         record = requests.new_request(
-            session, person_id=person_id, title=title, category=category, provider=provider, start=start, end=end,
+            session, person_id=person_id, title=title, category=choice(category), provider=provider, start=start,
+            end=end,
             fees=fees_gbp, exams=exams, books=books_gbp, travel=travel_gbp, day_release_days=day_release_days,
             residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional)
     if fmt == OutputFormat.table:
@@ -93,24 +105,19 @@ def request_manager_approve(
 @app.command("submit")
 def request_submit(
     request_id: IdArg,
-    attendance: Annotated[str, typer.Option(help="ok or concern (MyTime record).")],
-    conduct: Annotated[str, typer.Option(help="ok or concern (probation or PDR).")],
-    mandatory_training: Annotated[str, typer.Option(help="ok or overdue.")],
+    attendance: Annotated[Check, typer.Option(case_sensitive=False, help="The MyTime record.")],
+    conduct: Annotated[Check, typer.Option(case_sensitive=False, help="Probation or PDR.")],
+    mandatory_training: Annotated[TrainingCheck, typer.Option(case_sensitive=False,
+                                                              help="Mandatory training up to date?")],
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
     from ldcli.cli.output import say, written
-    from ldcli.domain.errors import LdcliError
     from ldcli.services import requests
 
-    for option, value, allowed in (("attendance", attendance, ("ok", "concern")),
-                                   ("conduct", conduct, ("ok", "concern")),
-                                   ("mandatory-training", mandatory_training, ("ok", "overdue"))):
-        if value not in allowed:
-            raise LdcliError(f"--{option}: '{value}' is not one of {', '.join(allowed)}")
     with transaction(write=True) as session:
-        record, warnings = requests.submit(session, request_id=request_id, attendance=attendance, conduct=conduct,
-                                           mandatory=mandatory_training)
+        record, warnings = requests.submit(session, request_id=request_id, attendance=choice(attendance),
+                                           conduct=choice(conduct), mandatory=choice(mandatory_training))
     for warning in warnings:
         say(f"warning: {warning}")
     written(record, fmt, f"request {request_id} submitted")
@@ -133,11 +140,10 @@ def request_decide(
     """The HR Governance Group's decision: approval commits the funding to the budget of the
     financial year the course starts in; a decline needs a reason and notifies the line manager."""
     from ldcli.cli.output import say
-    from ldcli.domain.errors import LdcliError
     from ldcli.services import requests
 
     if approve == decline:
-        raise LdcliError("give exactly one of --approve or --decline")
+        raise typer.BadParameter("give exactly one of them", param_hint="'--approve' / '--decline'")
     with transaction(write=True) as session:
         record, notes = requests.decide(session, request_id=request_id, by=by, approve=approve,
                                         funding=funding_gbp, repayment=repayment, reason=reason)
@@ -210,7 +216,7 @@ def request_lunch_learn(request_id: IdArg, day: DateOpt) -> None:
 
 @app.command("list")
 def request_list(
-    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    status: Annotated[RequestStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
     person: Annotated[str | None, typer.Option(help="Only this person's requests.")] = None,
     lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due",
                                                   help="Only completed courses still owing a lunch-and-learn.")
@@ -223,7 +229,7 @@ def request_list(
     from ldcli.services import requests
 
     with transaction() as session:
-        rows = requests.list_requests(session, status=status, person_id=person, lunch_learn_due=lunch_learn_due)
+        rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due)
     columns = requests.LIST_COLUMNS if fmt == OutputFormat.table else list(rows[0]) if rows else requests.LIST_COLUMNS
     emit(rows, columns=columns, fmt=fmt, output=output, title=f"Training requests ({len(rows)})")
 

@@ -66,7 +66,7 @@ def test_leaders_are_adults_and_may_serve_several_units(cli, unit):
     assert board["totals"]["leaders"] == 1
     bad_role = cli("cadet", "leader", "add", "Oak Park", "--name", "X", "--dob", "1990-01-01", "--department", "NPU",
                    "--role", "general")
-    assert bad_role.exit_code == 1 and "'general' is not one of leader, deputy, commander" in bad_role.stderr
+    assert bad_role.exit_code == 2 and "'general' is not one of 'leader', 'deputy', 'commander'" in bad_role.stderr
 
 
 def test_dashboard_warnings_consent_and_targets(cli, write):
@@ -125,7 +125,7 @@ def test_imports_report_every_bad_row_and_write_nothing(cli, unit, write):
     again = cli.ok("cadet", "import", "cadets", good)
     assert "created 0, unchanged 1" in again.stderr
     unknown = cli("cadet", "import", "badgers", good)
-    assert unknown.exit_code == 1 and "kinds are units, cadets, leaders, activities" in unknown.stderr
+    assert unknown.exit_code == 2 and "is not one of 'units', 'cadets', 'leaders', 'activities'" in unknown.stderr
 
 
 def test_sample_reproduces_the_board_table_and_growth(cli):

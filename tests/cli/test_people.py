@@ -158,7 +158,7 @@ def test_add_refusals(cli, write):
     assert manager.exit_code == 1
     assert manager.stderr == "error: --line-manager: line manager 'NOPE' is not in the database or the file\n"
     kind = cli("people", "add", "Z", "--name", "X", "--kind", "alien")
-    assert kind.exit_code == 1 and "--kind: 'alien' is not one of" in kind.stderr
+    assert kind.exit_code == 2 and "'--kind': 'alien' is not one of 'officer', 'staff'" in kind.stderr
     assert cli("people", "show", "Z").exit_code == 1
 
 

@@ -42,10 +42,10 @@ def requests_now(cli):
     return cli.ok("export", "requests", "--format", "json").json()
 
 
-def refused(cli, *args, fragment):
+def refused(cli, *args, fragment, code=1):
     before = (cli.ok("export", "requests").stdout, cli.ok("export", "payments").stdout)
     result = cli(*args)
-    assert result.exit_code == 1, (args, result.stdout, result.stderr)
+    assert result.exit_code == code, (args, result.stdout, result.stderr)
     assert fragment in result.stderr, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert (cli.ok("export", "requests").stdout, cli.ok("export", "payments").stdout) == before
@@ -63,7 +63,7 @@ def test_refusals_of_a_new_request(cli, hr):
     refused(cli, *NEW, "--category", "bespoke", "--books-gbp", "75.01", fragment="books £75.01 are over the £75.00 cap")
     refused(cli, *NEW, "--category", "masters", fragment="a Master's is funded only when essential to the role")
     refused(cli, *NEW, "--category", "bespoke", "--residential-days", "4", fragment="the allowance is 3 a year")
-    refused(cli, *NEW, "--category", "basket_weaving", fragment="'basket_weaving' is not one of")
+    refused(cli, *NEW, "--category", "basket_weaving", fragment="'basket_weaving' is not one of", code=2)
     cli.ok(*NEW, "--category", "bespoke", "--books-gbp", "75", "--residential-days", "2")
     refused(cli, *NEW, "--category", "conference", "--residential-days", "2",
             fragment="would bring S1 to 4 in 2026/27; the allowance is 3 a year")
@@ -207,7 +207,7 @@ def test_leaver_repayment_with_split_and_unsigned_terms(cli, hr, write):
     cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation", "--record")
     assert [e["entity"] for e in cli.ok("audit", "--format", "json").json()][-1] == "repayment"
     bad = cli("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "boredom")
-    assert bad.exit_code == 1 and "'boredom' is not one of" in bad.stderr
+    assert bad.exit_code == 2 and "'boredom' is not one of" in bad.stderr
     withdrawal = cli.ok("repay", "withdrawal", unsigned, "--date", "2027-03-01", "--format", "json").json()
     assert (withdrawal["fees_in_window_gbp"], withdrawal["liable_up_to_gbp"], withdrawal["percent"]) == (
         "400.00", "400.00", 100)

@@ -1,0 +1,78 @@
+"""One way in (issue 11): every closed set of values is a choice, matched case-insensitively; a
+badly formed or unknown value is a usage error, exit 2, naming the option, for every option; the
+bare commands show help and exit 0; a typo suggests the command once."""
+
+from __future__ import annotations
+
+import pytest
+
+PEOPLE = "person_id,name,kind,team\nS1,Sam Staff,staff,Alpha\nO1,Olu Officer,officer,Alpha\n"
+
+
+@pytest.mark.parametrize("args, option", [
+    (["people", "list", "--kind", "offcer"], "--kind"),
+    (["placement", "list", "--type", "intern"], "--type"),
+    (["placement", "list", "--status", "aproved"], "--status"),
+    (["request", "list", "--status", "aproved"], "--status"),
+    (["people", "add", "Z1", "--name", "Zed", "--kind", "staff", "--start-date", "24/11/2026"], "--start-date"),
+    (["plt", "report", "--from", "2027/03", "--to", "2027-04"], "--from"),
+    (["plt", "enrol", "S1", "--programme", "PCDA", "--from", "2027/03"], "--from"),
+    (["plt", "enrol", "S1", "--programme", "ASTRONAUT", "--from", "2027-03"], "--programme"),
+    (["plt", "enrol", "S1", "--programme", "PCDA", "--from", "2027-03", "--hours", "four"], "--hours"),
+    (["cadet", "join", "Oak", "--name", "Al", "--dob", "2010-01-01", "--joined", "2024-01-01", "--consent", "Maybe"],
+     "--consent"),
+    (["request", "submit", "1", "--attendance", "fine", "--conduct", "ok", "--mandatory-training", "ok"],
+     "--attendance"),
+    (["repay", "calc", "S1", "--leave-date", "2027-01-01", "--reason", "boredom"], "--reason"),
+    (["export", "spreadsheets"], "KIND"),
+    (["request", "decide", "1", "--by", "HRGG"], "'--approve' / '--decline'"),
+])
+def test_a_bad_value_is_a_usage_error_naming_the_option(cli, args, option):
+    result = cli(*args)
+    assert result.exit_code == 2, (args, result.stderr)
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: ") and option in line and "Traceback" not in line
+
+
+@pytest.mark.parametrize("args", [
+    ["people", "list", "--kind", "OFFICER"],
+    ["people", "list", "--kind", "Officer"],
+    ["placement", "list", "--type", "INTERNSHIP"],
+    ["request", "list", "--status", "Approved"],
+    ["export", "PEOPLE"],
+])
+def test_choices_match_whatever_the_case(cli, write, args):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    cli.ok(*args)
+
+
+def test_a_choice_filters_the_listing(cli, write):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    officers = cli.ok("people", "list", "--kind", "OFFICER", "--format", "json").json()
+    assert [p["person_id"] for p in officers] == ["O1"]
+
+
+def test_programmes_are_matched_whatever_the_case(cli, write):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    cli.ok("plt", "enrol", "O1", "--programme", "pcda", "--from", "2027-03")
+    assert [e["programme"] for e in cli.ok("plt", "enrolments", "--format", "json").json()] == ["PCDA"]
+
+
+@pytest.mark.parametrize("args", [[], ["plt"], ["cadet", "unit"], ["db"]])
+def test_a_command_alone_shows_its_help_and_exits_0(cli, args):
+    result = cli(*args)
+    assert result.exit_code == 0 and "Usage:" in result.stdout and result.stderr == ""
+
+
+def test_a_typo_suggests_the_command_once(cli):
+    result = cli("pepole")
+    assert result.exit_code == 2
+    assert result.stderr.count("Did you mean 'people'?") == 1 and len(result.stderr.splitlines()) == 1
+
+
+def test_help_shows_what_a_value_looks_like(cli):
+    helps = {args[-1]: cli.ok(*args, "--help").stdout for args in (["plt", "report"], ["request", "new"],
+                                                                     ["plt", "book"], ["people", "list"])}
+    assert "YYYY-MM" in helps["report"] and "GBP" in helps["new"] and "YYYY-MM-DD" in helps["new"]
+    assert "HHMM" in helps["book"] and "HOURS" in helps["book"] and "FILE" in helps["list"]
+    assert "<officer|staff|special|" in helps["list"]
