@@ -242,6 +242,7 @@ def cadet_trend(
     first: Annotated[Month, typer.Option("--from", **MONTH, help="First month.")],
     last: Annotated[Month, typer.Option("--to", **MONTH, help="Last month.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Cadets at each month end, from joining and leaving dates."""
     from ldcli.cli.output import emit
@@ -249,18 +250,21 @@ def cadet_trend(
 
     with transaction() as session:
         rows = cadet.trend(session, first=first, last=last)
-    emit(rows, columns=["month", "month_end", "cadets"], fmt=fmt, title="Cadets at each month end")
+    emit(rows, columns=["month", "month_end", "cadets"], fmt=fmt, output=output, title="Cadets at each month end")
 
 
 @app.command("ageing")
 def cadet_ageing(
     within: Annotated[int, typer.Option(min=0, max=600, help="Months ahead.")],
+    as_of: Annotated[date | None, typer.Option("--as-of", **DATE, help="The date to count from.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""
     from ldcli.cli.output import emit
     from ldcli.services import cadet
 
     with transaction() as session:
-        rows = cadet.ageing(session, within=within, as_of=state().today())
-    emit(rows, columns=["id", "unit", "name", "dob", "turns_18"], fmt=fmt, title=f"Turning 18 within {within} months")
+        rows = cadet.ageing(session, within=within, as_of=as_of or state().today())
+    emit(rows, columns=["id", "unit", "name", "dob", "turns_18"], fmt=fmt, output=output,
+         title=f"Turning 18 within {within} months")

@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state
-from ldcli.cli.options import FormatOpt, OutputFormat
+from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt
 
 app = typer.Typer(help="Create, upgrade, back up and check the database.", no_args_is_help=True)
 
@@ -34,7 +34,7 @@ def db_upgrade(
 
 
 @app.command("current")
-def db_current(fmt: FormatOpt = OutputFormat.table) -> None:
+def db_current(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show the database's schema revision beside the latest this ldcli knows; exit 3 unless it is
     up to date."""
     from ldcli.cli.output import emit_one
@@ -43,7 +43,7 @@ def db_current(fmt: FormatOpt = OutputFormat.table) -> None:
     from ldcli.domain.errors import DatabaseProblem
 
     result = migrate.current(state().url)
-    emit_one(result, fmt=fmt, title="Schema")
+    emit_one(result, fmt=fmt, output=output, title="Schema")
     if result["status"] != "up to date":
         raise DatabaseProblem(version_message(result["current"], state().url))
 
@@ -61,7 +61,7 @@ def db_backup(
 
 
 @app.command("check")
-def db_check(fmt: FormatOpt = OutputFormat.table) -> None:
+def db_check(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Check the schema version, the file's integrity and its foreign keys; exit 3 if any fails."""
     from ldcli.cli.output import emit
     from ldcli.db import migrate
@@ -69,14 +69,14 @@ def db_check(fmt: FormatOpt = OutputFormat.table) -> None:
     from ldcli.domain.errors import DatabaseProblem
 
     rows = migrate.check(state().url)
-    emit(rows, columns=["check", "ok", "detail"], fmt=fmt, title="Database check")
+    emit(rows, columns=["check", "ok", "detail"], fmt=fmt, output=output, title="Database check")
     failed = [r["check"] for r in rows if not r["ok"]]
     if failed:
         raise DatabaseProblem(f"database {display_url(state().url)} failed the check: {', '.join(failed)}")
 
 
 @app.command("roles")
-def db_roles(fmt: FormatOpt = OutputFormat.table) -> None:
+def db_roles(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """PostgreSQL: create the five group roles (if missing) and give each exactly its areas; then
     list them with their members. Safe to run again (it puts right any grant changed by hand)."""
     from ldcli.cli.context import transaction
@@ -85,7 +85,7 @@ def db_roles(fmt: FormatOpt = OutputFormat.table) -> None:
 
     with transaction(write=True) as session:
         rows = roles.create_roles(session)
-    emit(rows, columns=roles.COLUMNS, fmt=fmt, title="ldcli roles")
+    emit(rows, columns=roles.COLUMNS, fmt=fmt, output=output, title="ldcli roles")
 
 
 @app.command("grant")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -167,10 +168,25 @@ def _print_rich(fh, renderable) -> None:
     console.print(renderable)
 
 
+def format_for(fmt, output: str | None) -> str:
+    """The format to write: --format csv or json as given; otherwise, with -o, the file's extension
+    (.csv, .json) decides, and any other file gets the table as plain text."""
+    fmt = getattr(fmt, "value", fmt) or "table"
+    if fmt == "table" and output:
+        suffix = Path(output).suffix.lower()
+        return {".csv": "csv", ".json": "json"}.get(suffix, "table")
+    return fmt
+
+
 def emit(rows: list[dict], *, columns: list[str], fmt: str, output: str | None = None,
-         title: str | None = None) -> None:
-    """Render a listing: a table, CSV with a header row, or a JSON list of objects."""
-    fmt = getattr(fmt, "value", fmt)
+         title: str | None = None, empty: str | None = None) -> None:
+    """Render a listing: a table, CSV with a header row, or a JSON list of objects. An empty table
+    is one sentence on stderr instead (`empty`, else "no rows" and the title); CSV and JSON still
+    write their header or empty list, for the programs that read them."""
+    fmt = format_for(fmt, output)
+    if not rows and fmt == "table" and not output:
+        say(empty or (re.sub(r"\s*\(\d+\)$", "", title) + ": none" if title else "none"))
+        return
     with _destination(output) as fh:
         if fmt == "json":
             _write_json_list(fh, ({c: json_value(c, r.get(c)) for c in columns} for r in rows))
@@ -184,7 +200,7 @@ def emit(rows: list[dict], *, columns: list[str], fmt: str, output: str | None =
 
 def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | None = None) -> None:
     """Render one record: a two-column table, a CSV row with its header, or one JSON object."""
-    fmt = getattr(fmt, "value", fmt)
+    fmt = format_for(fmt, output)
     if fmt == "csv":
         emit([record], columns=list(record), fmt=fmt, output=output)
         return
@@ -194,6 +210,14 @@ def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | 
         else:
             rows = [{"field": k, "value": table_cell(k, v)} for k, v in record.items()]
             _print_rich(fh, _rich_table(["field", "value"], rows, title))
+
+
+def write_text(text: str, output: str | None) -> None:
+    """A document (a letter, a confirmation) to stdout or, whole, into a file."""
+    with _destination(output) as fh:
+        fh.write(text)
+    if output:
+        say(f"wrote {output}")
 
 
 def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -> None:

@@ -111,6 +111,7 @@ def people_list(
 def people_show(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Show one person."""
     from ldcli.cli.output import emit_one
@@ -118,5 +119,5 @@ def people_show(
 
     with transaction() as session:
         record = people.get_person(session, person_id=person_id)
-    emit_one(record, fmt=fmt, title=f"Person {person_id}")
+    emit_one(record, fmt=fmt, output=output, title=f"Person {person_id}")
 

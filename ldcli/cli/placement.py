@@ -152,28 +152,28 @@ app.command("terminate")(_mover("terminate", "End the placement early (the Chief
 
 
 @app.command("confirm")
-def placement_confirm(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+def placement_confirm(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """The written confirmation of a completed placement (never a reference)."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import emit_one, format_for, write_text
     from ldcli.services import placement
 
     with transaction() as session:
         record = placement.confirm(session, placement_id=placement_id)
-    if fmt == OutputFormat.table:
-        typer.echo(record["confirmation"])
+    if format_for(fmt, output) == "table":
+        write_text(record["confirmation"] + "\n", output)
     else:
-        emit_one(record, fmt=fmt)
+        emit_one(record, fmt=fmt, output=output)
 
 
 @app.command("show")
-def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show one placement."""
     from ldcli.cli.output import emit_one
     from ldcli.services import placement
 
     with transaction() as session:
         record = placement.show(session, placement_id=placement_id)
-    emit_one(record, fmt=fmt, title=f"Placement {placement_id}")
+    emit_one(record, fmt=fmt, output=output, title=f"Placement {placement_id}")
 
 
 @app.command("list")
@@ -200,18 +200,20 @@ def placement_calendar(
     first: Annotated[date, typer.Option("--from", **DATE, help="First day.")],
     last: Annotated[date, typer.Option("--to", **DATE, help="Last day.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Week by week, the accepted placements in the office against its capacity."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import emit, format_for
     from ldcli.services import placement
 
     with transaction() as session:
         weeks = placement.calendar(session, first=first, last=last)
-    if fmt == OutputFormat.table:
+    table = format_for(fmt, output) == "table"
+    if table:
         for w in weeks:
             w["load"] = "■" * w["at_once"] + "□" * w["free"]
     columns = ["week", "at_once", "capacity", "free", "state", "placements"]
-    emit(weeks, columns=columns[:4] + (["load"] if fmt == OutputFormat.table else []) + columns[4:], fmt=fmt,
+    emit(weeks, columns=columns[:4] + (["load"] if table else []) + columns[4:], fmt=fmt, output=output,
          title=f"Placements in the office, weeks from {first} to {last}")
 
 

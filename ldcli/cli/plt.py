@@ -167,6 +167,7 @@ def plt_allocate(
     team: TeamOpt = None,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Place PLT blocks for every allocated enrolment still owed hours in the month.
 
@@ -184,9 +185,9 @@ def plt_allocate(
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
     if fmt == OutputFormat.json:
-        emit_one(result, fmt=fmt)
+        emit_one(result, fmt=fmt, output=output)
     elif result["not_placed"] or fmt == OutputFormat.csv:
-        emit(result["not_placed"], columns=columns, fmt=fmt, title=f"Could not place ({month})")
+        emit(result["not_placed"], columns=columns, fmt=fmt, output=output, title=f"Could not place ({month})")
 
 
 @app.command("recall")

@@ -91,6 +91,7 @@ def repay_withdrawal(
     request_id: Annotated[int, typer.Argument(metavar="REQUEST", min=1, max=ID_MAX, help="The request's id.")],
     day: Annotated[date, typer.Option("--date", **DATE, help="The date they leave the course.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Someone leaving a course but staying employed may be liable for up to 100% of the fees
     paid in the window: shows that amount."""
@@ -99,4 +100,4 @@ def repay_withdrawal(
 
     with transaction() as session:
         result = repay.withdrawal(session, request_id=request_id, day=day)
-    emit_one(result, fmt=fmt, title=f"Withdrawal from request {request_id}")
+    emit_one(result, fmt=fmt, output=output, title=f"Withdrawal from request {request_id}")

@@ -30,19 +30,19 @@ DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM
 Money = Annotated[int, typer.Option(**POUNDS, help="Pounds, e.g. 1234.50.")]
 
 
-def _show(record: dict, fmt: OutputFormat, messages: list[str] = ()) -> None:
-    from ldcli.cli.output import emit_one, say
+def _show(record: dict, fmt: OutputFormat, messages: list[str] = (), output: str | None = None) -> None:
+    from ldcli.cli.output import emit_one, format_for, say
 
     for message in messages:
         say(message)
-    if fmt == OutputFormat.table:
+    if format_for(fmt, output) == "table":
         flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
         flat["time_off_days"] = record["time_off"]["total_days"]
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
                                for c in record["eligibility"]]
-        emit_one(flat, fmt=fmt, title=f"Request {record['id']}")
+        emit_one(flat, fmt=fmt, output=output, title=f"Request {record['id']}")
     else:
-        emit_one(record, fmt=fmt)
+        emit_one(record, fmt=fmt, output=output)
 
 
 @app.command("new")
@@ -235,19 +235,20 @@ def request_list(
 
 
 @app.command("show")
-def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table) -> None:
+def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show a request with its eligibility results and the time off it carries."""
     from ldcli.services import requests
 
     with transaction() as session:
         record = requests.show(session, request_id=request_id)
-    _show(record, fmt)
+    _show(record, fmt, output=output)
 
 
 @app.command("reviews")
 def request_reviews(
     due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
     from ldcli.cli.output import emit
@@ -256,7 +257,7 @@ def request_reviews(
     with transaction() as session:
         rows = requests.reviews(session, due_by=due_by)
     emit(rows, columns=["id", "person_id", "title", "started_on", "review_due", "review_number"], fmt=fmt,
-         title=f"Progress reviews due by {due_by}")
+         output=output, title=f"Progress reviews due by {due_by}")
 
 
 @budget_app.command("set")
@@ -278,6 +279,7 @@ def budget_set(
 def budget_show(
     year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """The year's budget, what approvals have committed, what has been paid and what remains."""
     from ldcli.cli.output import emit_one
@@ -285,4 +287,4 @@ def budget_show(
 
     with transaction() as session:
         state = requests.budget(session, year=year)
-    emit_one(state, fmt=fmt, title=f"Training budget {state['year']}")
+    emit_one(state, fmt=fmt, output=output, title=f"Training budget {state['year']}")

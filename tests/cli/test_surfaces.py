@@ -76,3 +76,40 @@ def test_help_shows_what_a_value_looks_like(cli):
     assert "YYYY-MM" in helps["report"] and "GBP" in helps["new"] and "YYYY-MM-DD" in helps["new"]
     assert "HHMM" in helps["book"] and "HOURS" in helps["book"] and "FILE" in helps["list"]
     assert "<officer|staff|special|" in helps["list"]
+
+
+def test_o_takes_the_format_from_the_files_extension(cli, write, tmp_path):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    cli.ok("people", "list", "-o", str(tmp_path / "out.csv"))
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("person_id,name,kind")
+    cli.ok("people", "list", "-o", str(tmp_path / "out.json"))
+    import json
+
+    assert [p["person_id"] for p in json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))] == ["O1", "S1"]
+    cli.ok("people", "list", "-o", str(tmp_path / "out.txt"))
+    text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "Sam Staff" in text and "\x1b[" not in text  # the table, without colour codes
+    cli.ok("people", "list", "--format", "json", "-o", str(tmp_path / "forced.csv"))
+    assert (tmp_path / "forced.csv").read_text(encoding="utf-8").startswith("[")  # --format wins
+
+
+@pytest.mark.parametrize("args", [
+    ["placement", "calendar", "--from", "2027-01-04", "--to", "2027-01-31"],
+    ["cadet", "trend", "--from", "2019-01", "--to", "2019-03"],
+    ["cadet", "ageing", "--within", "6", "--as-of", "2019-12-17"],
+    ["request", "reviews", "--due-by", "2027-01-01"],
+    ["db", "check"],
+    ["db", "current"],
+])
+def test_every_listing_writes_to_a_file_with_o(cli, tmp_path, args):
+    target = tmp_path / "out.csv"
+    result = cli.ok(*args, "-o", str(target))
+    assert target.exists() and "," in target.read_text(encoding="utf-8").splitlines()[0]
+    assert result.stdout == ""
+
+
+def test_an_empty_listing_says_so_in_one_sentence(cli):
+    result = cli.ok("people", "list")
+    assert result.stdout == "" and result.stderr == "People: none\n"
+    assert cli.ok("people", "list", "--format", "csv").stdout.startswith("person_id,")
+    assert cli.ok("people", "list", "--format", "json").json() == []
