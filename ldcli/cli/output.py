@@ -101,6 +101,10 @@ def _destination(output: str | None):
         raise
 
 
+# Cells this short are read whole (ids, dates, money, markers such as `PLT 1400-1800`): never wrapped.
+ATOM = 13
+
+
 class _GridTable:
     """A Rich renderable drawn like rich.Table's default box, but in one pass over the rows.
 
@@ -128,7 +132,7 @@ class _GridTable:
         widths = [max([cell_len(c)] + [cell_len(r[i]) for r in self.rows]) for i, c in enumerate(self.columns)]
         total = sum(widths) + 3 * len(widths) + 1
         if total > options.max_width:
-            yield self._wrapping_table()
+            yield self._wrapping_table(options.max_width)
             return
         if self.title:
             yield Segment(self.title.center(total).rstrip() + "\n", Style(italic=True))
@@ -139,16 +143,57 @@ class _GridTable:
         yield Segment(body)
         yield Segment("└" + "┴".join("─" * (w + 2) for w in widths) + "┘\n")
 
-    def _wrapping_table(self):
+    def _wrapping_table(self, max_width: int):
+        """Too wide for the boxed layout. Values read whole (ids, dates, times, money, hours,
+        statuses, markers: a column whose cells have no spaces, or none longer than ATOM) never
+        wrap; free text wraps at its spaces (a word is never split); headers break at their
+        underscores; the box drops its side lines. If even that cannot fit, each row becomes a
+        block of `field  value` lines (psql's expanded display)."""
+        from rich import box
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(title=Text(self.title) if self.title else None, header_style="bold")
+        widths, atomic = [], []
         for i, c in enumerate(self.columns):
-            table.add_column(c, justify="right" if i in self.right else "left", overflow="fold")
+            cells = [r[i] for r in self.rows]
+            longest = max((self.cell_len(v) for v in cells), default=0)
+            atomic.append(longest <= ATOM or not any(" " in v for v in cells))
+            word = max((self.cell_len(w) for v in cells for w in v.split()), default=0)
+            header = max(len(w) for w in c.split("_"))
+            widths.append(max(longest if atomic[-1] else min(max(word, 8), 20), header, 1))
+        spare = max_width - 2 * (len(widths) - 1) - sum(widths)
+        if spare < 0:
+            return self._expanded()
+        # Free-text columns share what is left, up to their longest cell; the rest keep their width.
+        for i in [i for i, a in enumerate(atomic) if not a]:
+            longest = max((self.cell_len(r[i]) for r in self.rows), default=0)
+            extra = min(spare, max(0, longest - widths[i]))
+            widths[i] += extra
+            spare -= extra
+        # One space of padding after each column, and the box's own one-space separator.
+        table = Table(title=Text(self.title) if self.title else None, header_style="bold", box=box.SIMPLE_HEAD,
+                      show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=True)
+        for i, c in enumerate(self.columns):
+            table.add_column(Text(c.replace("_", " "), no_wrap=False), justify="right" if i in self.right else "left",
+                             width=widths[i], no_wrap=atomic[i], overflow="fold")
         for r in self.rows:
-            table.add_row(*(Text(c) for c in r))
+            table.add_row(*(Text(c, no_wrap=atomic[i]) for i, c in enumerate(r)))
         return table
+
+    def _expanded(self):
+        from rich.console import Group
+        from rich.table import Table
+        from rich.text import Text
+
+        parts = [Text(self.title, style="italic")] if self.title else []
+        for n, r in enumerate(self.rows, start=1):
+            grid = Table.grid(padding=(0, 2))
+            grid.add_column(style="bold", no_wrap=True)
+            grid.add_column(overflow="fold")
+            for c, v in zip(self.columns, r, strict=True):
+                grid.add_row(c, Text(v))
+            parts += [Text(f"── {n} ──", style="dim"), grid]
+        return Group(*parts)
 
 
 def _rich_table(columns: list[str], rows: list[dict], title: str | None) -> _GridTable:
@@ -162,7 +207,9 @@ def _print_rich(fh, renderable) -> None:
     from rich.console import Console
 
     if fh is sys.stdout:
-        console = Console(file=fh, width=None if fh.isatty() else 200)
+        # A terminal gives its width; piped output is 200 wide unless COLUMNS says otherwise.
+        columns = os.environ.get("COLUMNS", "")
+        console = Console(file=fh, width=None if fh.isatty() else int(columns) if columns.isdigit() else 200)
     else:
         console = Console(file=fh, width=200, color_system=None, force_terminal=False)
     console.print(renderable)
@@ -228,8 +275,9 @@ def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -
     if not groups:
         _print_rich(sys.stdout, _rich_table(columns, [], f"{title}: none"))
         return
+    shown_columns = [c for c in columns if c != by]  # the title states it
     for key, members in groups.items():
-        _print_rich(sys.stdout, _rich_table(columns, members, f"{title} — {key or 'no team'} ({len(members)})"))
+        _print_rich(sys.stdout, _rich_table(shown_columns, members, f"{title} — {key or 'no team'} ({len(members)})"))
 
 
 @contextmanager

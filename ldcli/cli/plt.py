@@ -237,17 +237,22 @@ def plt_report(
 ) -> None:
     """Evidence that protected time was given: per enrolment and month, the hours required,
     allocated, recalled and short, with the total shortfall."""
-    from ldcli.cli.output import emit, say
-    from ldcli.domain.errors import LdcliError
+    from ldcli.cli.output import emit, format_for, say
     from ldcli.domain.plt import hours
     from ldcli.services import plt
 
+    if month is not None and (from_month is not None or to_month is not None):
+        raise typer.BadParameter("give --month, or --from and --to, not both", param_hint="'--month'")
     if month is None and from_month is None:
-        raise LdcliError("give --month M, or --from M [--to M]")
+        raise typer.BadParameter("give --month M, or --from M [--to M]", param_hint="'--month' / '--from'")
     first, last = (month, month) if month is not None else (from_month, to_month or from_month)
     with transaction() as session:
         rows = plt.report(session, first=first, last=last, team=team)
-    emit(rows, columns=plt.REPORT_COLUMNS, fmt=fmt, output=output, title=f"PLT report {first} to {last}")
+    columns, title = plt.REPORT_COLUMNS, f"PLT report {first}" + (f" to {last}" if last != first else "")
+    if format_for(fmt, output) == "table":  # a table leaves out what its title states
+        columns = [c for c in columns if not (c == "month" and first == last) and not (c == "team" and team)]
+        title += f", {team}" if team else ""
+    emit(rows, columns=columns, fmt=fmt, output=output, title=title)
     shortfall = sum(r["shortfall_hours"] for r in rows)
     short = sum(1 for r in rows if r["status"] == "short")
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")

@@ -285,7 +285,9 @@ def test_report_over_a_range_with_total_shortfall(cli, force):
     assert [(r["month"], r["allocated_hours"], r["shortfall_hours"], r["status"]) for r in rows] == [
         ("2026-11", 4, 0, "met"), ("2026-12", 0, 4, "short"), ("2027-01", 0, 4, "short")]
     assert "total shortfall 8 h over 2 of 3 enrolment-month(s)" in result.stderr
-    assert cli("plt", "report").exit_code == 1
+    assert cli("plt", "report").exit_code == 2
+    both = cli("plt", "report", "--month", "2027-03", "--from", "2027-01", "--to", "2027-03")
+    assert both.exit_code == 2 and "not both" in both.stderr
 
 
 def test_exports(cli, force):
