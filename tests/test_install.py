@@ -45,3 +45,6 @@ def test_wheel_install_upgrades_and_imports_from_a_scratch_directory(tmp_path):
     again = run("people", "import", str(ROOT / "sample_data" / "people.csv"), "--format", "json")
     assert json.loads(again.stdout) == {"created": 0, "updated": 0, "unchanged": json.loads(first.stdout)["created"]}
     assert run("db", "current", "--format", "json").returncode == 0
+    loaded = run("sample", "load", "--format", "json")  # the sample ships inside the wheel
+    assert loaded.returncode == 0, loaded.stderr
+    assert {r["file"] for r in json.loads(loaded.stdout)} >= {"people.csv", "roster.csv", "cadets.csv"}

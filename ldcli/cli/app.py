@@ -188,7 +188,7 @@ app = typer.Typer(
     "requests, leavers' repayments, placements and volunteer police cadets.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

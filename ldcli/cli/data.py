@@ -9,10 +9,14 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state, transaction
-from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt
+from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt, examples
 
-policy_app = typer.Typer(help="The policy numbers in force.", no_args_is_help=True)
-sample_app = typer.Typer(help="The invented sample force.", no_args_is_help=True)
+policy_app = typer.Typer(help="The policy numbers in force.",
+                  epilog=examples('ldcli policy show', 'ldcli --policy force.toml policy show --format json'),
+                  no_args_is_help=True)
+sample_app = typer.Typer(help="The invented sample force.",
+                  epilog=examples('ldcli --db demo.db sample load'),
+                  no_args_is_help=True)
 
 EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements", "cadets",
                 "leaders", "activities")
@@ -32,16 +36,17 @@ def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -
 
 @sample_app.command("load")
 def sample_load(
-    folder: Annotated[str, typer.Argument(metavar="FOLDER", help="Folder of sample CSV files.")] = "sample_data",
+    folder: Annotated[str | None, typer.Argument(
+        metavar="FOLDER", help="Folder of sample CSV files [default: the sample that ships with ldcli].")] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Load every sample file found in FOLDER, in order, in one transaction."""
     from ldcli.cli.output import emit, progress
-    from ldcli.services.sample import load_sample
+    from ldcli.services.sample import load_sample, packaged_sample
 
     with progress("loading the sample", enabled=fmt == OutputFormat.table, unit="files") as report, \
             transaction(write=True) as session:
-        rows = load_sample(session, folder=Path(folder), progress=report)
+        rows = load_sample(session, folder=Path(folder) if folder else packaged_sample(), progress=report)
     emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, title="Sample loaded")
 
 

@@ -59,6 +59,9 @@ def render() -> str:
     for path, command, ctx in all_commands():
         lines += [f"## `{path}`", "", inspect.cleandoc(command.help or ""), "", "```",
                   f"{path} {' '.join(command.collect_usage_pieces(ctx))}".rstrip(), "```", ""]
+        if getattr(command, "epilog", None):
+            shown = [line.strip() for line in command.epilog.splitlines() if line.strip() not in ("", "Examples:")]
+            lines += ["Examples:", "", "```sh", *shown, "```", ""]
         params = [p for p in command.get_params(ctx) if p.name != "help"]
         if params:
             lines += ["| parameter | kind | meaning |", "| --- | --- | --- |"]

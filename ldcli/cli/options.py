@@ -107,14 +107,30 @@ def _programme(text: str) -> str:
     return name
 
 
+def _programme_names(incomplete: str) -> list[str]:
+    from ldcli.domain.plt import PROGRAMMES
+
+    return [p for p in PROGRAMMES if p.startswith(incomplete.upper())]
+
+
+def _nearby_months(incomplete: str) -> list[str]:
+    """Shell completion of a month: the six months either side of this one."""
+    from datetime import date
+
+    from ldcli.domain.timeutil import Month
+
+    this = Month.of(date.today())
+    return [str(m) for m in (this.add(n) for n in range(-6, 7)) if str(m).startswith(incomplete)]
+
+
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
 DATE = {"parser": _parser(_date), "metavar": "YYYY-MM-DD"}
 TIME = {"parser": _parser(_time), "metavar": "HHMM"}
 HOURS = {"parser": _parser(_hours), "metavar": "HOURS"}
-MONTH = {"parser": _parser(_month), "metavar": "YYYY-MM"}
+MONTH = {"parser": _parser(_month), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
 POUNDS = {"parser": _parser(_pounds), "metavar": "GBP"}
 HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
-PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME"}
+PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME", "autocompletion": _programme_names}
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
@@ -125,6 +141,11 @@ OutputOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
 ]
+
+
+def examples(*lines: str) -> str:
+    """A group's help ends with examples a person can copy."""
+    return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
 def choice(value) -> str | None:

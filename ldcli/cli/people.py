@@ -16,10 +16,14 @@ from ldcli.cli.options import (
     OutputOpt,
     PersonKind,
     as_option_error,
+    examples,
     iso,
 )
 
-app = typer.Typer(help="Import, add, list and show people.", no_args_is_help=True)
+app = typer.Typer(help="Import, add, list and show people.",
+                  epilog=examples('ldcli people import people.csv',
+                                  'ldcli people list --kind officer --format csv -o officers.csv'),
+                  no_args_is_help=True)
 
 OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
 COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_manager_id",

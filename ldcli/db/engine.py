@@ -162,6 +162,8 @@ def initialise_new(engine: Engine) -> None:
     with engine.begin() as conn:
         if conn.dialect.has_table(conn, "alembic_version"):
             return  # another process got there first
+        if conn.dialect.get_table_names(conn):
+            return  # tables that are not ldcli's: leave them (the caller says "not initialised")
         metadata.create_all(conn)
         conn.execute(text(
             "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
@@ -190,6 +192,10 @@ def open_database(url: str, *, write: bool = True) -> Engine:
         if fresh:
             initialise_new(engine)
         version = schema_version(engine)
+        if version is None and write and path is not None:
+            # Another ldcli may be creating this new file right now: wait for its lock, then look again.
+            initialise_new(engine)
+            version = schema_version(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise database_problem(exc, url) from None

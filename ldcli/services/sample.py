@@ -250,6 +250,13 @@ LOADERS: list[tuple[str, Loader]] = [
 ]
 
 
+def packaged_sample() -> Path:
+    """The sample force that ships inside ldcli (the checkout's sample_data folder)."""
+    from importlib.resources import files
+
+    return Path(str(files("ldcli.sample_data")))
+
+
 def load_sample(session: Session, *, folder: Path, progress=None) -> list[dict]:
     """Load every known sample file found in `folder`; one row of counts per file."""
     if not folder.is_dir():
