@@ -20,7 +20,6 @@ from ldcli.cli.options import (
     choice,
     examples,
 )
-from ldcli.domain.timeutil import Month
 
 app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
                   epilog=examples('ldcli cadet dashboard --as-of 2019-12-17',
@@ -158,7 +157,7 @@ def leader_add(
 @activity_app.command("add")
 def activity_add(
     unit: UnitArg,
-    month: Annotated[Month, typer.Option(**MONTH, help="The month, YYYY-MM.")],
+    month: Annotated[object, typer.Option(**MONTH, help="The month, YYYY-MM.")],
     activity: Annotated[str, typer.Option(help="What the cadets did.")],
     hours: Annotated[int, typer.Option(**HOURS, help="Hours volunteered.")],
     fmt: FormatOpt = OutputFormat.table,
@@ -174,8 +173,8 @@ def activity_add(
 
 @app.command("hours")
 def cadet_hours(
-    first: Annotated[Month | None, typer.Option("--from", **MONTH, help="First month.")] = None,
-    last: Annotated[Month | None, typer.Option("--to", **MONTH, help="Last month.")] = None,
+    first: Annotated[object, typer.Option("--from", **MONTH, help="First month.")] = None,
+    last: Annotated[object, typer.Option("--to", **MONTH, help="Last month.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -248,8 +247,8 @@ def cadet_dashboard(
 
 @app.command("trend")
 def cadet_trend(
-    first: Annotated[Month, typer.Option("--from", **MONTH, help="First month.")],
-    last: Annotated[Month, typer.Option("--to", **MONTH, help="Last month.")],
+    first: Annotated[object, typer.Option("--from", **MONTH, help="First month.")],
+    last: Annotated[object, typer.Option("--to", **MONTH, help="Last month.")],
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

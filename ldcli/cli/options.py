@@ -6,11 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ldcli.domain import cadet as _cadet
-from ldcli.domain import people as _people
-from ldcli.domain import placement as _placement
-from ldcli.domain import repayment as _repayment
-from ldcli.domain import requests as _requests
+from ldcli.domain import choices as _c
 
 
 class OutputFormat(StrEnum):
@@ -31,19 +27,19 @@ def _choices(name: str, values) -> type[StrEnum]:
 
 
 # Each set comes from the domain, where the rule that uses it lives.
-PersonKind = _choices("PersonKind", _people.KINDS)
-Employment = _choices("Employment", _people.EMPLOYMENTS)
-PlacementType = _choices("PlacementType", _placement.TYPES)
-PlacementStatus = _choices("PlacementStatus", _placement.STATUSES)
-Vetting = _choices("Vetting", _placement.VETTING)
+PersonKind = _choices("PersonKind", _c.PERSON_KINDS)
+Employment = _choices("Employment", _c.EMPLOYMENTS)
+PlacementType = _choices("PlacementType", _c.PLACEMENT_TYPES)
+PlacementStatus = _choices("PlacementStatus", _c.PLACEMENT_STATUSES)
+Vetting = _choices("Vetting", _c.VETTING)
 VettingNeed = _choices("VettingNeed", ("required", "not_required"))
-LeaveReason = _choices("LeaveReason", _repayment.REASONS)
-RequestStatus = _choices("RequestStatus", _requests.STATUSES)
-Category = _choices("Category", _requests.CATEGORIES)
+LeaveReason = _choices("LeaveReason", _c.LEAVE_REASONS)
+RequestStatus = _choices("RequestStatus", _c.REQUEST_STATUSES)
+Category = _choices("Category", _c.CATEGORIES)
 Check = _choices("Check", ("ok", "concern"))
 TrainingCheck = _choices("TrainingCheck", ("ok", "overdue"))
 YesNo = _choices("YesNo", ("yes", "no"))
-LeaderRole = _choices("LeaderRole", _cadet.ROLES)
+LeaderRole = _choices("LeaderRole", _c.LEADER_ROLES)
 CadetFile = _choices("CadetFile", ("units", "cadets", "leaders", "activities"))
 
 

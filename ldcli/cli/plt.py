@@ -21,7 +21,6 @@ from ldcli.cli.options import (
     as_option_error,
     examples,
 )
-from ldcli.domain.timeutil import Month
 
 app = typer.Typer(help="Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
                   epilog=examples('ldcli plt allocate --month 2027-03',
@@ -33,7 +32,7 @@ roster_app = typer.Typer(help="The duty roster that PLT blocks are placed in.",
 app.add_typer(roster_app, name="roster")
 
 TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
-MonthOpt = Annotated[Month, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
+MonthOpt = Annotated[object, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
 
 
 def _counts_line(counts: dict, dry_run: bool) -> str:
@@ -46,8 +45,8 @@ def plt_enrol(
     person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
     programme: Annotated[str, typer.Option(**PROGRAMME, help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, "
                                                            "NPPF_SGT, NPPF_INSP, DETECTIVE or OTHER.")],
-    from_month: Annotated[Month, typer.Option("--from", **MONTH, help="First month.")],
-    to_month: Annotated[Month | None, typer.Option("--to", **MONTH,
+    from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month.")],
+    to_month: Annotated[object, typer.Option("--to", **MONTH,
                                                    help="Last month (NPPF: 12 months by default).")] = None,
     hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
                                               help="Negotiated hours a month, above the policy baseline.")] = None,
@@ -97,7 +96,7 @@ def plt_import_enrolments(
 
 @app.command("enrolments")
 def plt_enrolments(
-    month: Annotated[Month | None, typer.Option("--month", **MONTH,
+    month: Annotated[object, typer.Option("--month", **MONTH,
                                           help="Only enrolments covering this month, with the hours owed.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -233,9 +232,9 @@ def plt_markers(
 
 @app.command("report")
 def plt_report(
-    month: Annotated[Month | None, typer.Option("--month", **MONTH, help="One month, YYYY-MM.")] = None,
-    from_month: Annotated[Month | None, typer.Option("--from", **MONTH, help="First month of a range.")] = None,
-    to_month: Annotated[Month | None, typer.Option("--to", **MONTH, help="Last month of a range.")] = None,
+    month: Annotated[object, typer.Option("--month", **MONTH, help="One month, YYYY-MM.")] = None,
+    from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month of a range.")] = None,
+    to_month: Annotated[object, typer.Option("--to", **MONTH, help="Last month of a range.")] = None,
     team: TeamOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from ldcli.domain.choices import LEADER_ROLES
 from ldcli.domain.timeutil import Month, add_months
 
-ROLES = ("leader", "deputy", "commander")
+ROLES = LEADER_ROLES
 
 
 def age_on(dob: date, day: date) -> int:

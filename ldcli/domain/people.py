@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ldcli.domain.choices import EMPLOYMENTS, PERSON_KINDS
 from ldcli.domain.timeutil import parse_date
 
-KINDS = ("officer", "staff", "special", "volunteer", "contractor")
-EMPLOYMENTS = ("permanent", "fixed_term")
+KINDS = PERSON_KINDS
 FULL_TIME_HOURS = 40
 COLUMNS = (
     "person_id", "name", "kind", "team", "department", "area", "line_manager_id",

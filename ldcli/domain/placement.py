@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from ldcli.domain.choices import PLACEMENT_STATUSES, PLACEMENT_TYPES
+from ldcli.domain.choices import VETTING as VETTING
 from ldcli.domain.timeutil import add_months
 
-TYPES = ("work_experience", "internship", "apprenticeship")
+TYPES = PLACEMENT_TYPES
 LABELS = {"work_experience": "work experience", "internship": "internship", "apprenticeship": "apprenticeship"}
-STATUSES = ("applied", "accepted", "declined", "in_progress", "completed", "terminated")
+STATUSES = PLACEMENT_STATUSES
 ACTIVE = ("accepted", "in_progress")
-VETTING = ("pending", "cleared", "failed")
 OPEN_END = date(9999, 12, 31)
 
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from ldcli.domain.choices import LEAVE_REASONS
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.timeutil import add_months
 
-REASONS = ("resignation", "dismissal", "retirement", "transfer", "redundancy", "death_in_service",
-           "fixed_term_end", "other")
+REASONS = LEAVE_REASONS
 EXEMPT = {"redundancy": "made redundant", "death_in_service": "death in service",
           "fixed_term_end": "fixed-term contract came to its natural end"}
 

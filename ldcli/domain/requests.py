@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-CATEGORIES = ("bespoke", "project_management", "masters", "conference", "short_course", "office_wide",
-              "professional_fee", "apprenticeship", "undergraduate")
+from ldcli.domain.choices import CATEGORIES as CATEGORIES
+from ldcli.domain.choices import REQUEST_STATUSES
+
 REPAYABLE_BY_DEFAULT = ("bespoke", "project_management", "masters")
 LUNCH_AND_LEARN = ("bespoke", "project_management")
-STATUSES = ("draft", "submitted", "approved", "declined", "in_progress", "completed", "withdrawn")
+STATUSES = REQUEST_STATUSES
 FUNDED = ("approved", "in_progress", "completed")
 NO_BUDGET_KINDS = ("contractor", "volunteer")
 
