@@ -42,3 +42,17 @@ def test_domain_is_standard_library_only():
 def test_services_never_commit():
     offenders = [p.name for p in (PACKAGE / "services").rglob("*.py") if ".commit()" in p.read_text()]
     assert offenders == []
+
+
+def test_services_name_fields_not_command_line_options():
+    """A service's refusal names the field (`field=`); the command line shows it as `--field`, a file
+    import as its column. Only a hint that quotes a whole command (in backticks) may spell options."""
+    import re
+
+    found = []
+    for path in (PACKAGE / "services").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "`" not in node.value:
+                if re.search(r"(^|[\s(])--[a-z]", node.value):
+                    found.append(f"{path.name}:{node.lineno}: {node.value[:40]}")
+    assert found == []

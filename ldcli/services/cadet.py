@@ -93,7 +93,7 @@ def leave(session: Session, *, cadet_id: int, day: date) -> dict:
     if row.left is not None:
         raise RuleBroken(f"cadet {cadet_id} already left on {row.left}")
     if day < row.joined:
-        raise LdcliError(f"--date {day} is before they joined ({row.joined})")
+        raise LdcliError(f"{day} is before they joined ({row.joined})", field="date")
     session.execute(update(C).where(C.c.id == cadet_id).values(left=day))
     audit.record(session, "cadet", [cadet_id], "leave")
     return {"id": cadet_id, "left": day}
@@ -224,7 +224,7 @@ def dashboard(session: Session, *, as_of: date) -> dict:
 
 def trend(session: Session, *, first: Month, last: Month) -> list[dict]:
     if last < first:
-        raise LdcliError(f"--to {last} is before --from {first}")
+        raise LdcliError(f"{last} is before the first month, {first}", field="to")
     spans = session.execute(select(C.c.joined, C.c.left)).all()
     return [{"month": str(m), "month_end": end, "cadets": sum(1 for j, left in spans if rules.member_on(j, left, end))}
             for m, end in rules.month_ends(first, last)]
@@ -349,7 +349,7 @@ def _import_cadet(session: Session, v: dict) -> None:
             try:
                 leave(session, cadet_id=cadet_id, day=v["left"])
             except LdcliError as exc:
-                raise LdcliError(str(exc).replace("--date ", ""), field="left") from None
+                raise LdcliError(str(exc), field="left") from None
 
 
 def leader_rows(session: Session) -> list[dict]:

@@ -26,7 +26,7 @@ def _day(session: Session, day: date):
 def add_day(session: Session, *, day: date, capacity: int | None = None) -> dict:
     capacity = session.policy.placement_insight_day_capacity if capacity is None else capacity
     if capacity <= 0:
-        raise LdcliError("--capacity: an insight day holds at least one pupil")
+        raise LdcliError("an insight day holds at least one pupil", field="capacity")
     if session.execute(select(D.c.id).where(D.c.date == day)).first():
         raise RuleBroken(f"there is already an insight day on {day}")
     day_id = session.execute(insert(D).values(date=day, capacity=capacity)).inserted_primary_key[0]
@@ -53,7 +53,7 @@ def book(session: Session, *, day: date, school: str, pupils: int) -> dict:
     """Booked if the pupils fit in the places left; otherwise on the waiting list, in order."""
     d = _day(session, day)
     if pupils <= 0:
-        raise LdcliError("--pupils: at least one pupil")
+        raise LdcliError("at least one pupil", field="pupils")
     if pupils > d.capacity:
         raise RuleBroken(f"{pupils} pupils can never fit: the {day} insight day holds {d.capacity}")
     status = "booked" if _booked(session, d.id) + pupils <= d.capacity else "waiting"

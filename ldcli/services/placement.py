@@ -47,17 +47,17 @@ def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end
           school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
     """Record an application; returns it and the explanation of every flag it raises."""
     if kind not in rules.TYPES:
-        raise LdcliError(f"--type: '{kind}' is not one of {', '.join(rules.TYPES)}")
+        raise LdcliError(f"'{kind}' is not one of {', '.join(rules.TYPES)}", field="type")
     if not name.strip():
-        raise LdcliError("--name: is required")
+        raise LdcliError("is required", field="name")
     end = end or rules.default_end(kind, start)
     problem = rules.length_problem(kind, start, end)
     if problem:
         raise RuleBroken(problem)
     if dob >= start:
-        raise LdcliError(f"--dob {dob} is not before the start {start}")
+        raise LdcliError(f"{dob} is not before the start, {start}", field="dob")
     if vetting not in (None, "required", "not_required"):
-        raise LdcliError(f"--vetting: '{vetting}' is not one of required, not_required")
+        raise LdcliError(f"'{vetting}' is not one of required, not_required", field="vetting")
     if kind == "internship" and vetting == "not_required":
         raise RuleBroken("every internship candidate is vetted (policy §23)")
     notice = session.policy.placement_notice_months
@@ -87,7 +87,7 @@ def assign(session: Session, *, placement_id: int, supervisor: str, second: str 
         if session.execute(select(people.c.person_id).where(people.c.person_id == person)).first() is None:
             raise NotFound(f"person {person} not found")
     if second == supervisor:
-        raise LdcliError("--second must be a different member of staff from --supervisor")
+        raise LdcliError("must be a different member of staff from the supervisor", field="second")
     return _update(session, placement_id, "assign", supervisor_id=supervisor, second_id=second)
 
 
@@ -95,7 +95,7 @@ def assign(session: Session, *, placement_id: int, supervisor: str, second: str 
 def vetting(session: Session, *, placement_id: int, status: str) -> dict:
     p = _get(session, placement_id)
     if status not in rules.VETTING:
-        raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.VETTING)}")
+        raise LdcliError(f"'{status}' is not one of {', '.join(rules.VETTING)}", field="status")
     if not p.vetting_required:
         raise RuleBroken(f"placement {placement_id} was applied for without vetting")
     return _update(session, placement_id, "vetting", vetting_status=status)
@@ -139,7 +139,7 @@ def decide(session: Session, *, placement_id: int, by: str, accept: bool, overri
         raise RuleBroken(f"placement {placement_id} is {p.status}: only an application is decided")
     if not accept:
         if not (feedback or "").strip():
-            raise LdcliError("--feedback: a decline needs constructive feedback for the applicant (policy §18)")
+            raise LdcliError("a decline needs constructive feedback for the applicant (policy §18)", field="feedback")
         return _update(session, placement_id, "decline", status="declined", decided_by=by, decided_on=session.today,
                        feedback=feedback.strip())
     reasons = _refusals(session, p, override)
@@ -163,7 +163,7 @@ def move(session: Session, *, placement_id: int, action: str, day: date, reason:
     values = {"status": status, column: day}
     if action == "terminate":
         if not (reason or "").strip():
-            raise LdcliError("--reason: a termination needs its reason")
+            raise LdcliError("a termination needs its reason", field="reason")
         values["termination_reason"] = reason.strip()
     return _update(session, placement_id, action, **values)
 
@@ -183,7 +183,7 @@ def list_placements(session: Session, *, status: str | None = None, kind: str | 
     query = select(P).order_by(P.c.start, P.c.id)
     if status:
         if status not in rules.STATUSES:
-            raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.STATUSES)}")
+            raise LdcliError(f"'{status}' is not one of {', '.join(rules.STATUSES)}", field="status")
         query = query.where(P.c.status == status)
     if kind:
         query = query.where(P.c.type == kind)
@@ -193,7 +193,7 @@ def list_placements(session: Session, *, status: str | None = None, kind: str | 
 def calendar(session: Session, *, first: date, last: date) -> list[dict]:
     """Week by week (Monday to Sunday), the accepted placements in the office against capacity."""
     if last < first:
-        raise LdcliError(f"--to {last} is before --from {first}")
+        raise LdcliError(f"{last} is before the first day, {first}", field="to")
     capacity = session.policy.placement_office_capacity
     active = session.execute(select(P.c.id, P.c.type, P.c.start, P.c.end).where(
         P.c.status.in_(rules.ACTIVE + ("completed",)), P.c.start <= last)).all()

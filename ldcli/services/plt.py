@@ -124,7 +124,8 @@ def _shift_for(session: Session, person_id: str, day: date, start_minute: int | 
         if s.starts_at <= _instant(day, start_minute, s) < s.ends_at:
             return s
     labels = ", ".join(rules.shift_label(s.start_minute, s.end_minute) for s in duty)
-    raise RuleBroken(f"--start {hhmm(start_minute)} is not inside {person_id}'s duty shift on {day} ({labels})")
+    raise RuleBroken(f"{hhmm(start_minute)} is not inside {person_id}'s duty shift on {day} ({labels})",
+                     field="start")
 
 
 def _instant(day: date, minute: int, shift) -> int:
@@ -227,7 +228,7 @@ def markers(session: Session, *, month: Month | None = None, team: str | None = 
 def report(session: Session, *, first: Month, last: Month, team: str | None = None) -> list[dict]:
     """Per enrolment and month: required, allocated (standing blocks), recalled, shortfall, status."""
     if last < first:
-        raise LdcliError(f"--to {last} is before --from {first}")
+        raise LdcliError(f"{last} is before the first month, {first}", field="to")
     query = (select(plt_enrolments, people.c.name, people.c.team)
              .join(people, people.c.person_id == plt_enrolments.c.person_id)
              .where(active_in(first, last)).order_by(people.c.team, plt_enrolments.c.person_id,

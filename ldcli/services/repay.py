@@ -81,7 +81,7 @@ def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pa
     try:
         reason = _check(reason)
     except ValueError as exc:
-        raise LdcliError(f"--reason: {exc}") from None
+        raise LdcliError(str(exc), field="reason") from None
     requests, payments = _load(session, [person_id])
     return compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
 

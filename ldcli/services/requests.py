@@ -66,14 +66,14 @@ def new_request(session: Session, *, person_id: str, title: str, category: str, 
     policy = session.policy
     category = category.strip().lower()
     if category not in rules.CATEGORIES:
-        raise LdcliError(f"--category: '{category}' is not one of {', '.join(rules.CATEGORIES)}")
+        raise LdcliError(f"'{category}' is not one of {', '.join(rules.CATEGORIES)}", field="category")
     if category == "undergraduate":
         raise RuleBroken("undergraduate degrees are never funded (policy §36)")
     if person.kind in rules.NO_BUDGET_KINDS:
         raise RuleBroken(f"{person_id} is a {person.kind}: contractors and volunteers have no access to the "
                          "training budget (policy §4)")
     if end < start:
-        raise LdcliError(f"--end {end} is before --start {start}")
+        raise LdcliError(f"{end} is before the start, {start}", field="end")
     if min(fees, books, travel, exams, day_release_days, residential_days) < 0:
         raise LdcliError("amounts and numbers of days cannot be negative")
     if books > policy.request_books_cap_pence:
@@ -176,7 +176,7 @@ def _repayment_terms(session: Session, r, repayment: str | None) -> str:
     try:
         return parse_schedule(text).text()
     except ValueError as exc:
-        raise LdcliError(f"--repayment: {exc}") from None
+        raise LdcliError(str(exc), field="repayment") from None
 
 
 @locked("training requests")
@@ -189,7 +189,7 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
         raise RuleBroken(f"request {request_id} is {r.status}: only a submitted request is decided")
     if not approve:
         if not (reason or "").strip():
-            raise LdcliError("--reason: a decline needs its reason (the line manager is told it)")
+            raise LdcliError("a decline needs its reason (the line manager is told it)", field="reason")
         _update(session, request_id, "decline", status="declined", decided_by=by, decided_on=session.today,
                 decline_reason=reason.strip())
         manager = _person(session, r.person_id).line_manager_id
@@ -237,7 +237,7 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
     if r.status not in rules.FUNDED:
         raise RuleBroken(f"request {request_id} is {r.status}: only approved funding is paid")
     if amount <= 0:
-        raise LdcliError("--gbp: a payment is more than £0.00")
+        raise LdcliError("a payment is more than £0.00", field="gbp")
     paid = _paid(session, [request_id]).get(request_id, 0)
     if paid + amount > (r.funding_pence or 0):
         raise RuleBroken(f"payments would reach {format_gbp(paid + amount)}, over the approved funding of "
@@ -259,7 +259,7 @@ def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
               "complete": {"status": "completed", "completed_on": day},
               "withdraw": {"status": "withdrawn", "withdrawn_on": day}}[action]
     if action == "complete" and r.started_on and day < r.started_on:
-        raise LdcliError(f"--date {day} is before the course started ({r.started_on})")
+        raise LdcliError(f"{day} is before the course started ({r.started_on})", field="date")
     _update(session, request_id, action, **values)
     return show(session, request_id=request_id)
 
@@ -277,7 +277,7 @@ def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
 @locked("training requests")
 def set_budget(session: Session, *, year: int, amount: int) -> dict:
     if amount < 0:
-        raise LdcliError("--gbp: a budget cannot be negative")
+        raise LdcliError("a budget cannot be negative", field="gbp")
     existing = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
     if existing is None:
         session.execute(insert(budgets).values(year=year, amount_pence=amount))
@@ -323,7 +323,7 @@ def list_requests(session: Session, *, status: str | None = None, person_id: str
     query = select(T).order_by(T.c.id)
     if status:
         if status not in rules.STATUSES:
-            raise LdcliError(f"--status: '{status}' is not one of {', '.join(rules.STATUSES)}")
+            raise LdcliError(f"'{status}' is not one of {', '.join(rules.STATUSES)}", field="status")
         query = query.where(T.c.status == status)
     if person_id:
         query = query.where(T.c.person_id == person_id)

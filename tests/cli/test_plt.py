@@ -169,7 +169,7 @@ def test_booking_rules(cli, force):
     refusals = [
         (["L1", "2026-11-04"], "no duty shift starting on 2026-11-04 (rostered: rest)"),
         (["L1", "2026-11-05"], "no duty shift starting on 2026-11-05 (rostered: nothing)"),
-        (["L1", "2026-11-02", "--start", "1700"], "--start 1700 is not inside L1's duty shift"),
+        (["L1", "2026-11-02", "--start", "1700"], "--start: 1700 is not inside L1's duty shift"),
         (["L1", "2026-11-02", "--start", "1400", "--hours", "3"], "would end after the shift (0700-1600)"),
         (["L2", "2026-11-02"], "L2 has no PLT enrolment covering 2026-11"),
         (["L1", "2026-11-02", "--programme", "TUTOR"], "L1 has no TUTOR enrolment covering 2026-11"),
