@@ -18,22 +18,18 @@ from ldcli.cli.options import (
     OutputOpt,
     YesNo,
     choice,
-    examples,
+    group,
 )
 
-app = typer.Typer(help="Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
-                  epilog=examples('ldcli cadet dashboard --as-of 2019-12-17',
-                                  'ldcli cadet trend --from 2019-03 --to 2019-11'),
-                  no_args_is_help=True)
-unit_app = typer.Typer(help="Cadet units.",
-                  epilog=examples('ldcli cadet unit add "Oak Lane" --npu East --opened 2020-01-06'),
-                  no_args_is_help=True)
-leader_app = typer.Typer(help="Cadet leaders.",
-                  epilog=examples('ldcli cadet leader add "Oak Lane" --name "Sam Lee" --department "Response"'),
-                  no_args_is_help=True)
-activity_app = typer.Typer(help="Volunteering activities.",
-                  epilog=examples('ldcli cadet activity add "Oak Lane" --month 2019-11 --activity Carnival --hours 12'),
-                  no_args_is_help=True)
+app = group("Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
+            'ldcli cadet dashboard --as-of 2019-12-17',
+            'ldcli cadet trend --from 2019-03 --to 2019-11')
+unit_app = group("Cadet units.",
+                 'ldcli cadet unit add "Oak Lane" --npu East --opened 2020-01-06')
+leader_app = group("Cadet leaders.",
+                   'ldcli cadet leader add "Oak Lane" --name "Sam Lee" --dob 1990-05-01 --department Response')
+activity_app = group("Volunteering activities.",
+                     'ldcli cadet activity add "Oak Lane" --month 2019-11 --activity Carnival --hours 12')
 app.add_typer(unit_app, name="unit")
 app.add_typer(leader_app, name="leader")
 app.add_typer(activity_app, name="activity")

@@ -9,14 +9,12 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state, transaction
-from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt, examples
+from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt, group
 
-policy_app = typer.Typer(help="The policy numbers in force.",
-                  epilog=examples('ldcli policy show', 'ldcli --policy force.toml policy show --format json'),
-                  no_args_is_help=True)
-sample_app = typer.Typer(help="The invented sample force.",
-                  epilog=examples('ldcli --db demo.db sample load'),
-                  no_args_is_help=True)
+policy_app = group("The policy numbers in force.",
+                   'ldcli policy show', 'ldcli --policy force.toml policy show --format json')
+sample_app = group("The invented sample force.",
+                   'ldcli --db demo.db sample load')
 
 EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements", "cadets",
                 "leaders", "activities")

@@ -6,11 +6,10 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state
-from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt, examples
+from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt, group
 
-app = typer.Typer(help="Create, upgrade, back up and check the database.",
-                  epilog=examples('ldcli db upgrade', 'ldcli db backup force-2027-03-01.db', 'ldcli db check'),
-                  no_args_is_help=True)
+app = group("Create, upgrade, back up and check the database.",
+            'ldcli db upgrade', 'ldcli db backup force-2027-03-01.db', 'ldcli db check')
 
 
 @app.command("upgrade")

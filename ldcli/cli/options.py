@@ -144,6 +144,11 @@ def examples(*lines: str) -> str:
     return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)
 
 
+def group(help: str, *example: str) -> typer.Typer:
+    """A command group: its help, its examples, and its help shown when given no command."""
+    return typer.Typer(help=help, epilog=examples(*example) if example else None, no_args_is_help=True)
+
+
 def choice(value) -> str | None:
     """An Enum option's plain value (None stays None): services take text."""
     return None if value is None else value.value

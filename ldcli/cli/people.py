@@ -16,14 +16,13 @@ from ldcli.cli.options import (
     OutputOpt,
     PersonKind,
     as_option_error,
-    examples,
+    group,
     iso,
 )
 
-app = typer.Typer(help="Import, add, list and show people.",
-                  epilog=examples('ldcli people import people.csv',
-                                  'ldcli people list --kind officer --format csv -o officers.csv'),
-                  no_args_is_help=True)
+app = group("Import, add, list and show people.",
+            'ldcli people import people.csv',
+            'ldcli people list --kind officer --format csv -o officers.csv')
 
 OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
 COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_manager_id",

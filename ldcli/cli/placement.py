@@ -19,15 +19,13 @@ from ldcli.cli.options import (
     Vetting,
     VettingNeed,
     choice,
-    examples,
+    group,
 )
 
-app = typer.Typer(help="Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
-                  epilog=examples('ldcli placement calendar --from 2027-01-25 --to 2027-02-14'),
-                  no_args_is_help=True)
-insight_app = typer.Typer(help="Force insight days for schools and colleges, with a waiting list.",
-                  epilog=examples('ldcli placement insight-day add 2027-06-15 --capacity 15'),
-                  no_args_is_help=True)
+app = group("Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
+            'ldcli placement calendar --from 2027-01-25 --to 2027-02-14')
+insight_app = group("Force insight days for schools and colleges, with a waiting list.",
+                    'ldcli placement insight-day add 2027-06-15 --capacity 15')
 app.add_typer(insight_app, name="insight-day")
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The placement's id.")]

@@ -19,16 +19,14 @@ from ldcli.cli.options import (
     OutputFormat,
     OutputOpt,
     as_option_error,
-    examples,
+    group,
 )
 
-app = typer.Typer(help="Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
-                  epilog=examples('ldcli plt allocate --month 2027-03',
-                                  'ldcli plt markers --month 2027-03 --format csv -o markers.csv'),
-                  no_args_is_help=True)
-roster_app = typer.Typer(help="The duty roster that PLT blocks are placed in.",
-                  epilog=examples('ldcli plt roster import roster-2027-03.csv --replace'),
-                  no_args_is_help=True)
+app = group("Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
+            'ldcli plt allocate --month 2027-03',
+            'ldcli plt markers --month 2027-03 --format csv -o markers.csv')
+roster_app = group("The duty roster that PLT blocks are placed in.",
+                   'ldcli plt roster import roster-2027-03.csv --replace')
 app.add_typer(roster_app, name="roster")
 
 TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]

@@ -6,12 +6,11 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, LeaveReason, OutputFormat, OutputOpt, choice, examples
+from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, LeaveReason, OutputFormat, OutputOpt, choice, group
 
-app = typer.Typer(help="Repayment of training fees by leavers.",
-                  epilog=examples('ldcli repay calc 100182 --leave-date 2026-12-15 --reason retirement '
-                                  '--final-pay-gbp 3000'),
-                  no_args_is_help=True)
+app = group("Repayment of training fees by leavers.",
+            'ldcli repay calc 100182 --leave-date 2026-12-15 --reason retirement '
+            '--final-pay-gbp 3000')
 
 RecordOpt = Annotated[bool, typer.Option("--record", help="Store the calculation for the audit (otherwise "
                                                           "nothing is written).")]

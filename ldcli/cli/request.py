@@ -18,15 +18,13 @@ from ldcli.cli.options import (
     RequestStatus,
     TrainingCheck,
     choice,
-    examples,
+    group,
 )
 
-app = typer.Typer(help="Training requests: new, approve, submit, decide, pay, start, complete, budget.",
-                  epilog=examples('ldcli request list --status approved', 'ldcli request show 3'),
-                  no_args_is_help=True)
-budget_app = typer.Typer(help="The training budget of a financial year (April to March).",
-                  epilog=examples('ldcli request budget set --year 2026 --gbp 250000'),
-                  no_args_is_help=True)
+app = group("Training requests: new, approve, submit, decide, pay, start, complete, budget.",
+            'ldcli request list --status approved', 'ldcli request show 3')
+budget_app = group("The training budget of a financial year (April to March).",
+                   'ldcli request budget set --year 2026 --gbp 250000')
 app.add_typer(budget_app, name="budget")
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The request's id.")]
