@@ -18,6 +18,7 @@ from ldcli.cli.options import (
     OutputOpt,
     YesNo,
     choice,
+    complete_unit,
     group,
 )
 
@@ -34,7 +35,7 @@ app.add_typer(unit_app, name="unit")
 app.add_typer(leader_app, name="leader")
 app.add_typer(activity_app, name="activity")
 
-UnitArg = Annotated[str, typer.Argument(metavar="UNIT", help="The unit's name or id.")]
+UnitArg = Annotated[str, typer.Argument(metavar="UNIT", autocompletion=complete_unit, help="The unit's name or id.")]
 IMPORT_COLUMNS = {
     "units": (("name", "npu"), ("venue", "opened", "planned", "max_cadets")),
     "cadets": (("unit", "name", "dob", "joined"), ("left", "consent")),

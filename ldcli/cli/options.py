@@ -119,6 +119,32 @@ def _nearby_months(incomplete: str) -> list[str]:
     return [str(m) for m in (this.add(n) for n in range(-6, 7)) if str(m).startswith(incomplete)]
 
 
+def _database_rows(ctx, sql: str, incomplete: str) -> list[str]:
+    """Shell completion from a SQLite database, read-only and without SQLAlchemy (cheap); nothing
+    for PostgreSQL or a database that is not there."""
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    root = ctx.find_root() if ctx is not None else None
+    db = (root.params.get("db_") if root is not None else None) or os.environ.get("LDCLI_DB") or "ldcli.db"
+    if "://" in db or not Path(db).is_file():
+        return []
+    try:
+        with sqlite3.connect(f"file:{Path(db).absolute()}?mode=ro", uri=True, timeout=0.2) as conn:
+            return [r[0] for r in conn.execute(sql, (incomplete + "%",))]
+    except sqlite3.Error:
+        return []
+
+
+def complete_person(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _database_rows(ctx, "SELECT person_id FROM people WHERE person_id LIKE ? ORDER BY 1 LIMIT 50", incomplete)
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _database_rows(ctx, "SELECT name FROM cadet_units WHERE name LIKE ? ORDER BY 1 LIMIT 50", incomplete)
+
+
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
 DATE = {"parser": _parser(_date), "metavar": "YYYY-MM-DD"}
 TIME = {"parser": _parser(_time), "metavar": "HHMM"}

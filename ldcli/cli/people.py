@@ -16,6 +16,7 @@ from ldcli.cli.options import (
     OutputOpt,
     PersonKind,
     as_option_error,
+    complete_person,
     group,
     iso,
 )
@@ -58,7 +59,8 @@ def people_import(
 
 @app.command("add")
 def people_add(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     name: Annotated[str, typer.Option(help="Full name.")],
     kind: Annotated[PersonKind, typer.Option(case_sensitive=False, help="What kind of person.")],
     team: Annotated[str | None, typer.Option(help="Team.")] = None,
@@ -112,7 +114,8 @@ def people_list(
 
 @app.command("show")
 def people_show(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -19,6 +19,7 @@ from ldcli.cli.options import (
     OutputFormat,
     OutputOpt,
     as_option_error,
+    complete_person,
     group,
 )
 
@@ -40,7 +41,8 @@ def _counts_line(counts: dict, dry_run: bool) -> str:
 
 @app.command("enrol")
 def plt_enrol(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     programme: Annotated[str, typer.Option(**PROGRAMME, help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, "
                                                            "NPPF_SGT, NPPF_INSP, DETECTIVE or OTHER.")],
     from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month.")],
@@ -138,7 +140,8 @@ def plt_roster_import(
 
 @app.command("book")
 def plt_book(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     day: Annotated[date, typer.Argument(**DATE, help="The duty day, YYYY-MM-DD.")],
     start: Annotated[int | None, typer.Option(**TIME, help="Start, HHMM [default: the shift's start].")] = None,
     hours: Annotated[int | None, typer.Option(**HOURS,
@@ -194,7 +197,8 @@ def plt_allocate(
 
 @app.command("recall")
 def plt_recall(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="Payroll or collar number.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     day: Annotated[date, typer.Argument(**DATE, help="The day of the block.")],
     reason: Annotated[str | None, typer.Option(help="Why the officer was recalled.")] = None,
 ) -> None:

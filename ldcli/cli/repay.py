@@ -6,7 +6,18 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import transaction
-from ldcli.cli.options import DATE, ID_MAX, POUNDS, FormatOpt, LeaveReason, OutputFormat, OutputOpt, choice, group
+from ldcli.cli.options import (
+    DATE,
+    ID_MAX,
+    POUNDS,
+    FormatOpt,
+    LeaveReason,
+    OutputFormat,
+    OutputOpt,
+    choice,
+    complete_person,
+    group,
+)
 
 app = group("Repayment of training fees by leavers.",
             'ldcli repay calc 100182 --leave-date 2026-12-15 --reason retirement '
@@ -26,7 +37,8 @@ def recorded_note(stored: int | None, results: int = 1) -> str:
 
 @app.command("calc")
 def repay_calc(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The leaver's person_id.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="The leaver's person_id.")],
     leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
     reason: Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")],
     final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,

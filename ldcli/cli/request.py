@@ -18,6 +18,7 @@ from ldcli.cli.options import (
     RequestStatus,
     TrainingCheck,
     choice,
+    complete_person,
     group,
 )
 
@@ -49,7 +50,8 @@ def _show(record: dict, fmt: OutputFormat, messages: list[str] = (), output: str
 
 @app.command("new")
 def request_new(
-    person_id: Annotated[str, typer.Argument(metavar="PERSON", help="The applicant's person_id.")],
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="The applicant's person_id.")],
     title: Annotated[str, typer.Option(help="The course or item.")],
     category: Annotated[Category, typer.Option(case_sensitive=False, help="The kind of training.")],
     provider: Annotated[str, typer.Option(help="Who provides it.")],

@@ -113,3 +113,28 @@ def test_an_empty_listing_says_so_in_one_sentence(cli):
     assert result.stdout == "" and result.stderr == "People: none\n"
     assert cli.ok("people", "list", "--format", "csv").stdout.startswith("person_id,")
     assert cli.ok("people", "list", "--format", "json").json() == []
+
+
+def test_shell_completion_offers_people_units_choices_and_programmes(cli, db, write, monkeypatch):
+    """What bash gets back when it asks (Typer's completion protocol), read from the database."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    if "://" in db:
+        pytest.skip("completion reads a SQLite file")
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    cli.ok("cadet", "unit", "add", "Oak Lane", "--npu", "East")
+    ldcli = str(Path(sys.executable).with_name("ldcli"))
+
+    def complete(words: str) -> list[str]:
+        env = dict(os.environ, _LDCLI_COMPLETE="complete_bash", COMP_WORDS=words,
+                   COMP_CWORD=str(len(words.split()) - (0 if words.endswith(" ") else 1)))
+        return subprocess.run([ldcli], env=env, capture_output=True, text=True).stdout.splitlines()
+
+    assert complete("ldcli plt book O") == ["O1"]
+    assert complete("ldcli cadet join O") == ["Oak Lane"]
+    assert complete("ldcli people list --kind o") == ["officer"]
+    assert complete("ldcli plt enrol O1 --programme DC") == ["DC_DHEP"]
+    assert complete("ldcli peo") == ["people"]
