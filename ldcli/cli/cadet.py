@@ -54,6 +54,7 @@ def unit_add(
     max_cadets: Annotated[int | None, typer.Option(min=1, max=100_000,
                                                    help="Most cadets (default 30, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Add a cadet unit (or update the one of that name)."""
     from ldcli.cli.output import written
@@ -62,7 +63,8 @@ def unit_add(
     with transaction(write=True) as session:
         record = cadet.unit_add(session, name=name, npu=npu, venue=venue, opened=opened, planned=planned,
                                 max_cadets=max_cadets)
-    written(record, fmt, show_id=True, message=f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
+    written(record, fmt, show_id=True, output=output,
+            message=f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
 
 
 @unit_app.command("list")
@@ -85,18 +87,19 @@ def cadet_join(
     joined: Annotated[date, typer.Option(**DATE, help="Date they joined.")],
     consent: Annotated[YesNo, typer.Option(case_sensitive=False, help="Parental consent form received.")] = YesNo.no,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """A cadet joins a unit (aged 13 to 17 on joining; refused when the unit is full)."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.join(session, unit_ref=unit, name=name, dob=dob, joined=joined, consent=consent == YesNo.yes)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["id"])
         say(f"{name} joined {record['unit']}" + ("" if record["consent"] else "; consent form missing"))
     else:
-        emit_one(record, fmt=fmt)
+        emit_one(record, fmt=fmt, output=output)
 
 
 @app.command("leave")
@@ -139,6 +142,7 @@ def leader_add(
     role: Annotated[LeaderRole, typer.Option(case_sensitive=False, help="Their role in the unit.")] = LeaderRole.leader,
     regular: Annotated[bool, typer.Option("--regular/--not-regular", help="Attends the unit regularly.")] = True,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Add a leader to a unit; the same leader again serves another unit."""
     from ldcli.cli.output import written
@@ -148,7 +152,7 @@ def leader_add(
         record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
                                   dob=dob, role=choice(role), regular=regular)
     attends = ", attends regularly" if regular else ""
-    written(record, fmt, show_id=True, message=f"{name}: {role.value} of {record['unit']}{attends}")
+    written(record, fmt, show_id=True, message=f"{name}: {role.value} of {record['unit']}{attends}", output=output)
 
 
 @activity_app.command("add")
@@ -158,6 +162,7 @@ def activity_add(
     activity: Annotated[str, typer.Option(help="What the cadets did.")],
     hours: Annotated[int, typer.Option(**HOURS, help="Hours volunteered.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Record a unit's volunteering activity for a month."""
     from ldcli.cli.output import written
@@ -165,7 +170,8 @@ def activity_add(
 
     with transaction(write=True) as session:
         record = cadet.activity_add(session, unit_ref=unit, month=month, activity=activity, minutes=hours)
-    written(record, fmt, show_id=True, message=f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
+    written(record, fmt, show_id=True, output=output,
+            message=f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
 
 
 @app.command("hours")
@@ -216,17 +222,17 @@ def cadet_dashboard(
     """The board's dashboard: per unit and NPU, leaders by department, missing consent forms,
     volunteering hours, progress against the targets and a warning for each unit short of
     regularly attending leaders."""
-    from ldcli.cli.output import emit, emit_board, emit_one
+    from ldcli.cli.output import emit, emit_board, emit_one, format_for
     from ldcli.services import cadet
 
     day = as_of or state().today()
     with transaction() as session:
         board = cadet.dashboard(session, as_of=day)
-    if fmt == OutputFormat.json:
+    if format_for(fmt, output) == "json":
         emit_one(board, fmt=fmt, output=output)
         return
     columns = ["unit", "npu", "cadets", "leaders", "regular_leaders", "missing_consent"]
-    if fmt == OutputFormat.csv:
+    if format_for(fmt, output) == "csv":
         emit(board["units"], columns=columns + ["warnings"], fmt=fmt, output=output)
         return
     totals = board["totals"]

@@ -37,6 +37,7 @@ def sample_load(
     folder: Annotated[str | None, typer.Argument(
         metavar="FOLDER", help="Folder of sample CSV files [default: the sample that ships with ldcli].")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Load every sample file found in FOLDER, in order, in one transaction."""
     from ldcli.cli.output import emit, progress
@@ -45,7 +46,7 @@ def sample_load(
     with progress("loading the sample", enabled=fmt == OutputFormat.table, unit="files") as report, \
             transaction(write=True) as session:
         rows = load_sample(session, folder=Path(folder) if folder else packaged_sample(), progress=report)
-    emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, title="Sample loaded")
+    emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, output=output, title="Sample loaded")
 
 
 def audit(

@@ -16,9 +16,10 @@ app = group("Create, upgrade, back up and check the database.",
 def db_upgrade(
     revision: Annotated[str, typer.Argument(metavar="REVISION", help="Target revision.")] = "head",
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Migrate the database to the latest schema (a SQLite file is backed up beside itself first)."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.db import migrate
 
     result = migrate.upgrade(state().url, revision)
@@ -30,8 +31,8 @@ def db_upgrade(
         say(f"{result['database']} is already at {result['to']}")
     else:
         say(f"upgraded {result['database']} from {result['from'] or 'empty'} to {result['to']}")
-    if fmt != OutputFormat.table:
-        emit_one(result, fmt=fmt)
+    if not on_screen(fmt, output):
+        emit_one(result, fmt=fmt, output=output)
 
 
 @app.command("current")

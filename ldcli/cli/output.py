@@ -337,11 +337,18 @@ def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tup
     _print_rich(sys.stdout, Group(*parts))
 
 
-def written(record: dict, fmt: str, message: str | None = None, *, show_id: bool = False) -> None:
-    """After a write: on a table, the message on stderr (and the new id on stdout when asked);
-    otherwise the record itself as JSON or CSV."""
-    if getattr(fmt, "value", fmt) != "table":
-        emit_one(record, fmt=fmt)
+def on_screen(fmt, output: str | None) -> bool:
+    """A command's own table-mode output (its id, its sentences) rather than the record as data:
+    no -o and no --format csv|json."""
+    return output is None and format_for(fmt, None) == "table"
+
+
+def written(record: dict, fmt: str, message: str | None = None, *, show_id: bool = False,
+            output: str | None = None) -> None:
+    """After a write: on the screen, the message on stderr (and the new id on stdout when asked);
+    otherwise the record itself as JSON, CSV or (into a file) a table."""
+    if not on_screen(fmt, output):
+        emit_one(record, fmt=fmt, output=output)
         return
     if show_id:
         typer.echo(record["id"])

@@ -35,6 +35,7 @@ def people_import(
     file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns " + ", ".join(COLUMNS) + ".")],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Create or update people from a CSV file: all rows or none, and re-running changes nothing.
 
@@ -42,7 +43,7 @@ def people_import(
     default: employment permanent, weekly_hours 40). A line manager must be in the database or in
     the same file.
     """
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.csvio.reader import read_csv
     from ldcli.services import people
 
@@ -53,8 +54,8 @@ def people_import(
     prefix = "dry run, nothing written: would have " if dry_run else ""
     say(f"{prefix}created {counts['created']}, updated {counts['updated']}, "
         f"unchanged {counts['unchanged']}")
-    if fmt != OutputFormat.table:
-        emit_one(counts, fmt=fmt)
+    if not on_screen(fmt, output):
+        emit_one(counts, fmt=fmt, output=output)
 
 
 @app.command("add")
@@ -74,9 +75,10 @@ def people_add(
     start_date: Annotated[date | None, typer.Option(**DATE, help="Start date.")] = None,
     leave_date: Annotated[date | None, typer.Option(**DATE, help="Leaving date.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Add one person; prints their person_id (or the record with --format json)."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.domain.errors import BadRows
     from ldcli.services import people
 
@@ -89,11 +91,11 @@ def people_add(
             record = people.add_person(session, fields=fields)
     except BadRows as exc:  # name the option the user typed, not the file column
         raise as_option_error(exc, OPTION_FOR) from None
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["person_id"])
         say(f"added person {record['person_id']}")
     else:
-        emit_one({"id": record["person_id"], **record}, fmt=fmt)
+        emit_one({"id": record["person_id"], **record}, fmt=fmt, output=output)
 
 
 @app.command("list")

@@ -46,24 +46,25 @@ def placement_apply(
     vetting: Annotated[VettingNeed | None, typer.Option(case_sensitive=False,
                                                         help="Whether vetting is needed [default: required].")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Record an application: prints its id and every flag raised (short notice, a declared
     connection, under 18)."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record, flags = placement.apply(session, name=name, dob=dob, kind=choice(kind), start=start, end=end,
                                         received=received, school=school, connection=connection,
                                         vetting=choice(vetting))
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["id"])
         for flag in flags:
             say(f"flag: {flag}")
         if "national_living_wage" in record:
             say(f"pay: the national living wage, {record['national_living_wage']}")
     else:
-        emit_one(record, fmt=fmt)
+        emit_one(record, fmt=fmt, output=output)
 
 
 @app.command("assign")
@@ -72,6 +73,7 @@ def placement_assign(
     supervisor: Annotated[str, typer.Option(help="The member of staff managing the placement.")],
     second: Annotated[str | None, typer.Option(help="A second member of staff (needed for under-18s).")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Name the member of staff (and a second) who manage the placement."""
     from ldcli.cli.output import written
@@ -80,7 +82,7 @@ def placement_assign(
     with transaction(write=True) as session:
         record = placement.assign(session, placement_id=placement_id, supervisor=supervisor, second=second)
     staff = f"supervisor {supervisor}" + (f", second {second}" if second else "")
-    written(record, fmt, f"placement {placement_id}: {staff}")
+    written(record, fmt, f"placement {placement_id}: {staff}", output=output)
 
 
 @app.command("vetting")
@@ -88,6 +90,7 @@ def placement_vetting(
     placement_id: IdArg,
     status: Annotated[Vetting, typer.Option(case_sensitive=False, help="Where the vetting stands.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Record the security vetting's state."""
     from ldcli.cli.output import written
@@ -95,7 +98,7 @@ def placement_vetting(
 
     with transaction(write=True) as session:
         record = placement.vetting(session, placement_id=placement_id, status=choice(status))
-    written(record, fmt, f"placement {placement_id}: vetting {status}")
+    written(record, fmt, f"placement {placement_id}: vetting {status}", output=output)
 
 
 @app.command("decide")
@@ -107,6 +110,7 @@ def placement_decide(
     override_connection: Annotated[str | None, typer.Option(help="Why a declared connection is accepted.")] = None,
     feedback: Annotated[str | None, typer.Option(help="Constructive feedback for a declined applicant.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Accept (refused, with every reason, when vetting, a connection, safeguarding, capacity or the
     one-apprentice rule says no) or decline with constructive feedback."""
@@ -119,27 +123,29 @@ def placement_decide(
     with transaction(write=True) as session:
         record = placement.decide(session, placement_id=placement_id, by=by, accept=accept,
                                   override=override_connection, feedback=feedback)
-    written(record, fmt, f"placement {placement_id} {record['status']}")
+    written(record, fmt, f"placement {placement_id} {record['status']}", output=output)
 
 
 def _mover(action: str, doc: str, needs_reason: bool = False):
-    def command(placement_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+    def command(placement_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+                output: OutputOpt = None) -> None:
         from ldcli.cli.output import written
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day)
-        written(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+        written(record, fmt, f"placement {placement_id} {record['status']} on {day}", output=output)
 
     def command_with_reason(placement_id: IdArg, day: DateOpt,
                             reason: Annotated[str, typer.Option(help="Why it was ended.")],
-                            fmt: FormatOpt = OutputFormat.table) -> None:
+                            fmt: FormatOpt = OutputFormat.table,
+                output: OutputOpt = None) -> None:
         from ldcli.cli.output import written
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day, reason=reason)
-        written(record, fmt, f"placement {placement_id} {record['status']} on {day}")
+        written(record, fmt, f"placement {placement_id} {record['status']} on {day}", output=output)
 
     chosen = command_with_reason if needs_reason else command
     chosen.__doc__ = doc
@@ -185,13 +191,13 @@ def placement_list(
     output: OutputOpt = None,
 ) -> None:
     """List placements by start date."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import emit, format_for
     from ldcli.services import placement
 
     with transaction() as session:
         rows = placement.list_placements(session, status=choice(status), kind=choice(kind))
     columns = placement.LIST_COLUMNS
-    if fmt != OutputFormat.table and rows:
+    if format_for(fmt, output) != "table" and rows:
         columns = list(rows[0])
     emit(rows, columns=columns, fmt=fmt, output=output, title=f"Placements ({len(rows)})")
 
@@ -225,6 +231,7 @@ def placement_purge(
     dry_run: DryRunOpt = False,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Erase the personal data (name, date of birth, school, connection, feedback, reasons) of every
     placement that ended before a date, whatever its outcome; type, dates and outcome stay."""
@@ -234,7 +241,7 @@ def placement_purge(
 
     with transaction(write=True, dry_run=True) as session:
         found = placement.purge(session, ended_before=ended_before)
-    emit(found, columns=["id", "type", "status", "start", "end"], fmt=fmt,
+    emit(found, columns=["id", "type", "status", "start", "end"], fmt=fmt, output=output,
          title=f"Placements ended before {ended_before} to erase ({len(found)})")
     if dry_run or not found:
         say(f"dry run, nothing erased: would erase {len(found)} placement(s)" if dry_run else "nothing to erase")
@@ -255,15 +262,16 @@ def insight_add(
     capacity: Annotated[int | None, typer.Option(min=1, max=100_000,
                                                  help="Pupils it holds (default 15, the policy).")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Add an insight day."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.services import insight
 
     with transaction(write=True) as session:
         record = insight.add_day(session, day=day, capacity=capacity)
-    if fmt != OutputFormat.table:
-        emit_one(record, fmt=fmt)
+    if not on_screen(fmt, output):
+        emit_one(record, fmt=fmt, output=output)
         return
     typer.echo(record["id"])
     say(f"insight day {day} for {record['capacity']} pupils")
@@ -275,19 +283,20 @@ def insight_book(
     school: Annotated[str, typer.Option(help="School or college.")],
     pupils: Annotated[int, typer.Option(min=1, max=100_000, help="Number of pupils.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Book pupils onto an insight day; a booking that does not fit waits, in order."""
-    from ldcli.cli.output import say, written
+    from ldcli.cli.output import on_screen, say, written
     from ldcli.services import insight
 
     with transaction(write=True) as session:
         record = insight.book(session, day=day, school=school, pupils=pupils)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["id"])
         say(f"{school}: {pupils} pupils {record['status']}" +
             (f" (waiting list position {record['waiting_position']})" if record["waiting_position"] else ""))
     else:
-        written(record, fmt)
+        written(record, fmt, output=output)
 
 
 @insight_app.command("cancel")
@@ -308,12 +317,12 @@ def insight_cancel(
 @insight_app.command("list")
 def insight_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Insight days with their bookings and waiting lists."""
-    from ldcli.cli.output import emit, emit_list
+    from ldcli.cli.output import emit, emit_list, format_for
     from ldcli.services import insight
 
     with transaction() as session:
         days = insight.list_days(session)
-    if fmt == OutputFormat.json:
+    if format_for(fmt, output) == "json":
         emit_list(days, output=output)
         return
     for d in days:

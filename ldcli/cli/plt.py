@@ -51,9 +51,10 @@ def plt_enrol(
     hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
                                               help="Negotiated hours a month, above the policy baseline.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Enrol a person on a programme that is owed protected learning time each month."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.domain.errors import BadRows
     from ldcli.services import enrolments
 
@@ -69,12 +70,12 @@ def plt_enrol(
     if record is None:
         say(f"{person_id} is already enrolled on {programme.upper()} from {from_month}: nothing changed")
         return
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["id"])
         say(f"enrolled {person_id} on {record['programme']} from {record['from_month']}"
             + (f" to {record['to_month']}" if record["to_month"] else ""))
     else:
-        emit_one(record, fmt=fmt)
+        emit_one(record, fmt=fmt, output=output)
 
 
 @app.command("import-enrolments")
@@ -118,13 +119,14 @@ def plt_roster_import(
                                                             "the months the file covers.")] = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Import duty shifts (kind duty, rest, leave, training, court or sick; duty by default).
 
     Times are HHMM or HH:MM, local; an end not after the start is the next morning. Without
     --replace an identical row is skipped and an overlapping one is refused.
     """
-    from ldcli.cli.output import emit_one, progress, say
+    from ldcli.cli.output import emit_one, on_screen, progress, say
     from ldcli.services import roster
 
     with progress(f"importing {file}", enabled=fmt == OutputFormat.table) as report, \
@@ -134,8 +136,8 @@ def plt_roster_import(
     if counts["blocks_cancelled"]:
         say(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were cancelled; "
             "run `ldcli plt allocate` for the month again")
-    if fmt != OutputFormat.table:
-        emit_one(counts, fmt=fmt)
+    if not on_screen(fmt, output):
+        emit_one(counts, fmt=fmt, output=output)
 
 
 @app.command("book")
@@ -151,19 +153,20 @@ def plt_book(
     programme: Annotated[str | None, typer.Option(**PROGRAMME,
                                                   help="Which enrolment, when the person has several.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Record the chosen day for PLT (the sergeant's, or the officer's on an ad hoc programme)."""
-    from ldcli.cli.output import emit_one, say
+    from ldcli.cli.output import emit_one, on_screen, say
     from ldcli.services import plt
 
     with transaction(write=True) as session:
         block = plt.book(session, person_id=person_id, day=day, start_minute=start, minutes=hours, wfh=wfh,
                          programme=programme)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(block["id"])
         say(f"booked {block['marker']} for {person_id} on {day} ({block['programme']})")
     else:
-        emit_one(block, fmt=fmt)
+        emit_one(block, fmt=fmt, output=output)
 
 
 @app.command("allocate")
@@ -180,7 +183,7 @@ def plt_allocate(
     learners are spread so the most of one team on PLT on one day is as few as possible, then the
     earliest date. Re-running places nothing new.
     """
-    from ldcli.cli.output import emit, emit_one, say
+    from ldcli.cli.output import emit, emit_one, format_for, say
     from ldcli.services import plt
 
     with transaction(write=True, dry_run=dry_run) as session:
@@ -189,9 +192,9 @@ def plt_allocate(
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
-    if fmt == OutputFormat.json:
+    if format_for(fmt, output) == "json":
         emit_one(result, fmt=fmt, output=output)
-    elif result["not_placed"] or fmt == OutputFormat.csv:
+    elif result["not_placed"] or format_for(fmt, output) == "csv":
         emit(result["not_placed"], columns=columns, fmt=fmt, output=output, title=f"Could not place ({month})")
 
 
@@ -221,12 +224,12 @@ def plt_markers(
     output: OutputOpt = None,
 ) -> None:
     """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh."""
-    from ldcli.cli.output import emit, emit_grouped
+    from ldcli.cli.output import emit, emit_grouped, on_screen
     from ldcli.services import plt
 
     with transaction() as session:
         rows = plt.markers(session, month=month, team=team)
-    if fmt == OutputFormat.table and output is None:
+    if on_screen(fmt, output):
         emit_grouped(rows, columns=plt.MARKER_COLUMNS, by="team", title=f"PLT markers {month}")
     else:
         emit(rows, columns=plt.MARKER_COLUMNS, fmt=fmt, output=output)

@@ -49,7 +49,7 @@ def repay_calc(
 ) -> None:
     """One leaver: per request, the fees paid in the window, the band, the percent and the amount,
     each explained; then the total, and with --final-pay-gbp what is deducted and what invoiced."""
-    from ldcli.cli.output import emit, emit_one, say
+    from ldcli.cli.output import emit, emit_one, format_for, say
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
 
@@ -57,7 +57,7 @@ def repay_calc(
         result = repay.calc(session, person_id=person_id, leave=leave_date, reason=choice(reason),
                             final_pay=final_pay_gbp)
         stored = repay.record(session, [result]) if record else None
-    if fmt == OutputFormat.json:
+    if format_for(fmt, output) == "json":
         emit_one(result, fmt=fmt, output=output)
         return
     emit(result["lines"], columns=repay.LINE_COLUMNS, fmt=fmt, output=output,
@@ -78,7 +78,7 @@ def repay_batch(
     output: OutputOpt = None,
 ) -> None:
     """Every leaver in a file: one summary row each (JSON: the full calculation of each)."""
-    from ldcli.cli.output import emit, progress, say
+    from ldcli.cli.output import emit, format_for, progress, say
     from ldcli.csvio.reader import read_csv
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
@@ -89,7 +89,7 @@ def repay_batch(
         report(0)
         results = repay.batch(session, rows=rows, source=file)
         stored = repay.record(session, results) if record else None
-    if fmt == OutputFormat.json:
+    if format_for(fmt, output) == "json":
         from ldcli.cli.output import emit_list
 
         emit_list(results, output=output)

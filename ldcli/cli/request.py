@@ -70,9 +70,10 @@ def request_new(
     exceptional: Annotated[bool, typer.Option("--exceptional",
                                               help="A second professional fee this year, exceptionally.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Create a draft training request; prints its id and the time off it carries."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import on_screen, say
     from ldcli.services import requests
 
     with transaction(write=True) as session:
@@ -81,14 +82,14 @@ def request_new(
             end=end,
             fees=fees_gbp, exams=exams, books=books_gbp, travel=travel_gbp, day_release_days=day_release_days,
             residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         typer.echo(record["id"])
         off = record["time_off"]
         say(f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
             f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
             f"{off['residential_days']} residential")
     else:
-        _show(record, fmt)
+        _show(record, fmt, output=output)
 
 
 @app.command("manager-approve")
@@ -96,6 +97,7 @@ def request_manager_approve(
     request_id: IdArg,
     by: Annotated[str, typer.Option(help="The line manager's person_id.")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Record the line manager's written approval (only the applicant's own line manager)."""
     from ldcli.cli.output import written
@@ -103,7 +105,7 @@ def request_manager_approve(
 
     with transaction(write=True) as session:
         record = requests.manager_approve(session, request_id=request_id, by=by)
-    written(record, fmt, f"request {request_id} approved by line manager {by}")
+    written(record, fmt, f"request {request_id} approved by line manager {by}", output=output)
 
 
 @app.command("submit")
@@ -114,6 +116,7 @@ def request_submit(
     mandatory_training: Annotated[TrainingCheck, typer.Option(case_sensitive=False,
                                                               help="Mandatory training up to date?")],
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
     from ldcli.cli.output import say, written
@@ -124,7 +127,7 @@ def request_submit(
                                            conduct=choice(conduct), mandatory=choice(mandatory_training))
     for warning in warnings:
         say(f"warning: {warning}")
-    written(record, fmt, f"request {request_id} submitted")
+    written(record, fmt, f"request {request_id} submitted", output=output)
 
 
 @app.command("decide")
@@ -140,10 +143,11 @@ def request_decide(
                                                        "during=100,3=75,6=50,9=25,window=12.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why it was declined (the line manager is told).")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """The HR Governance Group's decision: approval commits the funding to the budget of the
     financial year the course starts in; a decline needs a reason and notifies the line manager."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import on_screen, say
     from ldcli.services import requests
 
     if approve == decline:
@@ -151,16 +155,17 @@ def request_decide(
     with transaction(write=True) as session:
         record, notes = requests.decide(session, request_id=request_id, by=by, approve=approve,
                                         funding=funding_gbp, repayment=repayment, reason=reason)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         say(f"request {request_id} {record['status']}")
         for note in notes:
             say(note)
     else:
-        _show(record, fmt, notes)
+        _show(record, fmt, notes, output=output)
 
 
 @app.command("agree-terms")
-def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+            output: OutputOpt = None) -> None:
     """Record the applicant's signed agreement to the repayment terms (only agreed terms are
     deducted from salary)."""
     from ldcli.cli.output import written
@@ -168,33 +173,35 @@ def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = Output
 
     with transaction(write=True) as session:
         record = requests.agree_terms(session, request_id=request_id, day=day)
-    written(record, fmt, f"terms of request {request_id} agreed on {day}")
+    written(record, fmt, f"terms of request {request_id} agreed on {day}", output=output)
 
 
 @app.command("pay")
-def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table) -> None:
+def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table,
+            output: OutputOpt = None) -> None:
     """Record a fee payment actually made (what repayment counts); never beyond the funding."""
-    from ldcli.cli.output import say
+    from ldcli.cli.output import on_screen, say
     from ldcli.domain.money import format_gbp
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.pay(session, request_id=request_id, day=day, amount=gbp)
-    if fmt == OutputFormat.table:
+    if on_screen(fmt, output):
         say(f"paid {format_gbp(gbp)} on request {request_id}; {format_gbp(record['paid_gbp'])} paid of "
             f"{format_gbp(record['funding_gbp'])}")
     else:
-        _show(record, fmt)
+        _show(record, fmt, output=output)
 
 
 def _mover(action: str, doc: str):
-    def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table) -> None:
+    def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+                output: OutputOpt = None) -> None:
         from ldcli.cli.output import written
         from ldcli.services import requests
 
         with transaction(write=True) as session:
             record = requests.move(session, request_id=request_id, action=action, day=day)
-        written(record, fmt, f"request {request_id} {record['status']} on {day}")
+        written(record, fmt, f"request {request_id} {record['status']} on {day}", output=output)
 
     command.__doc__ = doc
     command.__name__ = f"request_{action}"
@@ -229,12 +236,13 @@ def request_list(
     output: OutputOpt = None,
 ) -> None:
     """List training requests."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import emit, format_for
     from ldcli.services import requests
 
     with transaction() as session:
         rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due)
-    columns = requests.LIST_COLUMNS if fmt == OutputFormat.table else list(rows[0]) if rows else requests.LIST_COLUMNS
+    table = format_for(fmt, output) == "table"
+    columns = requests.LIST_COLUMNS if table or not rows else list(rows[0])
     emit(rows, columns=columns, fmt=fmt, output=output, title=f"Training requests ({len(rows)})")
 
 
@@ -269,6 +277,7 @@ def budget_set(
     year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     gbp: Money,
     fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
 ) -> None:
     """Set the training budget of a financial year."""
     from ldcli.cli.output import emit_one
@@ -276,7 +285,7 @@ def budget_set(
 
     with transaction(write=True) as session:
         state = requests.set_budget(session, year=year, amount=gbp)
-    emit_one(state, fmt=fmt, title=f"Training budget {state['year']}")
+    emit_one(state, fmt=fmt, output=output, title=f"Training budget {state['year']}")
 
 
 @budget_app.command("show")

@@ -138,3 +138,22 @@ def test_shell_completion_offers_people_units_choices_and_programmes(cli, db, wr
     assert complete("ldcli people list --kind o") == ["officer"]
     assert complete("ldcli plt enrol O1 --programme DC") == ["DC_DHEP"]
     assert complete("ldcli peo") == ["people"]
+
+
+def test_a_write_command_puts_its_record_in_the_file_o_names(cli, write, tmp_path):
+    cli.ok("people", "import", write("p.csv", PEOPLE))
+    result = cli.ok("people", "add", "N1", "--name", "Nia New", "--kind", "staff", "-o", str(tmp_path / "n1.json"))
+    assert result.stdout == ""
+    import json
+
+    assert json.loads((tmp_path / "n1.json").read_text(encoding="utf-8"))["person_id"] == "N1"
+    cli.ok("cadet", "unit", "add", "Oak Lane", "--npu", "East", "-o", str(tmp_path / "unit.csv"))
+    assert (tmp_path / "unit.csv").read_text(encoding="utf-8").splitlines()[1].startswith("1,Oak Lane")
+
+
+def test_every_command_that_prints_data_takes_o():
+    from ldcli.cli.docs import all_commands
+
+    missing = [path for path, command, _ in all_commands() if not hasattr(command, "commands")
+               and "fmt" in {p.name for p in command.params} and "output" not in {p.name for p in command.params}]
+    assert missing == []
