@@ -51,6 +51,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.column:  # a rule about the whole row
+            return f"row {self.row}: {self.message}"
         return f"row {self.row}, column {self.column}: {self.message}"
 
 

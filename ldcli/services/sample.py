@@ -14,6 +14,7 @@ from ldcli.db.session import Session
 from ldcli.domain.errors import BadRows, LdcliError, RowError
 from ldcli.domain.money import parse_pounds
 from ldcli.domain.plt import parse_hours
+from ldcli.domain.text import parse_count
 from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time
 from ldcli.services import cadet, enrolments, insight, people, placement, plt, requests, roster
 
@@ -44,8 +45,8 @@ def _each_row(path: Path, rows: list[tuple[int, dict]], step) -> dict:
     for number, row in rows:
         try:
             done = step(row)
-        except (ValueError, LdcliError) as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+        except (ValueError, LdcliError) as exc:  # the field at fault, when the rule names one
+            raise BadRows(path.name, [RowError(number, getattr(exc, "field", None) or "", "", str(exc))]) from None
         created, unchanged = created + bool(done), unchanged + (not done)
     return {"created": created, "updated": 0, "unchanged": unchanged}
 
@@ -73,9 +74,13 @@ def load_budgets(session: Session, path: Path) -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for number, row in rows:
         try:
-            year, amount = int(row["year"]), parse_pounds(row["gbp"])
+            year = parse_count(row["year"], low=1900, high=2199)
         except ValueError as exc:
-            raise BadRows(path.name, [RowError(number, "-", "", str(exc))]) from None
+            raise BadRows(path.name, [RowError(number, "year", row["year"], str(exc))]) from None
+        try:
+            amount = parse_pounds(row["gbp"])
+        except ValueError as exc:
+            raise BadRows(path.name, [RowError(number, "gbp", row["gbp"], str(exc))]) from None
         before = requests.budget(session, year=year)["budget_gbp"]
         requests.set_budget(session, year=year, amount=amount)
         counts["created" if before is None else "unchanged" if before == amount else "updated"] += 1

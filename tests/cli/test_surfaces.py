@@ -157,3 +157,18 @@ def test_every_command_that_prints_data_takes_o():
     missing = [path for path, command, _ in all_commands() if not hasattr(command, "commands")
                and "fmt" in {p.name for p in command.params} and "output" not in {p.name for p in command.params}]
     assert missing == []
+
+
+def test_a_sample_file_refusal_names_the_row_and_column_not_an_option(cli, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / "sample"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sample_data", folder)
+    lines = (folder / "requests.csv").read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",project_management,", ",basket_weaving,").replace(",bespoke,", ",basket_weaving,")
+    (folder / "requests.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = cli("sample", "load", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: row 3, column category: 'basket_weaving' is not one of bespoke")
+    assert "--" not in result.stderr.splitlines()[0]
