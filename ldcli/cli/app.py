@@ -15,7 +15,7 @@ from ldcli import __version__
 from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
 from ldcli.cli.context import AppState, begin
 from ldcli.cli.entry import report_interrupt
-from ldcli.cli.options import DATE
+from ldcli.cli.options import DATE, examples
 from ldcli.domain.errors import DatabaseProblem, LdcliError
 from ldcli.domain.text import control_problem, quoted, shown
 
@@ -186,6 +186,9 @@ app = typer.Typer(
     name="ldcli",
     help="Learning & Development and HR over one database: protected learning time, training "
     "requests, leavers' repayments, placements and volunteer police cadets.",
+    epilog=examples("ldcli sample load", "ldcli plt allocate --month 2027-03",
+                    "ldcli plt markers --month 2027-03 --format csv -o markers.csv",
+                    "ldcli cadet dashboard --as-of 2019-12-17"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,

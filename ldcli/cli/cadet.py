@@ -245,7 +245,7 @@ def cadet_dashboard(
                [("Cadets", targets["cadets"]["actual"], targets["cadets"]["target"]),
                 ("Leaders", targets["leaders"]["actual"], targets["leaders"]["target"]),
                 ("Active cadets", targets["active_cadets"]["actual"], targets["active_cadets"]["target"])],
-               [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]])
+               [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]], output=output)
 
 
 @app.command("trend")

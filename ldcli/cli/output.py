@@ -160,8 +160,8 @@ class _GridTable:
             atomic.append(longest <= ATOM or not any(" " in v for v in cells))
             word = max((self.cell_len(w) for v in cells for w in v.split()), default=0)
             header = max(len(w) for w in c.split("_"))
-            widths.append(max(longest if atomic[-1] else min(max(word, 8), 20), header, 1))
-        spare = max_width - 2 * (len(widths) - 1) - sum(widths)
+            widths.append(max(longest if atomic[-1] else min(max(word, 8), 30), header, 1))
+        spare = max_width - (len(widths) - 1) - sum(widths)
         if spare < 0:
             return self._expanded()
         # Free-text columns share what is left, up to their longest cell; the rest keep their width.
@@ -170,9 +170,9 @@ class _GridTable:
             extra = min(spare, max(0, longest - widths[i]))
             widths[i] += extra
             spare -= extra
-        # One space of padding after each column, and the box's own one-space separator.
+        # Columns one space apart (the box's own separator), no padding.
         table = Table(title=Text(self.title) if self.title else None, header_style="bold", box=box.SIMPLE_HEAD,
-                      show_edge=False, pad_edge=False, padding=(0, 1, 0, 0), collapse_padding=True)
+                      show_edge=False, pad_edge=False, padding=0, collapse_padding=True)
         for i, c in enumerate(self.columns):
             table.add_column(Text(c.replace("_", " "), no_wrap=False), justify="right" if i in self.right else "left",
                              width=widths[i], no_wrap=atomic[i], overflow="fold")
@@ -196,23 +196,33 @@ class _GridTable:
         return Group(*parts)
 
 
+def _breakable(cell: str) -> str:
+    """A long run without spaces but with commas (a repayment schedule) may break after them."""
+    return cell.replace(",", ", ") if len(cell) > ATOM and " " not in cell and "," in cell else cell
+
+
 def _rich_table(columns: list[str], rows: list[dict], title: str | None) -> _GridTable:
     right = {i for i, c in enumerate(columns)
              if any(_is_money(c, r.get(c)) or isinstance(r.get(c), int | float) for r in rows[:50])}
-    cells = [[" ".join(shown(table_cell(c, r.get(c))).split()) for c in columns] for r in rows]
+    cells = [[_breakable(" ".join(shown(table_cell(c, r.get(c))).split())) for c in columns] for r in rows]
     return _GridTable(columns, cells, right, shown(title) if title else title)
 
 
 def _print_rich(fh, renderable) -> None:
+    """To a terminal as Rich draws it; piped or into a file as plain text without the spaces Rich
+    pads each line with (200 columns wide unless COLUMNS says otherwise)."""
+    import io
+
     from rich.console import Console
 
-    if fh is sys.stdout:
-        # A terminal gives its width; piped output is 200 wide unless COLUMNS says otherwise.
-        columns = os.environ.get("COLUMNS", "")
-        console = Console(file=fh, width=None if fh.isatty() else int(columns) if columns.isdigit() else 200)
-    else:
-        console = Console(file=fh, width=200, color_system=None, force_terminal=False)
-    console.print(renderable)
+    if fh is sys.stdout and fh.isatty():
+        Console(file=fh).print(renderable)
+        return
+    columns = os.environ.get("COLUMNS", "")
+    buffer = io.StringIO()
+    Console(file=buffer, width=int(columns) if columns.isdigit() else 200, color_system=None,
+            force_terminal=False).print(renderable)
+    fh.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
 def format_for(fmt, output: str | None) -> str:
@@ -257,6 +267,8 @@ def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | 
         else:
             rows = [{"field": k, "value": table_cell(k, v)} for k, v in record.items()]
             _print_rich(fh, _rich_table(["field", "value"], rows, title))
+    if output:
+        say(f"wrote {output}")
 
 
 def write_text(text: str, output: str | None) -> None:
@@ -273,7 +285,7 @@ def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -
     for r in rows:
         groups.setdefault(r.get(by), []).append(r)
     if not groups:
-        _print_rich(sys.stdout, _rich_table(columns, [], f"{title}: none"))
+        say(f"{title}: none")
         return
     shown_columns = [c for c in columns if c != by]  # the title states it
     for key, members in groups.items():
@@ -317,7 +329,7 @@ def _write_json_list(fh, items) -> None:
 
 
 def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tuple[str, int, int]],
-               notes: list[str]) -> None:
+               notes: list[str], output: str | None = None) -> None:
     """A dashboard on the terminal: tables one after another, progress bars against targets, then
     the warnings."""
     from rich.console import Group
@@ -334,7 +346,10 @@ def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tup
     parts += [Text("\nProgress against the targets", style="bold"), grid]
     if notes:
         parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {shown(n)}", style="yellow") for n in notes]
-    _print_rich(sys.stdout, Group(*parts))
+    with _destination(output) as fh:
+        _print_rich(fh, Group(*parts))
+    if output:
+        say(f"wrote {output}")
 
 
 def on_screen(fmt, output: str | None) -> bool:

@@ -38,7 +38,7 @@ def _show(record: dict, fmt: OutputFormat, messages: list[str] = (), output: str
 
     for message in messages:
         say(message)
-    if format_for(fmt, output) == "table":
+    if format_for(fmt, output) != "json":  # a table or a CSV row: one plain value a field
         flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
         flat["time_off_days"] = record["time_off"]["total_days"]
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
