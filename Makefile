@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 LDCLI  := $(VENV)/bin/ldcli
 STAMP  := $(VENV)/.installed-stamp
 DEMO_DB := demo/ldcli.db
+TMPDIR_BASE ?= /tmp
 
 .PHONY: demo test test-sqlite test-postgres lint docs bench clean
 
@@ -29,15 +30,18 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) db check
 	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03)"
 
-## test: set up and run the whole suite on SQLite, then again on a throwaway PostgreSQL
-test: test-sqlite test-postgres
+## test: set up and run the whole suite on SQLite and, at the same time, on a throwaway PostgreSQL
+## (each in its own temporary folder; the output of each is printed whole when it ends)
+test: $(STAMP)
+	bash scripts/ensure-postgres.sh
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest --basetemp=$(TMPDIR_BASE)/ldcli-test-sqlite
 
 test-postgres: $(STAMP)
 	bash scripts/ensure-postgres.sh
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow"
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow" --basetemp=$(TMPDIR_BASE)/ldcli-test-postgres
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ldcli migrations tests scripts bench
