@@ -97,3 +97,16 @@ def write(tmp_path):
         return str(path)
 
     return _write
+
+
+def module_tally(request, label: str):
+    """A module's `held / tried` figure for fault tests, printed once the module's tests have run
+    (yield from it in a module-scoped fixture)."""
+    counts = {"held": 0, "tried": 0}
+    yield counts
+    if counts["tried"]:
+        line = f"{label} {counts['held']} / {counts['tried']}"
+        print(line)
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(line)

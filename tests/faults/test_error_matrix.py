@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import module_tally
 
 ENGINE = "postgresql" if os.environ.get("LDCLI_TEST_PG") else "sqlite"  # as tests/conftest.py
 LDCLI = Path(sys.executable).with_name("ldcli")
@@ -106,15 +107,7 @@ def tally_line(held: int, tried: int, section: str) -> str:
 
 @pytest.fixture(scope="module")
 def tally(request):
-    """The whole module's figure, written once the module's tests have run."""
-    counts = {"held": 0, "tried": 0}
-    yield counts
-    if counts["tried"]:
-        line = f"error matrix {counts['held']} / {counts['tried']}"
-        print(line)
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
+    yield from module_tally(request, "error matrix")
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import module_tally
 
 LDCLI = Path(sys.executable).with_name("ldcli")
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -69,14 +70,7 @@ def first_line(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def tally(request):
-    counts = {"held": 0, "tried": 0}
-    yield counts
-    if counts["tried"]:
-        line = f"file modes {counts['held']} / {counts['tried']}"
-        print(line)
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(line)
+    yield from module_tally(request, "file modes")
 
 
 @pytest.fixture

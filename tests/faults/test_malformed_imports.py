@@ -20,6 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -433,33 +434,6 @@ def run_family(fam: Family, cli, write, tmp_path) -> None:
     assert failures == [], "\n" + "\n".join(failures)
 
 
-def test_people_import_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[0], cli, write, tmp_path)
-
-
-def test_plt_import_enrolments_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[1], cli, write, tmp_path)
-
-
-def test_plt_roster_import_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[2], cli, write, tmp_path)
-
-
-def test_cadet_import_units_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[3], cli, write, tmp_path)
-
-
-def test_cadet_import_cadets_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[4], cli, write, tmp_path)
-
-
-def test_cadet_import_leaders_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[5], cli, write, tmp_path)
-
-
-def test_cadet_import_activities_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[6], cli, write, tmp_path)
-
-
-def test_repay_batch_record_refuses_malformed_files(cli, write, tmp_path):
-    run_family(FAMILIES[7], cli, write, tmp_path)
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda fam: fam.label)
+def test_every_import_refuses_malformed_files(family, cli, write, tmp_path):
+    run_family(family, cli, write, tmp_path)
