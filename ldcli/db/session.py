@@ -74,15 +74,14 @@ class Session:
         self._login: str | None = None
 
     @property
-    def login(self) -> str:
-        """Who is really running this (SPEC §12): the database login on PostgreSQL (where a trigger
-        also sets it on every audit row, so no client can forge it), else the OS account of the
-        real user id (not $LOGNAME, which anyone can set)."""
+    def login(self) -> str | None:
+        """Who is really running this, for the audit trail (SPEC §12): on SQLite the OS account of
+        the real user id (not $LOGNAME, which anyone can set); on PostgreSQL None, because a trigger
+        in the database writes the login on every audit row and no client value could change it."""
+        if self.conn.dialect.name == "postgresql":
+            return None
         if self._login is None:
-            if self.conn.dialect.name == "postgresql":
-                self._login = self.conn.exec_driver_sql("SELECT session_user").scalar()
-            else:
-                self._login = os_account()
+            self._login = os_account()
         return self._login
 
     def lock(self, *names: str) -> None:
