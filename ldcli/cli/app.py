@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 from ldcli import __version__
 from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
 from ldcli.cli.context import AppState, begin
-from ldcli.cli.entry import report_interrupt
+from ldcli.cli.entry import caused_by_interrupt, report_interrupt
 from ldcli.cli.options import DATE, examples
 from ldcli.domain.errors import DatabaseProblem, LdcliError
 from ldcli.domain.text import control_problem, quoted, shown
@@ -28,6 +28,8 @@ def _debug_requested() -> bool:
 
 def _report_unexpected(exc: BaseException) -> int:
     """Map an exception that escaped a command to its exit code, after one line on stderr."""
+    if caused_by_interrupt(exc):
+        return report_interrupt()
     if isinstance(exc, LdcliError):
         for line in exc.lines():
             typer.echo(f"error: {shown(line)}", err=True)

@@ -25,6 +25,19 @@ def report_interrupt() -> int:
     return EXIT_INTERRUPTED
 
 
+def caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a Ctrl-C is what broke: Python's import machinery or a context manager, interrupted
+    half-way, can raise its own error (`RuntimeError: cannot release un-acquired lock`) while the
+    KeyboardInterrupt is being handled; that is still an interruption, not a bug."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def _quiet_unraisable(unraisable) -> None:
     """A Ctrl-C that lands while Python is finalising an object (closing a connection) has nothing
     left to stop: it is dropped instead of printed as a traceback."""
@@ -41,5 +54,9 @@ def main() -> None:
         # The command is over: from here a Ctrl-C can stop nothing, so it is not reported as one.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     except KeyboardInterrupt:
+        code = report_interrupt()
+    except Exception as exc:
+        if not caused_by_interrupt(exc):  # start-up broke on its own: a bug, shown as Python shows it
+            raise
         code = report_interrupt()
     sys.exit(code)

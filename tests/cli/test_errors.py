@@ -54,6 +54,20 @@ def test_ctrl_c_is_130_and_rolls_back(cli):
     assert cli.ok("people", "list", "--format", "json").json() == []
 
 
+def test_an_error_raised_while_a_ctrl_c_unwinds_is_still_130(cli):
+    """CI saw `unexpected RuntimeError` (exit 70) from a Ctrl-C during start-up: Python's import lock,
+    interrupted half-way, raises `cannot release un-acquired lock` while the KeyboardInterrupt unwinds."""
+    def import_lock_broken_by_ctrl_c():
+        try:
+            raise KeyboardInterrupt
+        finally:
+            raise RuntimeError("cannot release un-acquired lock")
+
+    result = cli.runner.invoke(_probe_app(import_lock_broken_by_ctrl_c), ["run"])
+    assert result.exit_code == 130
+    assert result.stderr == "interrupted: nothing was written\n"
+
+
 def test_unexpected_error_is_70_with_one_line_and_debug_shows_the_traceback(cli, monkeypatch):
     def broken():
         raise ZeroDivisionError("secret personal data must not leak")
