@@ -9,13 +9,12 @@ from datetime import date
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
 from ldcli import __version__
 from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
 from ldcli.cli.context import AppState, begin
 from ldcli.cli.entry import caused_by_interrupt, report_interrupt
-from ldcli.cli.options import DATE, examples
+from ldcli.cli.options import DATE, Group, examples
 from ldcli.domain.errors import DatabaseProblem, LdcliError
 from ldcli.domain.text import control_problem, quoted, shown
 
@@ -126,7 +125,7 @@ def _flags() -> set[str]:
     return found
 
 
-class LdcliGroup(TyperGroup):
+class LdcliGroup(Group):
     """Runs the command line with our exit codes: 0 ok, 1 refused, 2 usage, 3 database, 70 bug,
     130 interrupted; every failure is one line on stderr, never a traceback (unless --debug).
     Every file a command creates is readable by its owner only (umask 077 while it runs)."""
@@ -235,7 +234,7 @@ def _runs_a_command(ctx: typer.Context) -> bool:
     if ctx.resilient_parsing or any(a in ("--help", "-h") for a in rest):
         return False
     sub = ctx.command.get_command(ctx, ctx.invoked_subcommand) if ctx.invoked_subcommand else None
-    return sub is not None and not (isinstance(sub, TyperGroup) and not rest)
+    return sub is not None and not (isinstance(sub, typer.core.TyperGroup) and not rest)
 
 
 app.add_typer(db.app, name="db")

@@ -21,6 +21,7 @@ from ldcli.cli.options import (
     complete_unit,
     group,
 )
+from ldcli.domain.files import CADET_FILES
 
 app = group("Volunteer police cadets: units, cadets, leaders, hours, dashboard, trend.",
             'ldcli cadet dashboard --as-of 2019-12-17',
@@ -36,12 +37,9 @@ app.add_typer(leader_app, name="leader")
 app.add_typer(activity_app, name="activity")
 
 UnitArg = Annotated[str, typer.Argument(metavar="UNIT", autocompletion=complete_unit, help="The unit's name or id.")]
-IMPORT_COLUMNS = {
-    "units": (("name", "npu"), ("venue", "opened", "planned", "max_cadets")),
-    "cadets": (("unit", "name", "dob", "joined"), ("left", "consent")),
-    "leaders": (("unit", "name", "department"), ("person_id", "dob", "role", "regular")),
-    "activities": (("unit", "month", "activity", "hours"), ()),
-}
+IMPORT_HELP = "CSV; its columns by KIND — " + "; ".join(
+    f"{kind}: {layout.columns_text().replace('; optional', ', optional')}"
+    for kind, layout in CADET_FILES.items()) + "."
 
 
 @unit_app.command("add")
@@ -194,20 +192,14 @@ def cadet_hours(
 @app.command("import")
 def cadet_import(
     kind: Annotated[CadetFile, typer.Argument(metavar="KIND", case_sensitive=False, help="What the file holds.")],
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The CSV file.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=IMPORT_HELP)],
 ) -> None:
-    """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing.
-
-    Columns: units name, npu, venue, opened, planned, max_cadets; cadets unit, name, dob, joined,
-    left, consent; leaders unit, name, department, person_id, dob, role, regular; activities unit,
-    month, activity, hours.
-    """
+    """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing."""
     from ldcli.cli.output import say
     from ldcli.csvio.reader import read_csv
     from ldcli.services import cadet
 
-    required, optional = IMPORT_COLUMNS[kind.value]
-    _, rows = read_csv(file, required=required, optional=optional)
+    rows = read_csv(file, CADET_FILES[kind.value])
     with transaction(write=True) as session:
         result = cadet.import_rows(session, kind=kind.value, rows=rows, source=file)
     say(f"{kind.value}: {result['rows']} row(s), created {result['created']}, unchanged {result['unchanged']}")

@@ -65,7 +65,10 @@ _COMMAND = ""
 
 
 def begin(app_state: AppState | None, command: str | None = None) -> None:
-    global _CURRENT, _COMMAND
+    """Start (or, with the global options read, continue) one command line; a new one has saved nothing."""
+    global _CURRENT, _COMMAND, COMMITTED
+    if app_state is None and command == "":
+        COMMITTED = False
     _CURRENT = app_state
     if command is not None:
         _COMMAND = command

@@ -5,8 +5,62 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from ldcli.domain import choices as _c
+
+
+def reflow(text: str | None) -> str | None:
+    """Help text as paragraphs: the line breaks of a docstring's source are not kept (Typer keeps
+    them after the first paragraph, which ragged the help at any width); a line starting with '-'
+    stays a line of its own."""
+    if not text:
+        return text
+    import inspect
+
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = [line.strip() for line in paragraph.splitlines()]
+        joined = lines[:1]
+        for line in lines[1:]:
+            if line.startswith("- "):
+                joined.append(line)
+            else:
+                joined[-1] += " " + line
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
+
+
+def _polish(command) -> None:
+    """One command's help as people read it: paragraphs reflowed, and no `<bool>` beside a flag nor
+    `<str>` beside an argument whose name (FILE, PERSON) already says what it takes."""
+    command.help = reflow(command.help)
+    if not getattr(command, "_ldcli_polished", False):
+        command._ldcli_polished = True
+        made = command.get_help_option
+
+        def help_option(ctx):
+            option = made(ctx)
+            if option is not None:
+                option.metavar = ""
+            return option
+
+        command.get_help_option = help_option
+    for param in getattr(command, "params", ()):
+        if isinstance(param, TyperOption) and param.is_flag:
+            param.metavar = ""
+        elif isinstance(param, TyperArgument) and param.metavar and param.type_descriptor.annotation is str:
+            param.display_type_rich = lambda ctx: None
+
+
+class Group(TyperGroup):
+    """Every ldcli command group: its commands' help polished once, as the group is built."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _polish(self)
+        for command in self.commands.values():
+            _polish(command)
 
 
 class OutputFormat(StrEnum):
@@ -58,55 +112,23 @@ def _parser(parse):
     return parser
 
 
-def _date(text: str):
-    from ldcli.domain.timeutil import parse_date
+def _kind(kind: str):
+    """The import files' parser for a kind of value (ldcli.domain.rows): an option and a file
+    cell of the same kind are read by the same code."""
+    from ldcli.domain.rows import Column
 
-    return parse_date(text)
-
-
-def _month(text: str):
-    from ldcli.domain.timeutil import Month
-
-    return Month.parse(text)
-
-
-def _pounds(text: str) -> int:
-    from ldcli.domain.money import parse_pounds
-
-    return parse_pounds(text)
-
-
-def _time(text: str) -> int:
-    from ldcli.domain.timeutil import minute_of_day, parse_time
-
-    return minute_of_day(parse_time(text))
-
-
-def _hours(text: str) -> int:
-    from ldcli.domain.plt import parse_hours
-
-    return parse_hours(text)
+    column = Column("", kind)
+    return lambda text: column.parse(text.strip())
 
 
 def _hours_text(text: str) -> str:
     """Checked as hours, kept as typed (a service that also reads files takes the text)."""
-    _hours(text)
+    _kind("hours")(text)
     return text.strip()
 
 
-def _programme(text: str) -> str:
-    from ldcli.domain.plt import PROGRAMMES
-
-    name = text.strip().upper()
-    if name not in PROGRAMMES:
-        raise ValueError(f"'{text}' is not a programme: {', '.join(PROGRAMMES)}")
-    return name
-
-
 def _programme_names(incomplete: str) -> list[str]:
-    from ldcli.domain.plt import PROGRAMMES
-
-    return [p for p in PROGRAMMES if p.startswith(incomplete.upper())]
+    return [p for p in _c.PROGRAMMES if p.startswith(incomplete.upper())]
 
 
 def _nearby_months(incomplete: str) -> list[str]:
@@ -146,13 +168,13 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
-DATE = {"parser": _parser(_date), "metavar": "YYYY-MM-DD"}
-TIME = {"parser": _parser(_time), "metavar": "HHMM"}
-HOURS = {"parser": _parser(_hours), "metavar": "HOURS"}
-MONTH = {"parser": _parser(_month), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
-POUNDS = {"parser": _parser(_pounds), "metavar": "GBP"}
+DATE = {"parser": _parser(_kind("date")), "metavar": "YYYY-MM-DD"}
+TIME = {"parser": _parser(_kind("time")), "metavar": "HHMM"}
+HOURS = {"parser": _parser(_kind("hours")), "metavar": "HOURS"}
+MONTH = {"parser": _parser(_kind("month")), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
+POUNDS = {"parser": _parser(_kind("pounds")), "metavar": "GBP"}
 HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
-PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME", "autocompletion": _programme_names}
+PROGRAMME = {"parser": _parser(_kind("programme")), "metavar": "PROGRAMME", "autocompletion": _programme_names}
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
@@ -172,7 +194,7 @@ def examples(*lines: str) -> str:
 
 def group(help: str, *example: str) -> typer.Typer:
     """A command group: its help, its examples, and its help shown when given no command."""
-    return typer.Typer(help=help, epilog=examples(*example) if example else None, no_args_is_help=True)
+    return typer.Typer(cls=Group, help=help, epilog=examples(*example) if example else None, no_args_is_help=True)
 
 
 def choice(value) -> str | None:

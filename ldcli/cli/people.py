@@ -20,19 +20,19 @@ from ldcli.cli.options import (
     group,
     iso,
 )
+from ldcli.domain.files import PEOPLE
 
 app = group("Import, add, list and show people.",
             'ldcli people import people.csv',
             'ldcli people list --kind officer --format csv -o officers.csv')
 
 OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
-COLUMNS = ["person_id", "name", "kind", "team", "department", "area", "line_manager_id",
-           "employment", "contract_end", "weekly_hours", "start_date", "leave_date"]
+COLUMNS = PEOPLE.names
 
 
 @app.command("import")
 def people_import(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns " + ", ".join(COLUMNS) + ".")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=PEOPLE.help())],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -47,8 +47,7 @@ def people_import(
     from ldcli.csvio.reader import read_csv
     from ldcli.services import people
 
-    required, optional = people.IMPORT_COLUMNS
-    _, rows = read_csv(file, required=required, optional=optional)
+    rows = read_csv(file, PEOPLE)
     with transaction(write=True, dry_run=dry_run) as session:
         counts = people.upsert_people(session, rows=rows, source=file)
     prefix = "dry run, nothing written: would have " if dry_run else ""

@@ -22,6 +22,7 @@ from ldcli.cli.options import (
     complete_person,
     group,
 )
+from ldcli.domain.files import ENROLMENTS, ROSTER
 
 app = group("Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
             'ldcli plt allocate --month 2027-03',
@@ -80,8 +81,7 @@ def plt_enrol(
 
 @app.command("import-enrolments")
 def plt_import_enrolments(
-    file: Annotated[str, typer.Argument(metavar="FILE",
-                                        help="CSV with columns person_id, programme, from_month, to_month, hours.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=ENROLMENTS.help())],
     dry_run: DryRunOpt = False,
 ) -> None:
     """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
@@ -89,7 +89,7 @@ def plt_import_enrolments(
     from ldcli.csvio.reader import read_csv
     from ldcli.services import enrolments
 
-    _, rows = read_csv(file, required=("person_id", "programme", "from_month"), optional=("to_month", "hours"))
+    rows = read_csv(file, ENROLMENTS)
     with transaction(write=True, dry_run=dry_run) as session:
         counts = enrolments.upsert_enrolments(session, rows=rows, source=file)
     say(_counts_line(counts, dry_run))
@@ -114,7 +114,7 @@ def plt_enrolments(
 
 @roster_app.command("import")
 def plt_roster_import(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="CSV with columns person_id, date, start, end, kind.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=ROSTER.help())],
     replace: Annotated[bool, typer.Option("--replace", help="Replace the shifts of each person in the file in "
                                                             "the months the file covers.")] = False,
     dry_run: DryRunOpt = False,

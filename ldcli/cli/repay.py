@@ -18,6 +18,7 @@ from ldcli.cli.options import (
     complete_person,
     group,
 )
+from ldcli.domain.files import LEAVERS
 
 app = group("Repayment of training fees by leavers.",
             'ldcli repay calc 100182 --leave-date 2026-12-15 --reason retirement '
@@ -71,8 +72,7 @@ def repay_calc(
 
 @app.command("batch")
 def repay_batch(
-    file: Annotated[str, typer.Argument(metavar="FILE",
-                                        help="CSV with columns person_id, leave_date, reason, final_pay_gbp.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help=LEAVERS.help())],
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -83,7 +83,7 @@ def repay_batch(
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
 
-    _, rows = read_csv(file, required=("person_id", "leave_date", "reason"), optional=("final_pay_gbp",))
+    rows = read_csv(file, LEAVERS)
     with progress(f"working out {len(rows):,} leavers' repayments", enabled=fmt == OutputFormat.table,
                   unit="leavers") as report, transaction(write=record) as session:
         report(0)

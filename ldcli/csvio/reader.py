@@ -1,6 +1,5 @@
-"""Read an import file: UTF-8 (with or without a BOM), header checked, rows numbered as a spreadsheet,
-and every cell checked for what no field may hold (control characters, bytes that are not UTF-8,
-text longer than any field takes)."""
+"""Read an import file: UTF-8 (with or without a BOM), the header checked against the file's declared
+layout, rows numbered as a spreadsheet; the layout then parses every cell (ldcli.domain.rows)."""
 
 from __future__ import annotations
 
@@ -10,24 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ldcli.domain.errors import BadRows, LdcliError, RowError
-from ldcli.domain.text import MAX_TEXT, control_problem
+from ldcli.domain.rows import Layout
+from ldcli.domain.text import cell_problem
 
 # csv refuses a cell above 128 KiB with an error that names no row; we read it and refuse it by name.
 csv.field_size_limit(16 * 1024 * 1024)
-
-
-def cell_problem(text: str) -> str | None:
-    """Why a cell cannot be taken as it is, or None."""
-    if not text:
-        return None
-    if len(text) > MAX_TEXT:
-        return f"is {len(text):,} characters long; at most {MAX_TEXT} are allowed"
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return "is not UTF-8 text: save the file as 'CSV UTF-8'"
-    return control_problem(text)
 
 
 def _open(source: Path):
@@ -60,13 +46,12 @@ def _records(source: Path, reader) -> Iterator[tuple[int, list[str]]]:
         yield start, record
 
 
-def read_csv(
-    path: str | Path, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the data rows as (row number, {column: stripped text}).
+def read_csv(path: str | Path, layout: Layout) -> list[tuple[int, dict[str, str]]]:
+    """The data rows as (row number, {column: text}), the header checked against `layout`.
 
     Row 1 is the header, so row numbers match what a spreadsheet shows. Blank lines are skipped.
-    Unknown or missing columns, rows with too many cells and bad cells are refused, every one named.
+    Unknown or missing columns and rows with more cells than the header are refused, every one
+    named; the cells themselves are checked by the layout (`Layout.parse_rows`).
     """
     source = Path(path)
     with _open(source) as fh:
@@ -74,7 +59,7 @@ def read_csv(
     if not records:
         raise LdcliError(f"file {source} is empty: it needs a header row")
     header = [h.strip() for h in records[0][1]]
-    check_header(source, header, required, optional)
+    check_header(source, header, layout.required, layout.optional)
     rows, errors = [], []
     for number, record in records[1:]:
         if not any(cell.strip() for cell in record):
@@ -83,15 +68,20 @@ def read_csv(
             errors.append(RowError(number, f"{len(header) + 1} (beyond the header)", "",
                                    f"the row has {len(record)} cells but the header has {len(header)}"))
             continue
-        cells = [c.strip() for c in record] + [""] * (len(header) - len(record))
-        for column, cell in zip(header, cells, strict=True):
-            problem = cell_problem(cell)
-            if problem:
-                errors.append(RowError(number, column, cell, problem))
+        cells = record + [""] * (len(header) - len(record))
         rows.append((number, dict(zip(header, cells, strict=True))))
     if errors:
         raise BadRows(source.name, errors)
-    return header, rows
+    return rows
+
+
+def read_rows(path: str | Path, layout: Layout) -> list[tuple[int, dict]]:
+    """The file's rows parsed by `layout`: (row number, values); every bad cell and every repeated
+    key is refused together (BadRows) before anything is returned."""
+    parsed = layout.parse_rows(read_csv(path, layout))
+    if parsed.errors:
+        raise BadRows(Path(path).name, parsed.errors)
+    return parsed.rows
 
 
 def check_header(source: Path, header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
@@ -112,20 +102,18 @@ def check_header(source: Path, header: list[str], required: tuple[str, ...], opt
 
 
 @contextmanager
-def stream_csv(
-    path: str | Path, *, required: tuple[str, ...], optional: tuple[str, ...] = ()
-) -> Iterator[tuple[dict[str, int], Iterator[tuple[int, list[str]]]]]:
+def stream_csv(path: str | Path, layout: Layout) -> Iterator[tuple[dict[str, int], Iterator[tuple[int, list[str]]]]]:
     """Like read_csv, for files too big to hold: the header as {column: index} and an iterator of
     (row number, cells), each row padded to the header's width. Blank lines are skipped; a row
     with too many cells is given with its extra cells, for the caller to report. Cells are not
-    checked here: the caller checks those it does not recognise with `cell_problem`."""
+    checked here: the caller parses those it does not recognise with the layout."""
     source = Path(path)
     with _open(source) as fh:
         records = _records(source, csv.reader(fh, strict=True))
         header = [h.strip() for h in next(records, (1, []))[1]]
         if not header:
             raise LdcliError(f"file {source} is empty: it needs a header row")
-        check_header(source, header, required, optional)
+        check_header(source, header, layout.required, layout.optional)
         width = len(header)
 
         def rows() -> Iterator[tuple[int, list[str]]]:

@@ -5,18 +5,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from ldcli.domain.choices import EMPLOYMENTS, PERSON_KINDS
-from ldcli.domain.timeutil import parse_date
+from ldcli.domain.choices import PERSON_KINDS
+from ldcli.domain.files import PEOPLE
 
 KINDS = PERSON_KINDS
 FULL_TIME_HOURS = 40
-COLUMNS = (
-    "person_id", "name", "kind", "team", "department", "area", "line_manager_id",
-    "employment", "contract_end", "weekly_hours", "start_date", "leave_date",
-)
-REQUIRED_COLUMNS = ("person_id", "name", "kind")
-DATE_FIELDS = ("contract_end", "start_date", "leave_date")
-TEXT_FIELDS = ("team", "department", "area", "line_manager_id")
+COLUMNS = PEOPLE.names  # a person's public shape is the import file's
 
 
 def parse_weekly_hours(text: str) -> int:
@@ -35,51 +29,6 @@ def parse_weekly_hours(text: str) -> int:
 
 def format_weekly_hours(minutes: int) -> int | float:
     return minutes // 60 if minutes % 60 == 0 else round(minutes / 60, 2)
-
-
-def clean_person(raw: dict[str, str | None]) -> tuple[dict, list[tuple[str, str, str]]]:
-    """Check one person's fields. Returns the clean values and a list of (column, value, problem).
-
-    Only the keys present in `raw` are cleaned, so an update can leave other fields alone; blanks
-    mean "none" (or the default for kind-free fields).
-    """
-    clean: dict = {}
-    errors: list[tuple[str, str, str]] = []
-
-    def text(key: str) -> str:
-        return (raw.get(key) or "").strip()
-
-    for key in ("person_id", "name", "kind"):
-        if key in raw and not text(key):
-            errors.append((key, "", "is required"))
-    if "person_id" in raw:
-        clean["person_id"] = text("person_id")
-    if "name" in raw:
-        clean["name"] = text("name")
-    if "kind" in raw and text("kind"):
-        if text("kind") not in KINDS:
-            errors.append(("kind", text("kind"), f"'{text('kind')}' is not one of {', '.join(KINDS)}"))
-        clean["kind"] = text("kind")
-    if "employment" in raw:
-        value = text("employment") or "permanent"
-        if value not in EMPLOYMENTS:
-            errors.append(("employment", value, f"'{value}' is not one of {', '.join(EMPLOYMENTS)}"))
-        clean["employment"] = value
-    for key in TEXT_FIELDS:
-        if key in raw:
-            clean[key] = text(key) or None
-    if "weekly_hours" in raw:
-        try:
-            clean["weekly_minutes"] = parse_weekly_hours(text("weekly_hours") or FULL_TIME_HOURS)
-        except ValueError as exc:
-            errors.append(("weekly_hours", text("weekly_hours"), str(exc)))
-    for key in DATE_FIELDS:
-        if key in raw:
-            try:
-                clean[key] = parse_date(text(key)) if text(key) else None
-            except ValueError as exc:
-                errors.append((key, text(key), str(exc)))
-    return clean, errors
 
 
 def check_person(person: dict) -> list[tuple[str, str, str]]:

@@ -8,16 +8,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from ldcli.domain.text import parse_count, quoted
+from ldcli.domain.choices import AD_HOC as AD_HOC
+from ldcli.domain.choices import ALLOCATED as ALLOCATED
+from ldcli.domain.choices import APPRENTICE as APPRENTICE
+from ldcli.domain.choices import PROGRAMMES as PROGRAMMES
+from ldcli.domain.choices import SHIFT_KINDS as SHIFT_KINDS
+from ldcli.domain.files import HOURS_IN_A_MONTH as HOURS_IN_A_MONTH
+from ldcli.domain.text import quoted
 from ldcli.domain.timeutil import hhmm, wall_clock
 
-ALLOCATED = ("PCDA", "DHEP", "DC_DHEP", "POLICE_NOW", "TUTOR")
-AD_HOC = ("NPPF_SGT", "NPPF_INSP", "DETECTIVE", "OTHER")
-APPRENTICE = "APPRENTICE"
-PROGRAMMES = ALLOCATED + AD_HOC + (APPRENTICE,)
 NPPF = ("NPPF_SGT", "NPPF_INSP")
-HOURS_IN_A_MONTH = 744  # 31 days of 24 hours: no month owes more
-SHIFT_KINDS = ("duty", "rest", "leave", "training", "court", "sick")
 
 
 def is_allocated(programme: str) -> bool:
@@ -282,42 +282,18 @@ def parse_hours(text: str, *, most: int = 10_000) -> int:
     return int(minutes)
 
 
-def clean_enrolment(raw: dict[str, str | None], *, baseline_hours: int, nppf_months: int):
-    """Check one enrolment's fields (from a file row or options). Returns the clean values and a list
-    of (column, value, problem). NPPF enrolments end after `nppf_months` unless told otherwise."""
-    from ldcli.domain.timeutil import Month
-
-    clean: dict = {}
+def enrolment_problems(clean: dict, *, baseline_hours: int, nppf_months: int) -> list[tuple[str, str, str]]:
+    """The rules across one parsed enrolment's fields (from a file row or options), as (column,
+    value, problem); NPPF enrolments given no end end after `nppf_months`."""
     errors: list[tuple[str, str, str]] = []
-    programme = (raw.get("programme") or "").strip().upper()
-    if programme not in PROGRAMMES:
-        errors.append(("programme", programme, f"'{programme}' is not one of {', '.join(PROGRAMMES)}"))
-    clean["programme"] = programme
-    for column in ("from_month", "to_month"):
-        text = (raw.get(column) or "").strip()
-        if column == "from_month" and not text:
-            errors.append((column, "", "is required"))
-            continue
-        try:
-            clean[column] = Month.parse(text) if text else None
-        except ValueError as exc:
-            errors.append((column, text, str(exc)))
-    start, end = clean.get("from_month"), clean.get("to_month")
-    if start and end and end < start:
+    programme, start, end = clean["programme"], clean["from_month"], clean.get("to_month")
+    if end and end < start:
         errors.append(("to_month", str(end), f"is before from_month {start}"))
-    if start and not end and programme in NPPF and "to_month" in clean:
+    if not end and programme in NPPF and "to_month" in clean:
         clean["to_month"] = start.add(nppf_months - 1)
-    text = (raw.get("hours") or "").strip()
-    clean["hours"] = None
-    if text:
-        try:
-            value = parse_count(text, low=1, high=HOURS_IN_A_MONTH, what="a whole number of hours")
-        except ValueError as exc:
-            errors.append(("hours", text, str(exc)))
-        else:
-            if programme != APPRENTICE and value < baseline_hours:
-                errors.append(("hours", text,
-                               f"{value} is below the policy baseline of {baseline_hours} hours a month"))
-            else:
-                clean["hours"] = value
-    return clean, errors
+    value = clean.get("hours")
+    if value is not None and programme != APPRENTICE and value < baseline_hours:
+        errors.append(("hours", str(value), f"{value} is below the policy baseline of {baseline_hours} hours a month"))
+    clean.setdefault("hours", None)
+    clean.setdefault("to_month", None)
+    return errors

@@ -63,6 +63,20 @@ def clean_text(text: str | None, *, required: bool = False, limit: int = MAX_TEX
     return value
 
 
+def cell_problem(text: str) -> str | None:
+    """Why a cell cannot be taken as it is, or None."""
+    if not text:
+        return None
+    if len(text) > MAX_TEXT:
+        return f"is {len(text):,} characters long; at most {MAX_TEXT} are allowed"
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "is not UTF-8 text: save the file as 'CSV UTF-8'"
+    return control_problem(text)
+
+
 _WHOLE = re.compile(r"^\+?\d{1,9}$")
 
 

@@ -11,10 +11,11 @@ from ldcli.db.models import cadet_activities, cadet_leader_units, cadet_leaders,
 from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.files import CADET_FILES, MOST_CADETS
 from ldcli.domain.plt import hours as as_hours
-from ldcli.domain.plt import parse_hours
-from ldcli.domain.text import clean_text, parse_count
-from ldcli.domain.timeutil import Month, add_months, parse_date
+from ldcli.domain.rows import one_of
+from ldcli.domain.text import clean_text
+from ldcli.domain.timeutil import Month, add_months
 from ldcli.services import audit
 
 U, C, L, LU, A = cadet_units, cadets, cadet_leaders, cadet_leader_units, cadet_activities
@@ -113,8 +114,7 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
     """A leader (18 or over) for a unit; the same leader again adds another unit they serve."""
     u = unit(session, unit_ref)
     name, department = _text(name, "name", required=True), _text(department, "department", required=True)
-    if role not in rules.ROLES:
-        raise LdcliError(f"'{role}' is not one of {', '.join(rules.ROLES)}", field="role")
+    role = one_of(role, rules.ROLES, field="role")
     if person_id and session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found", field="person_id")
     if dob is None and not person_id:
@@ -243,54 +243,11 @@ def ageing(session: Session, *, within: int, as_of: date) -> list[dict]:
 # --- imports: each cell parsed and named, a key repeated in the file refused, then each row through the
 # same service as the commands; every bad row reported; nothing kept if any fails
 
-MOST_CADETS = 10_000
-IMPORT_KEYS = {"units": ("name",), "cadets": ("unit", "name", "dob"), "leaders": ("unit", "person_id", "name", "dob"),
-               "activities": ("unit", "month", "activity")}
-
-
 def _text(value: str | None, field: str, *, required: bool = False) -> str | None:
     try:
         return clean_text(value, required=required)
     except ValueError as exc:
         raise LdcliError(str(exc), field=field) from None
-
-
-def _day(text: str) -> date | None:
-    return parse_date(text) if text else None
-
-
-def _yes(text: str) -> bool | None:
-    value = text.lower()
-    if not value:
-        return None
-    if value not in ("yes", "no", "true", "false", "1", "0"):
-        raise ValueError(f"'{text}' is not yes or no")
-    return value in ("yes", "true", "1")
-
-
-PARSERS = {
-    "opened": _day, "planned": _day, "dob": _day, "joined": _day, "left": _day,
-    "max_cadets": lambda t: parse_count(t, low=1, high=MOST_CADETS) if t else None,
-    "consent": _yes, "regular": _yes,
-    "month": lambda t: Month.parse(t) if t else None,
-    "hours": lambda t: parse_hours(t) if t else None,
-}
-REQUIRED = {"units": ("name", "npu"), "cadets": ("unit", "name", "dob", "joined"),
-            "leaders": ("unit", "name", "department"), "activities": ("unit", "month", "activity", "hours")}
-
-
-def _parse_row(kind: str, number: int, raw: dict[str, str], errors: list[RowError]) -> dict | None:
-    values, before = {}, len(errors)
-    for column, text in raw.items():
-        text = text.strip()
-        if column in REQUIRED[kind] and not text:
-            errors.append(RowError(number, column, "", "is required"))
-            continue
-        try:
-            values[column] = PARSERS[column](text) if column in PARSERS else (text or None)
-        except ValueError as exc:
-            errors.append(RowError(number, column, text, str(exc)))
-    return values if len(errors) == before else None
 
 
 def _add_row(session: Session, kind: str, v: dict) -> None:
@@ -302,7 +259,7 @@ def _add_row(session: Session, kind: str, v: dict) -> None:
     elif kind == "leaders":
         leader_add(session, unit_ref=v["unit"], name=v["name"], department=v["department"],
                    person_id=v.get("person_id"), dob=v.get("dob"), role=v.get("role") or "leader",
-                   regular=True if v.get("regular") is None else v["regular"])
+                   regular=v.get("regular", True))
     else:
         activity_add(session, unit_ref=v["unit"], month=v["month"], activity=v["activity"], minutes=v["hours"])
 
@@ -311,31 +268,18 @@ def _add_row(session: Session, kind: str, v: dict) -> None:
 def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], source: str) -> dict:
     table = {"units": U, "cadets": C, "leaders": LU, "activities": A}[kind]
     before = session.execute(select(func.count()).select_from(table)).scalar()
-    errors: list[RowError] = []
-    parsed, first_row = [], {}
-    for number, raw in rows:
-        values = _parse_row(kind, number, raw, errors)
-        if values is None:
-            continue
-        key = tuple(str(values.get(k) or "").casefold() for k in IMPORT_KEYS[kind] if k in raw)
-        if kind == "leaders" and values.get("person_id"):
-            key = (str(values["unit"]).casefold(), values["person_id"])
-        if key in first_row:
-            same = ", ".join(k for k in IMPORT_KEYS[kind] if k in raw)
-            errors.append(RowError(number, IMPORT_KEYS[kind][1 if kind == "leaders" else -1], "",
-                                   f"repeats row {first_row[key]} (same {same}); give each once"))
-            continue
-        first_row[key] = number
-        parsed.append((number, values))
-    for number, values in parsed:
+    layout = CADET_FILES[kind]
+    parsed = layout.parse_rows(rows)
+    errors = parsed.errors
+    for number, values in parsed.good:
         try:
             _add_row(session, kind, values)
         except LdcliError as exc:
-            errors.append(RowError(number, exc.field or IMPORT_KEYS[kind][0], "", str(exc)))
+            errors.append(RowError(number, exc.field or layout.columns[0].name, "", str(exc)))
     if errors:
         raise BadRows(source, errors)
     created = session.execute(select(func.count()).select_from(table)).scalar() - before
-    return {"rows": len(parsed), "created": created, "unchanged": len(parsed) - created}
+    return {"rows": len(parsed.rows), "created": created, "unchanged": len(parsed.rows) - created}
 
 
 def _import_cadet(session: Session, v: dict) -> None:

@@ -10,12 +10,12 @@ from sqlalchemy import and_, func, insert, or_, select
 from ldcli.db.models import people, plt_enrolments, shifts
 from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, RowError
-from ldcli.domain.plt import APPRENTICE, clean_enrolment, hours, is_allocated, required_minutes
+from ldcli.domain.files import ENROLMENTS
+from ldcli.domain.plt import APPRENTICE, enrolment_problems, hours, is_allocated, required_minutes
 from ldcli.domain.timeutil import Month
 from ldcli.policy import Policy
 from ldcli.services import audit
 
-COLUMNS = ("person_id", "programme", "from_month", "to_month", "hours")
 NO_PLT_KINDS = ("contractor", "volunteer")
 LIST_COLUMNS = ["id", "person_id", "name", "team", "programme", "mode", "from_month", "to_month", "hours"]
 
@@ -36,30 +36,26 @@ def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source:
     """Create enrolments, or update the end and hours of one that starts in the same month on the
     same programme. Every row is checked first; nothing is written if any is bad."""
     policy = session.policy
-    errors: list[RowError] = []
+    parsed = ENROLMENTS.parse_rows(rows)
+    errors = parsed.errors
+    good = {number for number, _ in parsed.good}
     cleaned = []
-    for number, raw in rows:
-        clean, problems = clean_enrolment(raw, baseline_hours=policy.plt_hours_per_month,
-                                          nppf_months=policy.plt_nppf_months)
-        clean["person_id"] = (raw.get("person_id") or "").strip()
+    for number, clean in parsed.rows:
+        problems = (enrolment_problems(clean, baseline_hours=policy.plt_hours_per_month,
+                                       nppf_months=policy.plt_nppf_months) if number in good else [])
         errors += [RowError(number, c, v, m) for c, v, m in problems]
-        cleaned.append((number, clean, not problems))
-    ids = sorted({c["person_id"] for _, c, _ in cleaned})
+        cleaned.append((number, clean, number in good and not problems))
+    ids = sorted({c["person_id"] for _, c, _ in cleaned if c.get("person_id")})
     kinds = dict(session.execute(select(people.c.person_id, people.c.kind).where(people.c.person_id.in_(ids))).all())
     existing = defaultdict(list)
     for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids))):
         existing[(e.person_id, e.programme)].append(dict(e._mapping))
-    first_row: dict[tuple, int] = {}
     for number, clean, ok in cleaned:
-        pid = clean["person_id"]
-        key = (pid, clean.get("programme"), str(clean.get("from_month")))
-        if ok and key in first_row:
-            errors.append(RowError(number, "from_month", key[2], f"repeats row {first_row[key]} (same person_id, "
-                                                                  "programme and from_month); give each once"))
+        pid = clean.get("person_id")
+        if pid is None:
             continue
-        first_row.setdefault(key, number)
         if pid not in kinds:
-            errors.append(RowError(number, "person_id", pid, "is required" if not pid else f"person '{pid}' not found"))
+            errors.append(RowError(number, "person_id", pid, f"person '{pid}' not found"))
         elif kinds[pid] in NO_PLT_KINDS:
             errors.append(RowError(number, "person_id", pid, f"{pid} is a {kinds[pid]}: PLT is duty time for "
                                                               "officers and staff"))

@@ -7,13 +7,8 @@ from sqlalchemy import insert, select
 from ldcli.db.models import people
 from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
-from ldcli.domain.people import (
-    COLUMNS,
-    REQUIRED_COLUMNS,
-    check_person,
-    clean_person,
-    format_weekly_hours,
-)
+from ldcli.domain.files import PEOPLE
+from ldcli.domain.people import COLUMNS, check_person, format_weekly_hours
 from ldcli.services import audit
 
 STORED = ("person_id", "name", "kind", "team", "department", "area", "line_manager_id",
@@ -44,22 +39,11 @@ def existing_people(session: Session, ids: list[str]) -> dict[str, dict]:
 def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
     """Create or update people from rows of text. All rows are checked first; nothing is written
     if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it."""
-    errors: list[RowError] = []
-    cleaned: list[tuple[int, dict]] = []
-    first_row: dict[str, int] = {}
-    for number, raw in rows:
-        clean, problems = clean_person(raw)
-        errors += [RowError(number, col, val, msg) for col, val, msg in problems]
-        pid = clean.get("person_id")
-        if pid and pid in first_row:
-            errors.append(RowError(number, "person_id", pid,
-                                   f"'{pid}' appears again (first on row {first_row[pid]})"))
-        elif pid:
-            first_row[pid] = number
-        cleaned.append((number, clean))
-    known = existing_people(session, list(first_row))
+    cleaned, errors = PEOPLE.parse_rows(rows)
+    in_file = {(raw.get("person_id") or "").strip() for _, raw in rows}  # bad rows' people included
+    known = existing_people(session, [clean["person_id"] for _, clean in cleaned if clean.get("person_id")])
     managers = {c["line_manager_id"] for _, c in cleaned if c.get("line_manager_id")}
-    known_managers = set(first_row) | set(existing_people(session, sorted(managers - set(first_row))))
+    known_managers = in_file | set(existing_people(session, sorted(managers - in_file)))
     merged_rows: list[tuple[int, dict]] = []
     for number, clean in cleaned:
         merged = {**DEFAULTS, **known.get(clean.get("person_id"), {}), **clean}
@@ -116,5 +100,3 @@ def list_people(session: Session, *, team: str | None = None, kind: str | None =
         query = query.where(people.c.kind == kind)
     return [person_row(p) for p in session.execute(query)]
 
-
-IMPORT_COLUMNS = (REQUIRED_COLUMNS, tuple(c for c in COLUMNS if c not in REQUIRED_COLUMNS))

@@ -11,6 +11,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain import placement as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.money import format_gbp
+from ldcli.domain.rows import one_of
 from ldcli.services import audit
 
 P = placements
@@ -46,8 +47,7 @@ def row_of(session: Session, p) -> dict:
 def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
           school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
     """Record an application; returns it and the explanation of every flag it raises."""
-    if kind not in rules.TYPES:
-        raise LdcliError(f"'{kind}' is not one of {', '.join(rules.TYPES)}", field="type")
+    kind = one_of(kind, rules.TYPES, field="type")
     if not name.strip():
         raise LdcliError("is required", field="name")
     end = end or rules.default_end(kind, start)
@@ -56,8 +56,7 @@ def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end
         raise RuleBroken(problem)
     if dob >= start:
         raise LdcliError(f"{dob} is not before the start, {start}", field="dob")
-    if vetting not in (None, "required", "not_required"):
-        raise LdcliError(f"'{vetting}' is not one of required, not_required", field="vetting")
+    vetting = vetting and one_of(vetting, ("required", "not_required"), field="vetting")
     if kind == "internship" and vetting == "not_required":
         raise RuleBroken("every internship candidate is vetted (policy §23)")
     notice = session.policy.placement_notice_months
@@ -94,8 +93,7 @@ def assign(session: Session, *, placement_id: int, supervisor: str, second: str 
 @locked("placements")
 def vetting(session: Session, *, placement_id: int, status: str) -> dict:
     p = _get(session, placement_id)
-    if status not in rules.VETTING:
-        raise LdcliError(f"'{status}' is not one of {', '.join(rules.VETTING)}", field="status")
+    status = one_of(status, rules.VETTING, field="status")
     if not p.vetting_required:
         raise RuleBroken(f"placement {placement_id} was applied for without vetting")
     return _update(session, placement_id, "vetting", vetting_status=status)
@@ -182,9 +180,7 @@ def confirm(session: Session, *, placement_id: int) -> dict:
 def list_placements(session: Session, *, status: str | None = None, kind: str | None = None) -> list[dict]:
     query = select(P).order_by(P.c.start, P.c.id)
     if status:
-        if status not in rules.STATUSES:
-            raise LdcliError(f"'{status}' is not one of {', '.join(rules.STATUSES)}", field="status")
-        query = query.where(P.c.status == status)
+        query = query.where(P.c.status == one_of(status, rules.STATUSES, field="status"))
     if kind:
         query = query.where(P.c.type == kind)
     return [row_of(session, p) for p in session.execute(query)]

@@ -12,8 +12,9 @@ from ldcli.db.models import people, repayment_records, request_payments, trainin
 from ldcli.db.session import Session, locked
 from ldcli.domain import repayment as rules
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
-from ldcli.domain.money import parse_pounds, percent_of
-from ldcli.domain.timeutil import parse_date
+from ldcli.domain.files import LEAVERS
+from ldcli.domain.money import percent_of
+from ldcli.domain.rows import choice
 from ldcli.services import audit
 
 T = training_requests
@@ -68,18 +69,11 @@ def compute(person_id: str, leave: date, reason: str, final_pay: int | None, req
             "lines": lines, "total_gbp": total, "deduct_from_salary_gbp": deduct, "invoice_gbp": invoice}
 
 
-def _check(reason: str) -> str:
-    reason = reason.strip().lower()
-    if reason not in rules.REASONS:
-        raise ValueError(f"'{reason}' is not one of {', '.join(rules.REASONS)}")
-    return reason
-
-
 def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
     if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found")
     try:
-        reason = _check(reason)
+        reason = choice(reason, rules.REASONS)
     except ValueError as exc:
         raise LdcliError(str(exc), field="reason") from None
     requests, payments = _load(session, [person_id])
@@ -88,35 +82,19 @@ def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pa
 
 def batch(session: Session, *, rows: list[tuple[int, dict]], source: str) -> list[dict]:
     """Every leaver of a file; all rows are checked before anything is computed."""
-    errors, leavers = [], []
+    parsed, errors = LEAVERS.parse_rows(rows)
+    ids = sorted({clean["person_id"] for _, clean in parsed if clean.get("person_id")})
     known = set()
-    ids = sorted({(raw.get("person_id") or "").strip() for _, raw in rows})
     for start in range(0, len(ids), CHUNK):
         known |= set(session.execute(select(people.c.person_id)
                                      .where(people.c.person_id.in_(ids[start:start + CHUNK]))).scalars())
-    first_row: dict[str, int] = {}
-    for number, raw in rows:
-        pid = (raw.get("person_id") or "").strip()
-        if pid not in known:
-            errors.append(RowError(number, "person_id", pid, f"person '{pid}' not found" if pid else "is required"))
-        elif pid in first_row:
-            errors.append(RowError(number, "person_id", pid, f"repeats row {first_row[pid]}: a leaver is "
-                                                             "given once a file"))
-        else:
-            first_row[pid] = number
-        parsed = {}
-        for column, parse in (("leave_date", parse_date), ("reason", _check),
-                              ("final_pay_gbp", lambda t: parse_pounds(t) if t.strip() else None)):
-            try:
-                parsed[column] = parse(raw.get(column) or "")
-            except ValueError as exc:
-                errors.append(RowError(number, column, raw.get(column) or "", str(exc)))
-        leavers.append((pid, parsed))
+    errors += [RowError(number, "person_id", clean["person_id"], f"person '{clean['person_id']}' not found")
+               for number, clean in parsed if clean.get("person_id") and clean["person_id"] not in known]
     if errors:
         raise BadRows(source, errors)
-    requests, payments = _load(session, sorted({pid for pid, _ in leavers}))
-    return [compute(pid, p["leave_date"], p["reason"], p["final_pay_gbp"], requests.get(pid, []), payments)
-            for pid, p in leavers]
+    requests, payments = _load(session, ids)
+    return [compute(p["person_id"], p["leave_date"], p["reason"], p.get("final_pay_gbp"),
+                    requests.get(p["person_id"], []), payments) for _, p in parsed]
 
 
 RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",

@@ -12,6 +12,7 @@ from ldcli.domain import requests as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.repayment import parse_schedule
+from ldcli.domain.rows import one_of
 from ldcli.domain.timeutil import add_months
 from ldcli.services import audit
 
@@ -64,9 +65,7 @@ def new_request(session: Session, *, person_id: str, title: str, category: str, 
     or a second unless exceptional; a Master's that is not essential to the role."""
     person = _person(session, person_id)
     policy = session.policy
-    category = category.strip().lower()
-    if category not in rules.CATEGORIES:
-        raise LdcliError(f"'{category}' is not one of {', '.join(rules.CATEGORIES)}", field="category")
+    category = one_of(category, rules.CATEGORIES, field="category")
     if category == "undergraduate":
         raise RuleBroken("undergraduate degrees are never funded (policy §36)")
     if person.kind in rules.NO_BUDGET_KINDS:
@@ -322,9 +321,7 @@ def list_requests(session: Session, *, status: str | None = None, person_id: str
                   lunch_learn_due: bool = False) -> list[dict]:
     query = select(T).order_by(T.c.id)
     if status:
-        if status not in rules.STATUSES:
-            raise LdcliError(f"'{status}' is not one of {', '.join(rules.STATUSES)}", field="status")
-        query = query.where(T.c.status == status)
+        query = query.where(T.c.status == one_of(status, rules.STATUSES, field="status"))
     if person_id:
         query = query.where(T.c.person_id == person_id)
     if lunch_learn_due:

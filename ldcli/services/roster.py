@@ -9,15 +9,15 @@ from pathlib import Path
 
 from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam, select, text
 
-from ldcli.csvio.reader import cell_problem, stream_csv
+from ldcli.csvio.reader import stream_csv
 from ldcli.db.models import people
 from ldcli.db.session import Session, locked
+from ldcli.domain.choices import SHIFT_KINDS
 from ldcli.domain.errors import MAX_REPORTED_ROWS, BadRows, RowError
-from ldcli.domain.plt import SHIFT_KINDS
-from ldcli.domain.timeutil import minute_of_day, parse_date, parse_time, shift_instants
+from ldcli.domain.files import ROSTER
+from ldcli.domain.timeutil import shift_instants
 from ldcli.services import audit
 
-COLUMNS = ("person_id", "date", "start", "end", "kind")
 CHUNK = 20000
 STAGED = ["row_no", "person_id", "date", "start_minute", "end_minute", "kind", "starts_at", "ends_at"]
 
@@ -60,45 +60,27 @@ class _Parser:
         return self._checked(number, cells, errors)
 
     def _checked(self, number: int, cells: list[str], errors: list[RowError]) -> tuple | None:
+        """A row the fast path did not recognise, parsed by the roster's declared layout."""
         if len(cells) > self.width:
             errors.append(RowError(number, f"{self.width + 1} (beyond the header)", "",
                                    f"the row has {len(cells)} cells but the header has {self.width}"))
             return None
-        before = len(errors)
-        for column, at in self.index.items():
-            problem = cell_problem(cells[at].strip())
-            if problem:
-                errors.append(RowError(number, column, cells[at], problem))
-        if len(errors) > before:
+        clean, problems = ROSTER.parse_row(number, {column: cells[at] for column, at in self.index.items()})
+        pid = clean.get("person_id")
+        if pid is not None and pid not in self.known:
+            problems.append(RowError(number, "person_id", pid, f"person '{pid}' is not in the database"))
+        if not problems and clean["start"] == clean["end"]:
+            problems.append(RowError(number, "end", cells[self.index["end"]].strip(),
+                                     "is the same as start: a shift cannot last 24 hours"))
+        if problems:
+            errors += problems
             return None
-        pid, raw_date, raw_start, raw_end = (cells[i].strip() for i in self.columns)
-        kind = cells[self.kind_at].strip() if self.kind_at is not None else ""
-        if pid not in self.known:
-            errors.append(RowError(number, "person_id", pid,
-                                   "is required" if not pid else f"person '{pid}' is not in the database"))
-        values = {}
-        for column, raw, parse in (("date", raw_date, parse_date), ("start", raw_start, _minute),
-                                   ("end", raw_end, _minute)):
-            try:
-                values[column] = parse(raw)
-            except ValueError as exc:
-                errors.append(RowError(number, column, raw, str(exc)))
-        if (kind or "duty") not in SHIFT_KINDS:
-            errors.append(RowError(number, "kind", kind, f"'{kind}' is not one of {', '.join(SHIFT_KINDS)}"))
-        if len(errors) == before and values["start"] == values["end"]:
-            errors.append(RowError(number, "end", raw_end, "is the same as start: a shift cannot last 24 hours"))
-        if len(errors) > before:
-            return None
-        day, start, end = values["date"], values["start"], values["end"]
+        day, start, end, kind = clean["date"], clean["start"], clean["end"], clean.get("kind", "duty")
         self.months.add((day.year, day.month))
         combo = (day.isoformat() if self.iso_dates else day, start, end, *shift_instants(day, start, end))
         d, s, e = (cells[i] for i in self.columns[1:])
         self.combos[(d, s, e)] = combo
-        return (number, pid, combo[0], start, end, kind or "duty", combo[3], combo[4])
-
-
-def _minute(text: str) -> int:
-    return minute_of_day(parse_time(text))
+        return (number, pid, combo[0], start, end, kind, combo[3], combo[4])
 
 
 @locked("plt roster")
@@ -122,7 +104,7 @@ def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]]
     row is reported together. Returns the months the file covers and the rows read."""
     known = set(session.execute(select(people.c.person_id)).scalars())
     errors: list[RowError] = []
-    with stream_csv(path, required=COLUMNS[:4], optional=COLUMNS[4:]) as (index, rows):
+    with stream_csv(path, ROSTER) as (index, rows):
         parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
         chunk: list[tuple] = []
         number = 1  # the header

@@ -60,7 +60,7 @@ def test_bad_file_is_refused_whole_with_every_bad_row_named(cli, write):
     assert lines == [
         "error: row 3, column start_date: '2020-13-01' is not a date (YYYY-MM-DD)",
         "error: row 4, column line_manager_id: line manager 'NOBODY' is not in the database or the file",
-        "error: row 5, column person_id: 'G1' appears again (first on row 2)",
+        "error: row 5, column person_id: repeats row 2 (same person_id); give each once",
         f"error: {write('bad.csv', bad)}: 3 bad row(s); nothing was written",
     ]
     assert "Traceback" not in result.stderr

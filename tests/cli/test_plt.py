@@ -219,7 +219,7 @@ def test_enrolment_refusals_and_import(cli, force, write):
     contractor = cli("plt", "enrol", "C1", "--programme", "PCDA", "--from", "2026-11")
     assert contractor.exit_code == 1 and "C1 is a contractor" in contractor.stderr
     unknown = cli("plt", "enrol", "L1", "--programme", "ASTRONAUT", "--from", "2026-11")
-    assert unknown.exit_code == 2 and "'ASTRONAUT' is not a programme: PCDA, DHEP" in unknown.stderr
+    assert unknown.exit_code == 2 and "'ASTRONAUT' is not one of PCDA, DHEP" in unknown.stderr
     backwards = cli("plt", "enrol", "L1", "--programme", "PCDA", "--from", "2026-11", "--to", "2026-10")
     assert backwards.exit_code == 1 and "is before from_month 2026-11" in backwards.stderr
     text = "person_id,programme,from_month,to_month,hours\nL1,PCDA,2026-09,,\nL2,TUTOR,2026-01,2026-12,5\n"

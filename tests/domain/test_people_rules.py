@@ -1,6 +1,7 @@
 import pytest
 
-from ldcli.domain.people import check_person, clean_person, parse_weekly_hours
+from ldcli.domain.files import PEOPLE
+from ldcli.domain.people import check_person, parse_weekly_hours
 
 
 @pytest.mark.parametrize("text, minutes", [("40", 2400), ("37.5", 2250), ("22.25", 1335), ("1", 60)])
@@ -15,8 +16,8 @@ def test_weekly_hours_refused(text):
 
 
 def test_blank_employment_and_hours_take_defaults():
-    clean, errors = clean_person({"person_id": "1", "name": "A", "kind": "staff",
-                                  "employment": "", "weekly_hours": ""})
+    clean, errors = PEOPLE.parse_row(2, {"person_id": "1", "name": "A", "kind": "staff",
+                                         "employment": "", "weekly_hours": ""})
     assert errors == []
     assert clean["employment"] == "permanent" and clean["weekly_minutes"] == 2400
 
