@@ -55,26 +55,26 @@ def unit_add(
     output: OutputOpt = None,
 ) -> None:
     """Add a cadet unit (or update the one of that name)."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.unit_add(session, name=name, npu=npu, venue=venue, opened=opened, planned=planned,
                                 max_cadets=max_cadets)
-    written(record, fmt, show_id=True, output=output,
-            message=f"unit {name} ({npu}), up to {record['max_cadets']} cadets")
+    render(Record(record, message=f"unit {name} ({npu}), up to {record['max_cadets']} cadets", show=record["id"]),
+           fmt, output)
 
 
 @unit_app.command("list")
 def unit_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """List the cadet units."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction() as session:
         rows = cadet.unit_list(session)
-    emit(rows, columns=["id", "name", "npu", "venue", "opened", "planned", "max_cadets"], fmt=fmt, output=output,
-         title="Cadet units")
+    render(Listing(rows, ["id", "name", "npu", "venue", "opened", "planned", "max_cadets"],
+                   title="Cadet units"), fmt, output)
 
 
 @app.command("join")
@@ -88,16 +88,13 @@ def cadet_join(
     output: OutputOpt = None,
 ) -> None:
     """A cadet joins a unit (aged 13 to 17 on joining; refused when the unit is full)."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.join(session, unit_ref=unit, name=name, dob=dob, joined=joined, consent=consent == YesNo.yes)
-    if on_screen(fmt, output):
-        typer.echo(record["id"])
-        say(f"{name} joined {record['unit']}" + ("" if record["consent"] else "; consent form missing"))
-    else:
-        emit_one(record, fmt=fmt, output=output)
+    render(Record(record, message=f"{name} joined {record['unit']}" + (
+        "" if record["consent"] else "; consent form missing"), show=record["id"]), fmt, output)
 
 
 @app.command("leave")
@@ -121,13 +118,13 @@ def cadet_list(
     output: OutputOpt = None,
 ) -> None:
     """List cadets, past and present."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction() as session:
         rows = cadet.list_cadets(session, unit_ref=unit)
-    emit(rows, columns=["id", "unit", "name", "dob", "joined", "left", "consent"], fmt=fmt, output=output,
-         title=f"Cadets ({len(rows)})")
+    render(Listing(rows, ["id", "unit", "name", "dob", "joined", "left", "consent"],
+                   title=f"Cadets ({len(rows)})"), fmt, output)
 
 
 @leader_app.command("add")
@@ -143,14 +140,14 @@ def leader_add(
     output: OutputOpt = None,
 ) -> None:
     """Add a leader to a unit; the same leader again serves another unit."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.leader_add(session, unit_ref=unit, name=name, department=department, person_id=person,
                                   dob=dob, role=choice(role), regular=regular)
     attends = ", attends regularly" if regular else ""
-    written(record, fmt, show_id=True, message=f"{name}: {role.value} of {record['unit']}{attends}", output=output)
+    render(Record(record, message=f"{name}: {role.value} of {record['unit']}{attends}", show=record["id"]), fmt, output)
 
 
 @activity_app.command("add")
@@ -163,13 +160,13 @@ def activity_add(
     output: OutputOpt = None,
 ) -> None:
     """Record a unit's volunteering activity for a month."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
     with transaction(write=True) as session:
         record = cadet.activity_add(session, unit_ref=unit, month=month, activity=activity, minutes=hours)
-    written(record, fmt, show_id=True, output=output,
-            message=f"{record['unit']} {record['month']}: {activity}, {record['hours']} h")
+    render(Record(record, message=f"{record['unit']} {record['month']}: {activity}, {record['hours']} h",
+                  show=record["id"]), fmt, output)
 
 
 @app.command("hours")
@@ -180,12 +177,12 @@ def cadet_hours(
     output: OutputOpt = None,
 ) -> None:
     """Volunteering hours per month and unit, with the total."""
-    from ldcli.cli.output import emit, say
+    from ldcli.cli.output import Listing, render, say
     from ldcli.services import cadet
 
     with transaction() as session:
         rows = cadet.hours(session, first=first, last=last)
-    emit(rows, columns=["month", "unit", "activity", "hours"], fmt=fmt, output=output, title="Volunteering hours")
+    render(Listing(rows, ["month", "unit", "activity", "hours"], title="Volunteering hours"), fmt, output)
     say(f"total {sum(r['hours'] for r in rows):g} hours")
 
 
@@ -214,30 +211,26 @@ def cadet_dashboard(
     """The board's dashboard: per unit and NPU, leaders by department, missing consent forms,
     volunteering hours, progress against the targets and a warning for each unit short of
     regularly attending leaders."""
-    from ldcli.cli.output import emit, emit_board, emit_one, format_for
+    from ldcli.cli.output import Bars, Listing, Report, render
     from ldcli.services import cadet
 
     day = as_of or state().today()
     with transaction() as session:
         board = cadet.dashboard(session, as_of=day)
-    if format_for(fmt, output) == "json":
-        emit_one(board, fmt=fmt, output=output)
-        return
     columns = ["unit", "npu", "cadets", "leaders", "regular_leaders", "missing_consent"]
-    if format_for(fmt, output) == "csv":
-        emit(board["units"], columns=columns + ["warnings"], fmt=fmt, output=output)
-        return
-    totals = board["totals"]
-    rows = board["units"] + [{"unit": "Totals", "npu": "", **totals}]
-    targets = board["targets"]
-    emit_board([(f"Volunteer police cadets on {day} — {totals['volunteering_hours']} volunteering hours to date",
-                 columns, rows),
-                ("By NPU", ["npu", "units", "cadets", "leaders", "regular_leaders"], board["by_npu"]),
-                ("Leaders by department", ["department", "leaders"], board["leaders_by_department"])],
-               [("Cadets", targets["cadets"]["actual"], targets["cadets"]["target"]),
-                ("Leaders", targets["leaders"]["actual"], targets["leaders"]["target"]),
-                ("Active cadets", targets["active_cadets"]["actual"], targets["active_cadets"]["target"])],
-               [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]], output=output)
+    totals, targets = board["totals"], board["targets"]
+    rows = board["units"] + [{"unit": "Totals", "npu": "", **totals}]  # the board reads the totals last
+    warnings = [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]]
+    render(Report([
+        Listing(rows, columns, title=f"Volunteer police cadets on {day} — {totals['volunteering_hours']} "
+                                     "volunteering hours to date"),
+        Listing(board["by_npu"], ["npu", "units", "cadets", "leaders", "regular_leaders"], title="By NPU"),
+        Listing(board["leaders_by_department"], ["department", "leaders"], title="Leaders by department"),
+        Bars("Progress against the targets", [(label, targets[key]["actual"], targets[key]["target"]) for label, key in
+                                              (("Cadets", "cadets"), ("Leaders", "leaders"),
+                                               ("Active cadets", "active_cadets"))]),
+        *(["Warnings", *(f"  ! {w}" for w in warnings)] if warnings else []),
+    ], data=board, csv=Listing(rows, [*columns, "warnings"])), fmt, output)
 
 
 @app.command("trend")
@@ -248,12 +241,12 @@ def cadet_trend(
     output: OutputOpt = None,
 ) -> None:
     """Cadets at each month end, from joining and leaving dates."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction() as session:
         rows = cadet.trend(session, first=first, last=last)
-    emit(rows, columns=["month", "month_end", "cadets"], fmt=fmt, output=output, title="Cadets at each month end")
+    render(Listing(rows, ["month", "month_end", "cadets"], title="Cadets at each month end"), fmt, output)
 
 
 @app.command("ageing")
@@ -264,10 +257,10 @@ def cadet_ageing(
     output: OutputOpt = None,
 ) -> None:
     """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction() as session:
         rows = cadet.ageing(session, within=within, as_of=as_of or state().today())
-    emit(rows, columns=["id", "unit", "name", "dob", "turns_18"], fmt=fmt, output=output,
-         title=f"Turning 18 within {within} months")
+    render(Listing(rows, ["id", "unit", "name", "dob", "turns_18"],
+                   title=f"Turning 18 within {within} months"), fmt, output)

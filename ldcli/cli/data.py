@@ -24,12 +24,11 @@ ExportKind = StrEnum("ExportKind", {k: k for k in EXPORT_KINDS})
 @policy_app.command("show")
 def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Print every policy value in force: the defaults, or what the --policy file sets."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.policy import policy_rows
 
     rows = policy_rows(state().policy())
-    emit(rows, columns=["key", "value", "meaning", "source"], fmt=fmt, output=output,
-         title="Policy in force")
+    render(Listing(rows, ["key", "value", "meaning", "source"], title="Policy in force"), fmt, output)
 
 
 @sample_app.command("load")
@@ -40,13 +39,13 @@ def sample_load(
     output: OutputOpt = None,
 ) -> None:
     """Load every sample file found in FOLDER, in order, in one transaction."""
-    from ldcli.cli.output import emit, progress
+    from ldcli.cli.output import Listing, progress, render
     from ldcli.services.sample import load_sample, packaged_sample
 
     with progress("loading the sample", enabled=fmt == OutputFormat.table, unit="files") as report, \
             transaction(write=True) as session:
         rows = load_sample(session, folder=Path(folder) if folder else packaged_sample(), progress=report)
-    emit(rows, columns=["file", "created", "updated", "unchanged"], fmt=fmt, output=output, title="Sample loaded")
+    render(Listing(rows, ["file", "created", "updated", "unchanged"], title="Sample loaded"), fmt, output)
 
 
 def audit(
@@ -56,12 +55,12 @@ def audit(
     output: OutputOpt = None,
 ) -> None:
     """List the audit trail: who changed which record, when, with which command (ids only)."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import audit as audit_service
 
     with transaction() as session:
         rows = audit_service.list_entries(session, since=since, entity=entity)
-    emit(rows, columns=audit_service.COLUMNS, fmt=fmt, output=output, title="Audit trail")
+    render(Listing(rows, audit_service.COLUMNS, title="Audit trail"), fmt, output)
 
 
 def export(
@@ -70,9 +69,9 @@ def export(
     output: OutputOpt = None,
 ) -> None:
     """Export every record of KIND as CSV (formula-safe) or JSON, to stdout or a file."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services.export import export as export_rows
 
     with transaction() as session:
         columns, rows = export_rows(session, kind=kind.value)
-    emit(rows, columns=columns, fmt=fmt, output=output)
+    render(Listing(rows, columns), fmt, output)

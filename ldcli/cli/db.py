@@ -19,33 +19,28 @@ def db_upgrade(
     output: OutputOpt = None,
 ) -> None:
     """Migrate the database to the latest schema (a SQLite file is backed up beside itself first)."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.db import migrate
 
     result = migrate.upgrade(state().url, revision)
-    if result["backup"]:
-        say(f"backed up {result['database']} to {result['backup']}")
-    if result.get("grants"):
-        say(result["grants"])
-    if result["from"] == result["to"]:
-        say(f"{result['database']} is already at {result['to']}")
-    else:
-        say(f"upgraded {result['database']} from {result['from'] or 'empty'} to {result['to']}")
-    if not on_screen(fmt, output):
-        emit_one(result, fmt=fmt, output=output)
+    lines = [f"backed up {result['database']} to {result['backup']}"] if result["backup"] else []
+    lines += [result["grants"]] if result.get("grants") else []
+    lines.append(f"{result['database']} is already at {result['to']}" if result["from"] == result["to"] else
+                 f"upgraded {result['database']} from {result['from'] or 'empty'} to {result['to']}")
+    render(Record(result, message=lines), fmt, output)
 
 
 @app.command("current")
 def db_current(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show the database's schema revision beside the latest this ldcli knows; exit 3 unless it is
     up to date."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.db import migrate
     from ldcli.db.engine import version_message
     from ldcli.domain.errors import DatabaseProblem
 
     result = migrate.current(state().url)
-    emit_one(result, fmt=fmt, output=output, title="Schema")
+    render(Record(result, title="Schema"), fmt, output)
     if result["status"] != "up to date":
         raise DatabaseProblem(version_message(result["current"], state().url))
 
@@ -65,13 +60,13 @@ def db_backup(
 @app.command("check")
 def db_check(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Check the schema version, the file's integrity and its foreign keys; exit 3 if any fails."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.db import migrate
     from ldcli.db.engine import display_url
     from ldcli.domain.errors import DatabaseProblem
 
     rows = migrate.check(state().url)
-    emit(rows, columns=["check", "ok", "detail"], fmt=fmt, output=output, title="Database check")
+    render(Listing(rows, ["check", "ok", "detail"], title="Database check"), fmt, output)
     failed = [r["check"] for r in rows if not r["ok"]]
     if failed:
         raise DatabaseProblem(f"database {display_url(state().url)} failed the check: {', '.join(failed)}")
@@ -82,12 +77,12 @@ def db_roles(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> N
     """PostgreSQL: create the five group roles (if missing) and give each exactly its areas; then
     list them with their members. Safe to run again (it puts right any grant changed by hand)."""
     from ldcli.cli.context import transaction
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import roles
 
     with transaction(write=True) as session:
         rows = roles.create_roles(session)
-    emit(rows, columns=roles.COLUMNS, fmt=fmt, output=output, title="ldcli roles")
+    render(Listing(rows, roles.COLUMNS, title="ldcli roles"), fmt, output)
 
 
 @app.command("grant")

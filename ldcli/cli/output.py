@@ -1,4 +1,5 @@
-"""The only renderer: rows of plain data to a Rich table, CSV or JSON, on stdout or into a file.
+"""The one way out: a command returns a result (Listing, Record, Counts, Document, Report) and `render`
+draws it as a Rich table, CSV or JSON, on stdout or into a file.
 
 Conventions the services follow: a key ending `_gbp` holds integer pence; dates are `date`
 objects; lists are lists. Messages go to stderr through `say`, data to stdout.
@@ -14,6 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import typer
 
@@ -235,61 +237,202 @@ def format_for(fmt, output: str | None) -> str:
     return fmt
 
 
-def emit(rows: list[dict], *, columns: list[str], fmt: str, output: str | None = None,
-         title: str | None = None, empty: str | None = None) -> None:
-    """Render a listing: a table, CSV with a header row, or a JSON list of objects. An empty table
-    is one sentence on stderr instead (`empty`, else "no rows" and the title); CSV and JSON still
-    write their header or empty list, for the programs that read them."""
-    fmt = format_for(fmt, output)
-    if not rows and fmt == "table" and not output:
-        say(empty or (re.sub(r"\s*\(\d+\)$", "", title) + ": none" if title else "none"))
-        return
-    with _destination(output) as fh:
-        if fmt == "json":
-            _write_json_list(fh, ({c: json_value(c, r.get(c)) for c in columns} for r in rows))
-        elif fmt == "csv":
-            write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows))
+# --- what a command returns: one of these, drawn by `render` for every format and destination
+
+class Listing(NamedTuple):
+    """Rows under a title. A table shows `columns` (one table per value of `by`, the title stating
+    it); CSV and JSON carry `data_columns` (default `columns`; "all": every key of the rows), or
+    JSON carries `data` when it is given (nested records). Nothing to list: the `empty` sentence."""
+
+    rows: list[dict]
+    columns: list[str]
+    title: str | None = None
+    empty: str | None = None
+    by: str | None = None
+    data_columns: list[str] | str | None = None
+    data: Any = None
+
+
+class Record(NamedTuple):
+    """One record. A table is field/value lines with the `paragraphs` fields as text below; CSV
+    one row (of `flat` when given: one plain value a field); JSON the object. After a write on the
+    screen (no -o, no --format) the record is not shown: `message` says what was done on stderr
+    and `show` (the new id) goes to stdout."""
+
+    fields: dict
+    title: str | None = None
+    flat: dict | None = None
+    paragraphs: tuple[str, ...] = ()
+    message: str | list[str] | None = None
+    show: Any = None
+
+
+def Counts(counts: dict, message: str) -> Record:  # noqa: N802 - a result type, like the others
+    """What an import or bulk write did: the sentence on stderr, the counts as data when asked."""
+    return Record(counts, message=message)
+
+
+class Document(NamedTuple):
+    """Text for people (a letter, a confirmation): on the screen and into any file that is not
+    .csv/.json; with --format csv or json, `data` as a record."""
+
+    text: str
+    data: dict | None = None
+
+
+class Bars(NamedTuple):
+    """Progress against targets: (label, actual, goal) each."""
+
+    title: str
+    items: list[tuple[str, int, int]]
+
+
+class Report(NamedTuple):
+    """Several parts read one after another (Listing, Record, Bars or a sentence); JSON is `data`,
+    CSV is the `csv` listing."""
+
+    parts: list
+    data: Any
+    csv: Listing
+
+
+def render(result, fmt, output: str | None = None) -> None:
+    """The one way out: any result, to the screen or -o FILE, as a table, CSV or JSON."""
+    kind = format_for(fmt, output)
+    screen = output is None and kind == "table"
+    if isinstance(result, Record):
+        messages = [result.message] if isinstance(result.message, str) else list(result.message or ())
+        for message in messages:
+            say(message)
+        if messages and screen:
+            if result.show is not None:
+                typer.echo(result.show)
+            return
+        _record(result, kind, output)
+    elif isinstance(result, Listing):
+        _listing(result, kind, output)
+    elif isinstance(result, Document):
+        if kind == "table" or result.data is None:  # wrapped to the terminal, or at 200 columns into a file
+            from rich.text import Text
+
+            _write(output, lambda fh: _print_rich(fh, Text(shown(result.text.rstrip("\n")))))
         else:
-            _print_rich(fh, _rich_table(columns, rows, title))
+            _record(Record(result.data), kind, output)
+    elif isinstance(result, Report):
+        if kind == "json":
+            _write(output, lambda fh: fh.write(json.dumps(json_value("", result.data), indent=2,
+                                                          ensure_ascii=False) + "\n"))
+        elif kind == "csv":
+            _listing(result.csv, kind, output)
+        else:
+            _write(output, lambda fh: _print_rich(fh, _report(result.parts)))
+    else:
+        raise TypeError(f"not a result: {type(result).__name__}")
+
+
+def _write(output: str | None, draw) -> None:
+    with _destination(output) as fh:
+        draw(fh)
+    if output:
+        say(f"wrote {output}")
+
+
+def _listing(listing: Listing, kind: str, output: str | None) -> None:
+    rows = listing.rows
+    if kind == "table":
+        if not rows and not output:
+            title = listing.title and re.sub(r"\s*\(\d+\)$", "", listing.title)
+            say(listing.empty or (f"{title}: none" if title else "none"))
+        elif listing.by and not output:
+            _grouped(listing)
+        else:
+            _write(output, lambda fh: _print_rich(fh, _rich_table(listing.columns, rows, listing.title)))
+        return
+    columns = listing.data_columns or listing.columns
+    if columns == "all":
+        columns = list(rows[0]) if rows else listing.columns
+    with _destination(output) as fh:
+        if kind == "json" and isinstance(listing.data, dict):
+            fh.write(json.dumps(json_value("", listing.data), indent=2, ensure_ascii=False) + "\n")
+        elif kind == "json" and listing.data is not None:
+            _write_json_list(fh, (json_value("", r) for r in listing.data))
+        elif kind == "json":
+            _write_json_list(fh, ({c: json_value(c, r.get(c)) for c in columns} for r in rows))
+        else:
+            write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows))
     if output:
         say(f"wrote {len(rows)} row(s) to {output}")
 
 
-def emit_one(record: dict, *, fmt: str, output: str | None = None, title: str | None = None) -> None:
-    """Render one record: a two-column table, a CSV row with its header, or one JSON object."""
-    fmt = format_for(fmt, output)
-    if fmt == "csv":
-        emit([record], columns=list(record), fmt=fmt, output=output)
-        return
-    with _destination(output) as fh:
-        if fmt == "json":
-            fh.write(json.dumps(json_value("", record), indent=2, ensure_ascii=False) + "\n")
-        else:
-            rows = [{"field": k, "value": table_cell(k, v)} for k, v in record.items()]
-            _print_rich(fh, _rich_table(["field", "value"], rows, title))
-    if output:
-        say(f"wrote {output}")
-
-
-def write_text(text: str, output: str | None) -> None:
-    """A document (a letter, a confirmation) to stdout or, whole, into a file."""
-    with _destination(output) as fh:
-        fh.write(text)
-    if output:
-        say(f"wrote {output}")
-
-
-def emit_grouped(rows: list[dict], *, columns: list[str], by: str, title: str) -> None:
+def _grouped(listing: Listing) -> None:
     """A table per value of `by` (rows arrive sorted by it), for people who read by team."""
     groups: dict[object, list[dict]] = {}
-    for r in rows:
-        groups.setdefault(r.get(by), []).append(r)
-    if not groups:
-        say(f"{title}: none")
-        return
-    shown_columns = [c for c in columns if c != by]  # the title states it
+    for r in listing.rows:
+        groups.setdefault(r.get(listing.by), []).append(r)
+    columns = [c for c in listing.columns if c != listing.by]  # the title states it
     for key, members in groups.items():
-        _print_rich(sys.stdout, _rich_table(shown_columns, members, f"{title} — {key or 'no team'} ({len(members)})"))
+        _print_rich(sys.stdout, _rich_table(columns, members, f"{listing.title} — {key or 'none'} ({len(members)})"))
+
+
+def _record(record: Record, kind: str, output: str | None) -> None:
+    if kind == "csv":
+        fields = record.flat if record.flat is not None else record.fields
+        _listing(Listing([fields], list(fields)), kind, output)
+    elif kind == "json":
+        _write(output, lambda fh: fh.write(json.dumps(json_value("", record.fields), indent=2,
+                                                      ensure_ascii=False) + "\n"))
+    else:
+        _write(output, lambda fh: _print_rich(fh, _record_view(record)))
+
+
+def _record_view(record: Record):
+    """Field and value, one a line: short values whole, long text wrapped beside its field; the
+    `paragraphs` fields (explanations) as text under them."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    fields = record.flat if record.flat is not None else record.fields
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for key, value in fields.items():
+        if key in record.paragraphs:
+            continue
+        items = value if isinstance(value, list) else [value]  # a list: one item a line
+        grid.add_row(key, Text("\n".join(shown(table_cell(key, v)) for v in items)))
+    parts = [Text(shown(record.title), style="italic")] if record.title else []
+    parts.append(grid)
+    parts += [Text(shown(table_cell(k, fields[k]))) for k in record.paragraphs if fields.get(k)]
+    return Group(*parts)
+
+
+def _report(parts: list):
+    from rich.console import Group
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+    from rich.text import Text
+
+    drawn, previous = [], None
+    for part in parts:
+        if drawn and not (isinstance(part, str) and isinstance(previous, str)):  # lines of text run on
+            drawn.append(Text(""))
+        previous = part
+        if isinstance(part, Listing):
+            drawn.append(_rich_table(part.columns, part.rows, part.title) if part.rows
+                         else Text(part.empty or f"{part.title}: none"))
+        elif isinstance(part, Record):
+            drawn.append(_record_view(part))
+        elif isinstance(part, Bars):
+            grid = Table.grid(padding=(0, 2))
+            for label, actual, goal in part.items:
+                percent = f"{100 * actual / goal:.0f}%" if goal else "-"
+                grid.add_row(Text(shown(label)), ProgressBar(total=goal or 1, completed=min(actual, goal or 1),
+                                                             width=30), Text(f"{actual} of {goal} ({percent})"))
+            drawn += [Text(part.title, style="bold"), grid]
+        else:
+            drawn.append(Text(shown(str(part))))
+    return Group(*drawn)
 
 
 @contextmanager
@@ -313,12 +456,6 @@ def progress(label: str, *, enabled: bool = True, unit: str = "rows"):
         yield report
 
 
-def emit_list(records: list[dict], *, output: str | None = None) -> None:
-    """A JSON list of nested records (money and dates converted as everywhere else)."""
-    with _destination(output) as fh:
-        _write_json_list(fh, (json_value("", r) for r in records))
-
-
 def _write_json_list(fh, items) -> None:
     """A JSON list with one object a line: valid JSON, readable, and written by the C encoder
     (indenting goes through the pure-Python one, which is ten times slower on big reports)."""
@@ -328,44 +465,3 @@ def _write_json_list(fh, items) -> None:
     fh.write("\n]\n")
 
 
-def emit_board(sections: list[tuple[str, list[str], list[dict]]], bars: list[tuple[str, int, int]],
-               notes: list[str], output: str | None = None) -> None:
-    """A dashboard on the terminal: tables one after another, progress bars against targets, then
-    the warnings."""
-    from rich.console import Group
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
-    from rich.text import Text
-
-    parts = [_rich_table(columns, rows, title) for title, columns, rows in sections]
-    grid = Table.grid(padding=(0, 2))
-    for label, actual, goal in bars:
-        percent = f"{100 * actual / goal:.0f}%" if goal else "-"
-        grid.add_row(Text(shown(label)), ProgressBar(total=goal or 1, completed=min(actual, goal or 1), width=40),
-                     Text(f"{actual} of {goal} ({percent})"))
-    parts += [Text("\nProgress against the targets", style="bold"), grid]
-    if notes:
-        parts += [Text("\nWarnings", style="bold")] + [Text(f"  ! {shown(n)}", style="yellow") for n in notes]
-    with _destination(output) as fh:
-        _print_rich(fh, Group(*parts))
-    if output:
-        say(f"wrote {output}")
-
-
-def on_screen(fmt, output: str | None) -> bool:
-    """A command's own table-mode output (its id, its sentences) rather than the record as data:
-    no -o and no --format csv|json."""
-    return output is None and format_for(fmt, None) == "table"
-
-
-def written(record: dict, fmt: str, message: str | None = None, *, show_id: bool = False,
-            output: str | None = None) -> None:
-    """After a write: on the screen, the message on stderr (and the new id on stdout when asked);
-    otherwise the record itself as JSON, CSV or (into a file) a table."""
-    if not on_screen(fmt, output):
-        emit_one(record, fmt=fmt, output=output)
-        return
-    if show_id:
-        typer.echo(record["id"])
-    if message:
-        say(message)

@@ -43,7 +43,7 @@ def people_import(
     default: employment permanent, weekly_hours 40). A line manager must be in the database or in
     the same file.
     """
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Counts, render
     from ldcli.csvio.reader import read_csv
     from ldcli.services import people
 
@@ -51,10 +51,8 @@ def people_import(
     with transaction(write=True, dry_run=dry_run) as session:
         counts = people.upsert_people(session, rows=rows, source=file)
     prefix = "dry run, nothing written: would have " if dry_run else ""
-    say(f"{prefix}created {counts['created']}, updated {counts['updated']}, "
-        f"unchanged {counts['unchanged']}")
-    if not on_screen(fmt, output):
-        emit_one(counts, fmt=fmt, output=output)
+    render(Counts(counts, f"{prefix}created {counts['created']}, updated {counts['updated']}, "
+                          f"unchanged {counts['unchanged']}"), fmt, output)
 
 
 @app.command("add")
@@ -77,7 +75,7 @@ def people_add(
     output: OutputOpt = None,
 ) -> None:
     """Add one person; prints their person_id (or the record with --format json)."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.domain.errors import BadRows
     from ldcli.services import people
 
@@ -90,11 +88,8 @@ def people_add(
             record = people.add_person(session, fields=fields)
     except BadRows as exc:  # name the option the user typed, not the file column
         raise as_option_error(exc, OPTION_FOR) from None
-    if on_screen(fmt, output):
-        typer.echo(record["person_id"])
-        say(f"added person {record['person_id']}")
-    else:
-        emit_one({"id": record["person_id"], **record}, fmt=fmt, output=output)
+    render(Record({"id": record["person_id"], **record}, message=f"added person {record['person_id']}",
+                  show=record["person_id"]), fmt, output)
 
 
 @app.command("list")
@@ -105,12 +100,12 @@ def people_list(
     output: OutputOpt = None,
 ) -> None:
     """List people, by person_id."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import people
 
     with transaction() as session:
         rows = people.list_people(session, team=team, kind=kind and kind.value)
-    emit(rows, columns=COLUMNS, fmt=fmt, output=output, title=f"People ({len(rows)})")
+    render(Listing(rows, list(COLUMNS), title=f"People ({len(rows)})"), fmt, output)
 
 
 @app.command("show")
@@ -121,10 +116,10 @@ def people_show(
     output: OutputOpt = None,
 ) -> None:
     """Show one person."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.services import people
 
     with transaction() as session:
         record = people.get_person(session, person_id=person_id)
-    emit_one(record, fmt=fmt, output=output, title=f"Person {person_id}")
+    render(Record(record, title=f"Person {person_id}"), fmt, output)
 

@@ -50,21 +50,17 @@ def placement_apply(
 ) -> None:
     """Record an application: prints its id and every flag raised (short notice, a declared
     connection, under 18)."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record, flags = placement.apply(session, name=name, dob=dob, kind=choice(kind), start=start, end=end,
                                         received=received, school=school, connection=connection,
                                         vetting=choice(vetting))
-    if on_screen(fmt, output):
-        typer.echo(record["id"])
-        for flag in flags:
-            say(f"flag: {flag}")
-        if "national_living_wage" in record:
-            say(f"pay: the national living wage, {record['national_living_wage']}")
-    else:
-        emit_one(record, fmt=fmt, output=output)
+    lines = [f"applied: placement {record['id']}"] + [f"flag: {flag}" for flag in flags]
+    if "national_living_wage" in record:
+        lines.append(f"pay: the national living wage, {record['national_living_wage']}")
+    render(Record(record, message=lines, show=record["id"]), fmt, output)
 
 
 @app.command("assign")
@@ -76,13 +72,13 @@ def placement_assign(
     output: OutputOpt = None,
 ) -> None:
     """Name the member of staff (and a second) who manage the placement."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record = placement.assign(session, placement_id=placement_id, supervisor=supervisor, second=second)
     staff = f"supervisor {supervisor}" + (f", second {second}" if second else "")
-    written(record, fmt, f"placement {placement_id}: {staff}", output=output)
+    render(Record(record, message=f"placement {placement_id}: {staff}"), fmt, output)
 
 
 @app.command("vetting")
@@ -93,12 +89,12 @@ def placement_vetting(
     output: OutputOpt = None,
 ) -> None:
     """Record the security vetting's state."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.services import placement
 
     with transaction(write=True) as session:
         record = placement.vetting(session, placement_id=placement_id, status=choice(status))
-    written(record, fmt, f"placement {placement_id}: vetting {status}", output=output)
+    render(Record(record, message=f"placement {placement_id}: vetting {status}"), fmt, output)
 
 
 @app.command("decide")
@@ -114,7 +110,7 @@ def placement_decide(
 ) -> None:
     """Accept (refused, with every reason, when vetting, a connection, safeguarding, capacity or the
     one-apprentice rule says no) or decline with constructive feedback."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import Record, render
     from ldcli.domain.errors import LdcliError
     from ldcli.services import placement
 
@@ -123,29 +119,29 @@ def placement_decide(
     with transaction(write=True) as session:
         record = placement.decide(session, placement_id=placement_id, by=by, accept=accept,
                                   override=override_connection, feedback=feedback)
-    written(record, fmt, f"placement {placement_id} {record['status']}", output=output)
+    render(Record(record, message=f"placement {placement_id} {record['status']}"), fmt, output)
 
 
 def _mover(action: str, doc: str, needs_reason: bool = False):
     def command(placement_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
                 output: OutputOpt = None) -> None:
-        from ldcli.cli.output import written
+        from ldcli.cli.output import Record, render
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day)
-        written(record, fmt, f"placement {placement_id} {record['status']} on {day}", output=output)
+        render(Record(record, message=f"placement {placement_id} {record['status']} on {day}"), fmt, output)
 
     def command_with_reason(placement_id: IdArg, day: DateOpt,
                             reason: Annotated[str, typer.Option(help="Why it was ended.")],
                             fmt: FormatOpt = OutputFormat.table,
                 output: OutputOpt = None) -> None:
-        from ldcli.cli.output import written
+        from ldcli.cli.output import Record, render
         from ldcli.services import placement
 
         with transaction(write=True) as session:
             record = placement.move(session, placement_id=placement_id, action=action, day=day, reason=reason)
-        written(record, fmt, f"placement {placement_id} {record['status']} on {day}", output=output)
+        render(Record(record, message=f"placement {placement_id} {record['status']} on {day}"), fmt, output)
 
     chosen = command_with_reason if needs_reason else command
     chosen.__doc__ = doc
@@ -161,26 +157,23 @@ app.command("terminate")(_mover("terminate", "End the placement early (the Chief
 @app.command("confirm")
 def placement_confirm(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """The written confirmation of a completed placement (never a reference)."""
-    from ldcli.cli.output import emit_one, format_for, write_text
+    from ldcli.cli.output import Document, render
     from ldcli.services import placement
 
     with transaction() as session:
         record = placement.confirm(session, placement_id=placement_id)
-    if format_for(fmt, output) == "table":
-        write_text(record["confirmation"] + "\n", output)
-    else:
-        emit_one(record, fmt=fmt, output=output)
+    render(Document(record["confirmation"], data=record), fmt, output)
 
 
 @app.command("show")
 def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show one placement."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.services import placement
 
     with transaction() as session:
         record = placement.show(session, placement_id=placement_id)
-    emit_one(record, fmt=fmt, output=output, title=f"Placement {placement_id}")
+    render(Record(record, title=f"Placement {placement_id}"), fmt, output)
 
 
 @app.command("list")
@@ -191,15 +184,12 @@ def placement_list(
     output: OutputOpt = None,
 ) -> None:
     """List placements by start date."""
-    from ldcli.cli.output import emit, format_for
+    from ldcli.cli.output import Listing, render
     from ldcli.services import placement
 
     with transaction() as session:
         rows = placement.list_placements(session, status=choice(status), kind=choice(kind))
-    columns = placement.LIST_COLUMNS
-    if format_for(fmt, output) != "table" and rows:
-        columns = list(rows[0])
-    emit(rows, columns=columns, fmt=fmt, output=output, title=f"Placements ({len(rows)})")
+    render(Listing(rows, placement.LIST_COLUMNS, title=f"Placements ({len(rows)})", data_columns="all"), fmt, output)
 
 
 @app.command("calendar")
@@ -210,18 +200,16 @@ def placement_calendar(
     output: OutputOpt = None,
 ) -> None:
     """Week by week, the accepted placements in the office against its capacity."""
-    from ldcli.cli.output import emit, format_for
+    from ldcli.cli.output import Listing, render
     from ldcli.services import placement
 
     with transaction() as session:
         weeks = placement.calendar(session, first=first, last=last)
-    table = format_for(fmt, output) == "table"
-    if table:
-        for w in weeks:
-            w["load"] = "■" * w["at_once"] + "□" * w["free"]
+    for w in weeks:
+        w["load"] = "■" * w["at_once"] + "□" * w["free"]
     columns = ["week", "at_once", "capacity", "free", "state", "placements"]
-    emit(weeks, columns=columns[:4] + (["load"] if table else []) + columns[4:], fmt=fmt, output=output,
-         title=f"Placements in the office, weeks from {first} to {last}")
+    render(Listing(weeks, [*columns[:4], "load", *columns[4:]], data_columns=columns,
+                   title=f"Placements in the office, weeks from {first} to {last}"), fmt, output)
 
 
 @app.command("purge")
@@ -235,14 +223,14 @@ def placement_purge(
 ) -> None:
     """Erase the personal data (name, date of birth, school, connection, feedback, reasons) of every
     placement that ended before a date, whatever its outcome; type, dates and outcome stay."""
-    from ldcli.cli.output import emit, say
+    from ldcli.cli.output import Listing, render, say
     from ldcli.domain.errors import LdcliError
     from ldcli.services import placement
 
     with transaction(write=True, dry_run=True) as session:
         found = placement.purge(session, ended_before=ended_before)
-    emit(found, columns=["id", "type", "status", "start", "end"], fmt=fmt, output=output,
-         title=f"Placements ended before {ended_before} to erase ({len(found)})")
+    render(Listing(found, ["id", "type", "status", "start", "end"],
+                   title=f"Placements ended before {ended_before} to erase ({len(found)})"), fmt, output)
     if dry_run or not found:
         say(f"dry run, nothing erased: would erase {len(found)} placement(s)" if dry_run else "nothing to erase")
         return
@@ -265,16 +253,13 @@ def insight_add(
     output: OutputOpt = None,
 ) -> None:
     """Add an insight day."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.services import insight
 
     with transaction(write=True) as session:
         record = insight.add_day(session, day=day, capacity=capacity)
-    if not on_screen(fmt, output):
-        emit_one(record, fmt=fmt, output=output)
-        return
-    typer.echo(record["id"])
-    say(f"insight day {day} for {record['capacity']} pupils")
+    render(Record(record, message=f"insight day {day} for {record['capacity']} pupils", show=record["id"]),
+           fmt, output)
 
 
 @insight_app.command("book")
@@ -286,17 +271,14 @@ def insight_book(
     output: OutputOpt = None,
 ) -> None:
     """Book pupils onto an insight day; a booking that does not fit waits, in order."""
-    from ldcli.cli.output import on_screen, say, written
+    from ldcli.cli.output import Record, render
     from ldcli.services import insight
 
     with transaction(write=True) as session:
         record = insight.book(session, day=day, school=school, pupils=pupils)
-    if on_screen(fmt, output):
-        typer.echo(record["id"])
-        say(f"{school}: {pupils} pupils {record['status']}" +
-            (f" (waiting list position {record['waiting_position']})" if record["waiting_position"] else ""))
-    else:
-        written(record, fmt, output=output)
+    waiting = f" (waiting list position {record['waiting_position']})" if record["waiting_position"] else ""
+    render(Record(record, message=f"{school}: {pupils} pupils {record['status']}{waiting}", show=record["id"]),
+           fmt, output)
 
 
 @insight_app.command("cancel")
@@ -317,16 +299,13 @@ def insight_cancel(
 @insight_app.command("list")
 def insight_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Insight days with their bookings and waiting lists."""
-    from ldcli.cli.output import emit, emit_list, format_for
+    from ldcli.cli.output import Listing, render
     from ldcli.services import insight
 
     with transaction() as session:
         days = insight.list_days(session)
-    if format_for(fmt, output) == "json":
-        emit_list(days, output=output)
-        return
-    for d in days:
-        d["bookings"] = [f"#{b['id']} {b['school']} ({b['pupils']}, {b['status']}"
-                         + (f" {b['waiting_position']}" if b["waiting_position"] else "") + ")" for b in d["bookings"]]
-    emit(days, columns=["date", "capacity", "booked_pupils", "free", "waiting", "bookings"], fmt=fmt, output=output,
-         title="Insight days")
+    rows = [{**d, "bookings": [f"#{b['id']} {b['school']} ({b['pupils']}, {b['status']}"
+                               + (f" {b['waiting_position']}" if b["waiting_position"] else "") + ")"
+                               for b in d["bookings"]]} for d in days]
+    render(Listing(rows, ["date", "capacity", "booked_pupils", "free", "waiting", "bookings"], title="Insight days",
+                   data=days), fmt, output)

@@ -55,7 +55,7 @@ def plt_enrol(
     output: OutputOpt = None,
 ) -> None:
     """Enrol a person on a programme that is owed protected learning time each month."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render, say
     from ldcli.domain.errors import BadRows
     from ldcli.services import enrolments
 
@@ -71,12 +71,9 @@ def plt_enrol(
     if record is None:
         say(f"{person_id} is already enrolled on {programme.upper()} from {from_month}: nothing changed")
         return
-    if on_screen(fmt, output):
-        typer.echo(record["id"])
-        say(f"enrolled {person_id} on {record['programme']} from {record['from_month']}"
-            + (f" to {record['to_month']}" if record["to_month"] else ""))
-    else:
-        emit_one(record, fmt=fmt, output=output)
+    until = f" to {record['to_month']}" if record["to_month"] else ""
+    render(Record(record, message=f"enrolled {person_id} on {record['programme']} from {record['from_month']}{until}",
+                  show=record["id"]), fmt, output)
 
 
 @app.command("import-enrolments")
@@ -103,13 +100,13 @@ def plt_enrolments(
     output: OutputOpt = None,
 ) -> None:
     """List PLT enrolments."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import enrolments
 
     with transaction() as session:
         rows = enrolments.list_enrolments(session, month=month)
     columns = enrolments.LIST_COLUMNS + (["required_hours"] if month else [])
-    emit(rows, columns=columns, fmt=fmt, output=output, title=f"PLT enrolments{f' in {month}' if month else ''}")
+    render(Listing(rows, columns, title=f"PLT enrolments{f' in {month}' if month else ''}"), fmt, output)
 
 
 @roster_app.command("import")
@@ -126,18 +123,17 @@ def plt_roster_import(
     Times are HHMM or HH:MM, local; an end not after the start is the next morning. Without
     --replace an identical row is skipped and an overlapping one is refused.
     """
-    from ldcli.cli.output import emit_one, on_screen, progress, say
+    from ldcli.cli.output import Record, progress, render
     from ldcli.services import roster
 
     with progress(f"importing {file}", enabled=fmt == OutputFormat.table) as report, \
             transaction(write=True, dry_run=dry_run) as session:
         counts = roster.import_roster(session, path=file, replace=replace, progress=report)
-    say(_counts_line(counts, dry_run))
+    lines = [_counts_line(counts, dry_run)]
     if counts["blocks_cancelled"]:
-        say(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were cancelled; "
-            "run `ldcli plt allocate` for the month again")
-    if not on_screen(fmt, output):
-        emit_one(counts, fmt=fmt, output=output)
+        lines.append(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were "
+                     "cancelled; run `ldcli plt allocate` for the month again")
+    render(Record(counts, message=lines), fmt, output)
 
 
 @app.command("book")
@@ -156,17 +152,14 @@ def plt_book(
     output: OutputOpt = None,
 ) -> None:
     """Record the chosen day for PLT (the sergeant's, or the officer's on an ad hoc programme)."""
-    from ldcli.cli.output import emit_one, on_screen, say
+    from ldcli.cli.output import Record, render
     from ldcli.services import plt
 
     with transaction(write=True) as session:
         block = plt.book(session, person_id=person_id, day=day, start_minute=start, minutes=hours, wfh=wfh,
                          programme=programme)
-    if on_screen(fmt, output):
-        typer.echo(block["id"])
-        say(f"booked {block['marker']} for {person_id} on {day} ({block['programme']})")
-    else:
-        emit_one(block, fmt=fmt, output=output)
+    render(Record(block, message=f"booked {block['marker']} for {person_id} on {day} ({block['programme']})",
+                  show=block["id"]), fmt, output)
 
 
 @app.command("allocate")
@@ -183,7 +176,7 @@ def plt_allocate(
     learners are spread so the most of one team on PLT on one day is as few as possible, then the
     earliest date. Re-running places nothing new.
     """
-    from ldcli.cli.output import emit, emit_one, format_for, say
+    from ldcli.cli.output import Listing, render, say
     from ldcli.services import plt
 
     with transaction(write=True, dry_run=dry_run) as session:
@@ -192,10 +185,8 @@ def plt_allocate(
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
-    if format_for(fmt, output) == "json":
-        emit_one(result, fmt=fmt, output=output)
-    elif result["not_placed"] or format_for(fmt, output) == "csv":
-        emit(result["not_placed"], columns=columns, fmt=fmt, output=output, title=f"Could not place ({month})")
+    render(Listing(result["not_placed"], columns, title=f"Could not place ({month})",
+                   empty=f"every enrolment owed hours in {month} has its blocks", data=result), fmt, output)
 
 
 @app.command("recall")
@@ -224,15 +215,12 @@ def plt_markers(
     output: OutputOpt = None,
 ) -> None:
     """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh."""
-    from ldcli.cli.output import emit, emit_grouped, on_screen
+    from ldcli.cli.output import Listing, render
     from ldcli.services import plt
 
     with transaction() as session:
         rows = plt.markers(session, month=month, team=team)
-    if on_screen(fmt, output):
-        emit_grouped(rows, columns=plt.MARKER_COLUMNS, by="team", title=f"PLT markers {month}")
-    else:
-        emit(rows, columns=plt.MARKER_COLUMNS, fmt=fmt, output=output)
+    render(Listing(rows, plt.MARKER_COLUMNS, title=f"PLT markers {month}", by="team"), fmt, output)
 
 
 @app.command("report")
@@ -246,7 +234,7 @@ def plt_report(
 ) -> None:
     """Evidence that protected time was given: per enrolment and month, the hours required,
     allocated, recalled and short, with the total shortfall."""
-    from ldcli.cli.output import emit, format_for, say
+    from ldcli.cli.output import Listing, render, say
     from ldcli.domain.plt import hours
     from ldcli.services import plt
 
@@ -257,11 +245,10 @@ def plt_report(
     first, last = (month, month) if month is not None else (from_month, to_month or from_month)
     with transaction() as session:
         rows = plt.report(session, first=first, last=last, team=team)
-    columns, title = plt.REPORT_COLUMNS, f"PLT report {first}" + (f" to {last}" if last != first else "")
-    if format_for(fmt, output) == "table":  # a table leaves out what its title states
-        columns = [c for c in columns if not (c == "month" and first == last) and not (c == "team" and team)]
-        title += f", {team}" if team else ""
-    emit(rows, columns=columns, fmt=fmt, output=output, title=title)
+    title = f"PLT report {first}" + (f" to {last}" if last != first else "") + (f", {team}" if team else "")
+    shown = [c for c in plt.REPORT_COLUMNS  # a table leaves out what its title states
+             if not (c == "month" and first == last) and not (c == "team" and team)]
+    render(Listing(rows, shown, title=title, data_columns=plt.REPORT_COLUMNS), fmt, output)
     shortfall = sum(r["shortfall_hours"] for r in rows)
     short = sum(1 for r in rows if r["status"] == "short")
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")

@@ -50,7 +50,7 @@ def repay_calc(
 ) -> None:
     """One leaver: per request, the fees paid in the window, the band, the percent and the amount,
     each explained; then the total, and with --final-pay-gbp what is deducted and what invoiced."""
-    from ldcli.cli.output import emit, emit_one, format_for, say
+    from ldcli.cli.output import Listing, Report, render, say
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
 
@@ -58,16 +58,29 @@ def repay_calc(
         result = repay.calc(session, person_id=person_id, leave=leave_date, reason=choice(reason),
                             final_pay=final_pay_gbp)
         stored = repay.record(session, [result]) if record else None
-    if format_for(fmt, output) == "json":
-        emit_one(result, fmt=fmt, output=output)
-        return
-    emit(result["lines"], columns=repay.LINE_COLUMNS, fmt=fmt, output=output,
-         title=f"Repayment by {person_id}, leaving {leave_date} ({result['reason']})")
+    render(Report(_calc_parts(result), data=result, csv=Listing(result["lines"], repay.LINE_COLUMNS)), fmt, output)
     line = f"total {format_gbp(result['total_gbp'])}"
     if result["deduct_from_salary_gbp"] is not None:
         line += (f"; deduct from final pay {format_gbp(result['deduct_from_salary_gbp'])}; "
                  f"invoice by post {format_gbp(result['invoice_gbp'])}")
     say(line + recorded_note(stored))
+
+
+def _calc_parts(result: dict) -> list:
+    """One leaver on the screen: what they owe, then each request as field/value lines with its
+    explanation as a paragraph under it."""
+    from ldcli.cli.output import Record
+
+    summary = {k: result[k] for k in ("person_id", "leave_date", "reason", "total_gbp")}
+    if result["deduct_from_salary_gbp"] is not None:
+        summary |= {k: result[k] for k in ("final_pay_gbp", "deduct_from_salary_gbp", "invoice_gbp")}
+    parts: list = [Record(summary, title=f"Repayment by {result['person_id']}, leaving {result['leave_date']}")]
+    for line in result["lines"]:
+        shown = {k: v for k, v in line.items() if k not in ("person_id", "request_id", "title")}
+        parts.append(Record(shown, title=f"Request {line['request_id']}: {line['title']}", paragraphs=("explanation",)))
+    if not result["lines"]:
+        parts.append("No training request of theirs is repayable.")
+    return parts
 
 
 @app.command("batch")
@@ -78,7 +91,7 @@ def repay_batch(
     output: OutputOpt = None,
 ) -> None:
     """Every leaver in a file: one summary row each (JSON: the full calculation of each)."""
-    from ldcli.cli.output import emit, format_for, progress, say
+    from ldcli.cli.output import Listing, progress, render, say
     from ldcli.csvio.reader import read_csv
     from ldcli.domain.money import format_gbp
     from ldcli.services import repay
@@ -89,13 +102,8 @@ def repay_batch(
         report(0)
         results = repay.batch(session, rows=rows, source=file)
         stored = repay.record(session, results) if record else None
-    if format_for(fmt, output) == "json":
-        from ldcli.cli.output import emit_list
-
-        emit_list(results, output=output)
-    else:
-        emit([repay.summary(r) for r in results], columns=repay.SUMMARY_COLUMNS, fmt=fmt, output=output,
-             title=f"Leavers' repayments ({len(results)})")
+    render(Listing([repay.summary(r) for r in results], repay.SUMMARY_COLUMNS,
+                   title=f"Leavers' repayments ({len(results)})", data=results), fmt, output)
     say(f"{len(results)} leaver(s), total {format_gbp(sum(r['total_gbp'] for r in results))}"
         + recorded_note(stored, len(results)))
 
@@ -109,9 +117,9 @@ def repay_withdrawal(
 ) -> None:
     """Someone leaving a course but staying employed may be liable for up to 100% of the fees
     paid in the window: shows that amount."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.services import repay
 
     with transaction() as session:
         result = repay.withdrawal(session, request_id=request_id, day=day)
-    emit_one(result, fmt=fmt, output=output, title=f"Withdrawal from request {request_id}")
+    render(Record(result, title=f"Withdrawal from request {request_id}"), fmt, output)

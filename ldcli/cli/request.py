@@ -33,19 +33,17 @@ DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM
 Money = Annotated[int, typer.Option(**POUNDS, help="Pounds, e.g. 1234.50.")]
 
 
-def _show(record: dict, fmt: OutputFormat, messages: list[str] = (), output: str | None = None) -> None:
-    from ldcli.cli.output import emit_one, format_for, say
+def _request(record: dict, message=None, show=None):
+    """A request as a result: JSON nested; a table or a CSV row one plain value a field."""
+    from ldcli.cli.output import Record
 
-    for message in messages:
-        say(message)
-    if format_for(fmt, output) != "json":  # a table or a CSV row: one plain value a field
-        flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
+    flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
+    if "time_off" in record:
         flat["time_off_days"] = record["time_off"]["total_days"]
+    if "eligibility" in record:
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
                                for c in record["eligibility"]]
-        emit_one(flat, fmt=fmt, output=output, title=f"Request {record['id']}")
-    else:
-        emit_one(record, fmt=fmt, output=output)
+    return Record(record, title=f"Request {record['id']}", flat=flat, message=message, show=show)
 
 
 @app.command("new")
@@ -73,7 +71,7 @@ def request_new(
     output: OutputOpt = None,
 ) -> None:
     """Create a draft training request; prints its id and the time off it carries."""
-    from ldcli.cli.output import on_screen, say
+    from ldcli.cli.output import render
     from ldcli.services import requests
 
     with transaction(write=True) as session:
@@ -82,14 +80,11 @@ def request_new(
             end=end,
             fees=fees_gbp, exams=exams, books=books_gbp, travel=travel_gbp, day_release_days=day_release_days,
             residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional)
-    if on_screen(fmt, output):
-        typer.echo(record["id"])
-        off = record["time_off"]
-        say(f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
-            f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
-            f"{off['residential_days']} residential")
-    else:
-        _show(record, fmt, output=output)
+    off = record["time_off"]
+    render(_request(record, show=record["id"], message=(
+        f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
+        f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
+        f"{off['residential_days']} residential")), fmt, output)
 
 
 @app.command("manager-approve")
@@ -100,12 +95,12 @@ def request_manager_approve(
     output: OutputOpt = None,
 ) -> None:
     """Record the line manager's written approval (only the applicant's own line manager)."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import render
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.manager_approve(session, request_id=request_id, by=by)
-    written(record, fmt, f"request {request_id} approved by line manager {by}", output=output)
+    render(_request(record, message=f"request {request_id} approved by line manager {by}"), fmt, output)
 
 
 @app.command("submit")
@@ -119,7 +114,7 @@ def request_submit(
     output: OutputOpt = None,
 ) -> None:
     """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
-    from ldcli.cli.output import say, written
+    from ldcli.cli.output import render, say
     from ldcli.services import requests
 
     with transaction(write=True) as session:
@@ -127,7 +122,7 @@ def request_submit(
                                            conduct=choice(conduct), mandatory=choice(mandatory_training))
     for warning in warnings:
         say(f"warning: {warning}")
-    written(record, fmt, f"request {request_id} submitted", output=output)
+    render(_request(record, message=f"request {request_id} submitted"), fmt, output)
 
 
 @app.command("decide")
@@ -147,7 +142,7 @@ def request_decide(
 ) -> None:
     """The HR Governance Group's decision: approval commits the funding to the budget of the
     financial year the course starts in; a decline needs a reason and notifies the line manager."""
-    from ldcli.cli.output import on_screen, say
+    from ldcli.cli.output import render
     from ldcli.services import requests
 
     if approve == decline:
@@ -155,12 +150,7 @@ def request_decide(
     with transaction(write=True) as session:
         record, notes = requests.decide(session, request_id=request_id, by=by, approve=approve,
                                         funding=funding_gbp, repayment=repayment, reason=reason)
-    if on_screen(fmt, output):
-        say(f"request {request_id} {record['status']}")
-        for note in notes:
-            say(note)
-    else:
-        _show(record, fmt, notes, output=output)
+    render(_request(record, message=[f"request {request_id} {record['status']}", *notes]), fmt, output)
 
 
 @app.command("agree-terms")
@@ -168,40 +158,38 @@ def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = Output
             output: OutputOpt = None) -> None:
     """Record the applicant's signed agreement to the repayment terms (only agreed terms are
     deducted from salary)."""
-    from ldcli.cli.output import written
+    from ldcli.cli.output import render
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.agree_terms(session, request_id=request_id, day=day)
-    written(record, fmt, f"terms of request {request_id} agreed on {day}", output=output)
+    render(_request(record, message=f"terms of request {request_id} agreed on {day}"), fmt, output)
 
 
 @app.command("pay")
 def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table,
             output: OutputOpt = None) -> None:
     """Record a fee payment actually made (what repayment counts); never beyond the funding."""
-    from ldcli.cli.output import on_screen, say
+    from ldcli.cli.output import render
     from ldcli.domain.money import format_gbp
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         record = requests.pay(session, request_id=request_id, day=day, amount=gbp)
-    if on_screen(fmt, output):
-        say(f"paid {format_gbp(gbp)} on request {request_id}; {format_gbp(record['paid_gbp'])} paid of "
-            f"{format_gbp(record['funding_gbp'])}")
-    else:
-        _show(record, fmt, output=output)
+    render(_request(record, message=f"paid {format_gbp(gbp)} on request {request_id}; "
+                                    f"{format_gbp(record['paid_gbp'])} paid of {format_gbp(record['funding_gbp'])}"),
+           fmt, output)
 
 
 def _mover(action: str, doc: str):
     def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
                 output: OutputOpt = None) -> None:
-        from ldcli.cli.output import written
+        from ldcli.cli.output import render
         from ldcli.services import requests
 
         with transaction(write=True) as session:
             record = requests.move(session, request_id=request_id, action=action, day=day)
-        written(record, fmt, f"request {request_id} {record['status']} on {day}", output=output)
+        render(_request(record, message=f"request {request_id} {record['status']} on {day}"), fmt, output)
 
     command.__doc__ = doc
     command.__name__ = f"request_{action}"
@@ -236,24 +224,24 @@ def request_list(
     output: OutputOpt = None,
 ) -> None:
     """List training requests."""
-    from ldcli.cli.output import emit, format_for
+    from ldcli.cli.output import Listing, render
     from ldcli.services import requests
 
     with transaction() as session:
         rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due)
-    table = format_for(fmt, output) == "table"
-    columns = requests.LIST_COLUMNS if table or not rows else list(rows[0])
-    emit(rows, columns=columns, fmt=fmt, output=output, title=f"Training requests ({len(rows)})")
+    render(Listing(rows, requests.LIST_COLUMNS, title=f"Training requests ({len(rows)})", data_columns="all"),
+           fmt, output)
 
 
 @app.command("show")
 def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
     """Show a request with its eligibility results and the time off it carries."""
+    from ldcli.cli.output import render
     from ldcli.services import requests
 
     with transaction() as session:
         record = requests.show(session, request_id=request_id)
-    _show(record, fmt, output=output)
+    render(_request(record), fmt, output)
 
 
 @app.command("reviews")
@@ -263,13 +251,13 @@ def request_reviews(
     output: OutputOpt = None,
 ) -> None:
     """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
-    from ldcli.cli.output import emit
+    from ldcli.cli.output import Listing, render
     from ldcli.services import requests
 
     with transaction() as session:
         rows = requests.reviews(session, due_by=due_by)
-    emit(rows, columns=["id", "person_id", "title", "started_on", "review_due", "review_number"], fmt=fmt,
-         output=output, title=f"Progress reviews due by {due_by}")
+    render(Listing(rows, ["id", "person_id", "title", "started_on", "review_due", "review_number"],
+                   title=f"Progress reviews due by {due_by}"), fmt, output)
 
 
 @budget_app.command("set")
@@ -280,12 +268,12 @@ def budget_set(
     output: OutputOpt = None,
 ) -> None:
     """Set the training budget of a financial year."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.services import requests
 
     with transaction(write=True) as session:
         state = requests.set_budget(session, year=year, amount=gbp)
-    emit_one(state, fmt=fmt, output=output, title=f"Training budget {state['year']}")
+    render(Record(state, title=f"Training budget {state['year']}"), fmt, output)
 
 
 @budget_app.command("show")
@@ -295,9 +283,9 @@ def budget_show(
     output: OutputOpt = None,
 ) -> None:
     """The year's budget, what approvals have committed, what has been paid and what remains."""
-    from ldcli.cli.output import emit_one
+    from ldcli.cli.output import Record, render
     from ldcli.services import requests
 
     with transaction() as session:
         state = requests.budget(session, year=year)
-    emit_one(state, fmt=fmt, output=output, title=f"Training budget {state['year']}")
+    render(Record(state, title=f"Training budget {state['year']}"), fmt, output)

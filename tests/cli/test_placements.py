@@ -104,7 +104,7 @@ def test_decline_needs_feedback_and_the_lifecycle(cli, office):
     assert cli("placement", "confirm", done["id"]).exit_code == 1  # not completed yet
     cli.ok("placement", "start", done["id"], "--date", "2027-03-01")
     cli.ok("placement", "complete", done["id"], "--date", "2027-03-05")
-    text = cli.ok("placement", "confirm", done["id"]).stdout
+    text = " ".join(cli.ok("placement", "confirm", done["id"]).stdout.split())  # wrapped to the terminal
     assert text.startswith("This is to confirm that Cai Complete undertook a work experience placement")
     assert "from 2027-03-01 to 2027-03-05 and completed it" in text and "not a reference" in text
     ended = office("Ted Terminated", start="2027-03-08")
