@@ -121,9 +121,12 @@ def _kind(kind: str):
     return lambda text: column.parse(text.strip())
 
 
+_HOURS = _kind("hours")
+
+
 def _hours_text(text: str) -> str:
     """Checked as hours, kept as typed (a service that also reads files takes the text)."""
-    _kind("hours")(text)
+    _HOURS(text)
     return text.strip()
 
 
@@ -170,7 +173,7 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
 DATE = {"parser": _parser(_kind("date")), "metavar": "YYYY-MM-DD"}
 TIME = {"parser": _parser(_kind("time")), "metavar": "HHMM"}
-HOURS = {"parser": _parser(_kind("hours")), "metavar": "HOURS"}
+HOURS = {"parser": _parser(_HOURS), "metavar": "HOURS"}
 MONTH = {"parser": _parser(_kind("month")), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
 POUNDS = {"parser": _parser(_kind("pounds")), "metavar": "GBP"}
 HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}

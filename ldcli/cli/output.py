@@ -320,8 +320,7 @@ def render(result, fmt, output: str | None = None) -> None:
             _record(Record(result.data), kind, output)
     elif isinstance(result, Report):
         if kind == "json":
-            _write(output, lambda fh: fh.write(json.dumps(json_value("", result.data), indent=2,
-                                                          ensure_ascii=False) + "\n"))
+            _write(output, lambda fh: _write_json_object(fh, result.data))
         elif kind == "csv":
             _listing(result.csv, kind, output)
         else:
@@ -341,8 +340,7 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
     rows = listing.rows
     if kind == "table":
         if not rows and not output:
-            title = listing.title and re.sub(r"\s*\(\d+\)$", "", listing.title)
-            say(listing.empty or (f"{title}: none" if title else "none"))
+            say(_nothing(listing))
         elif listing.by and not output:
             _grouped(listing)
         else:
@@ -353,7 +351,7 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
         columns = list(rows[0]) if rows else listing.columns
     with _destination(output) as fh:
         if kind == "json" and isinstance(listing.data, dict):
-            fh.write(json.dumps(json_value("", listing.data), indent=2, ensure_ascii=False) + "\n")
+            _write_json_object(fh, listing.data)
         elif kind == "json" and listing.data is not None:
             _write_json_list(fh, (json_value("", r) for r in listing.data))
         elif kind == "json":
@@ -362,6 +360,16 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
             write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows))
     if output:
         say(f"wrote {len(rows)} row(s) to {output}")
+
+
+def _nothing(listing: Listing) -> str:
+    """The sentence an empty listing prints: its own, or its title (without a count) and ': none'."""
+    title = listing.title and re.sub(r"\s*\(\d+\)$", "", listing.title)
+    return listing.empty or (f"{title}: none" if title else "none")
+
+
+def _write_json_object(fh, value) -> None:
+    fh.write(json.dumps(json_value("", value), indent=2, ensure_ascii=False) + "\n")
 
 
 def _grouped(listing: Listing) -> None:
@@ -379,8 +387,7 @@ def _record(record: Record, kind: str, output: str | None) -> None:
         fields = record.flat if record.flat is not None else record.fields
         _listing(Listing([fields], list(fields)), kind, output)
     elif kind == "json":
-        _write(output, lambda fh: fh.write(json.dumps(json_value("", record.fields), indent=2,
-                                                      ensure_ascii=False) + "\n"))
+        _write(output, lambda fh: _write_json_object(fh, record.fields))
     else:
         _write(output, lambda fh: _print_rich(fh, _record_view(record)))
 
@@ -420,7 +427,7 @@ def _report(parts: list):
         previous = part
         if isinstance(part, Listing):
             drawn.append(_rich_table(part.columns, part.rows, part.title) if part.rows
-                         else Text(part.empty or f"{part.title}: none"))
+                         else Text(_nothing(part)))
         elif isinstance(part, Record):
             drawn.append(_record_view(part))
         elif isinstance(part, Bars):

@@ -92,6 +92,7 @@ def test_dashboard_warnings_consent_and_targets(cli, write):
     assert "Progress against the targets" in table and "Big: 9 cadets for 1 regular leaders" in table
     csv = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "csv").stdout.splitlines()
     assert csv[0] == "unit,npu,cadets,leaders,regular_leaders,missing_consent,warnings"
+    assert csv[-1].startswith("Totals,,10,1,1,2,")  # the totals the board reads, as on the screen
 
 
 def test_hours_trend_and_ageing(cli, unit):
