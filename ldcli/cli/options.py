@@ -218,5 +218,23 @@ def as_option_error(exc, renames: dict[str, str]):
     name = renames.get(first.column, "--" + first.column.replace("_", "-"))
     return LdcliError(f"{name}: {first.message}")
 
+YesOpt = Annotated[
+    bool, typer.Option("--yes", help="Do not ask for confirmation (needed when not at a terminal).")
+]
+
+
+def confirm_erasure(yes: bool, question: str) -> None:
+    """Erasing personal data cannot be undone: a terminal asks; elsewhere --yes is needed."""
+    import sys
+
+    from ldcli.domain.errors import LdcliError
+
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise LdcliError("erasing personal data needs confirmation: run again with --yes")
+    typer.confirm(f"{question} This cannot be undone", abort=True, err=True)
+
+
 # The largest record id (a PostgreSQL integer): a longer number cannot name a record.
 ID_MAX = 2**31 - 1

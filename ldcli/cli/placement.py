@@ -1,6 +1,5 @@
 """`ldcli placement`: work experience, internships, apprenticeships and insight days."""
 
-import sys
 from datetime import date
 from typing import Annotated
 
@@ -18,7 +17,9 @@ from ldcli.cli.options import (
     PlacementType,
     Vetting,
     VettingNeed,
+    YesOpt,
     choice,
+    confirm_erasure,
     group,
 )
 
@@ -217,14 +218,13 @@ def placement_purge(
     ended_before: Annotated[date, typer.Option("--ended-before", **DATE,
                                                  help="Erase placements that ended before this date.")],
     dry_run: DryRunOpt = False,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    yes: YesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Erase the personal data (name, date of birth, school, connection, feedback, reasons) of every
     placement that ended before a date, whatever its outcome; type, dates and outcome stay."""
     from ldcli.cli.output import Listing, render, say
-    from ldcli.domain.errors import LdcliError
     from ldcli.services import placement
 
     with transaction(write=True, dry_run=True) as session:
@@ -234,11 +234,7 @@ def placement_purge(
     if dry_run or not found:
         say(f"dry run, nothing erased: would erase {len(found)} placement(s)" if dry_run else "nothing to erase")
         return
-    if not yes:
-        if not sys.stdin.isatty():
-            raise LdcliError("erasing personal data needs confirmation: run again with --yes (or --dry-run)")
-        typer.confirm(f"Erase the personal data of {len(found)} placement(s)? This cannot be undone", abort=True,
-                      err=True)
+    confirm_erasure(yes, f"Erase the personal data of {len(found)} placement(s)?")
     with transaction(write=True) as session:
         erased = placement.purge(session, ended_before=ended_before)
     say(f"erased the personal data of {len(erased)} placement(s)")

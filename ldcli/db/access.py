@@ -13,7 +13,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "training requests": ("training_requests", "request_payments", "budgets"),
     "repayments": ("repayment_records",),
     "placements": ("placements", "insight_days", "insight_bookings"),
-    "cadets": ("cadet_units", "cadets", "cadet_leaders", "cadet_leader_units", "cadet_activities"),
+    "cadets": ("cadet_units", "cadets", "cadet_moves", "cadet_leaders", "cadet_leader_units", "cadet_activities"),
     "the audit trail": ("audit_log",),
 }
 

@@ -19,6 +19,8 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    false,
+    text,
 )
 
 from ldcli.domain.errors import LdcliError
@@ -36,7 +38,7 @@ metadata = MetaData(naming_convention=NAMING)
 people = Table(
     "people", metadata,
     Column("person_id", String(32), primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(200)),  # None once erased (SPEC §9)
     Column("kind", String(16), nullable=False),
     Column("team", String(100), index=True),
     Column("department", String(100)),
@@ -47,6 +49,7 @@ people = Table(
     Column("weekly_minutes", Integer, nullable=False, default=2400),
     Column("start_date", Date),
     Column("leave_date", Date),
+    Column("erased_on", Date),
     CheckConstraint("kind IN ('officer', 'staff', 'special', 'volunteer', 'contractor')", name="kind"),
     CheckConstraint("employment IN ('permanent', 'fixed_term')", name="employment"),
     CheckConstraint("weekly_minutes > 0 AND weekly_minutes <= 2400", name="weekly_minutes"),
@@ -65,6 +68,8 @@ audit_log = Table(
     # Who really ran it (SPEC §12): the database login on PostgreSQL, set by a trigger; the OS
     # account on SQLite. Empty on entries written before ldcli recorded it.
     Column("login", String(64)),
+    # The fields a correction changed, comma-separated names (never their values); empty otherwise.
+    Column("fields", String(500)),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
     implicit_returning=False,  # RETURNING would need SELECT, which only administrators have
@@ -79,7 +84,10 @@ plt_enrolments = Table(
     Column("from_month", String(7), nullable=False),
     Column("to_month", String(7)),
     Column("hours", Integer),  # negotiated hours a month above the policy baseline
-    UniqueConstraint("person_id", "programme", "from_month", name="uq_plt_enrolments_start"),
+    # Entered in error (`plt enrolment cancel`): kept on record for its recalled blocks, owed nothing.
+    Column("cancelled_on", Date),
+    Index("uq_plt_enrolments_start", "person_id", "programme", "from_month", unique=True,
+          sqlite_where=text("cancelled_on IS NULL"), postgresql_where=text("cancelled_on IS NULL")),
 )
 
 # A shift belongs to the date it starts on. Times are wall-clock minutes after midnight; starts_at
@@ -113,10 +121,16 @@ plt_blocks = Table(
     Column("source", String(9), nullable=False),
     Column("recalled", Boolean, nullable=False, default=False),
     Column("recall_reason", String(200)),
+    # Entered in error (`plt cancel`, `plt allocate --undo`): kept on record so that a calendar can
+    # withdraw it, counted for nothing and in no list (SPEC §9).
+    Column("cancelled", Boolean, nullable=False, default=False, server_default=false()),
+    Column("cancel_reason", String(200)),
     CheckConstraint("source IN ('booked', 'allocated')", name="source"),
     CheckConstraint("minutes > 0", name="minutes"),
-    # One block per person per shift, whoever places it and however many run at once (SPEC §12).
-    Index("uq_plt_blocks_person_shift", "person_id", "shift_id", unique=True),
+    # One block per person per shift that is not cancelled, whoever places it and however many run
+    # at once (SPEC §12).
+    Index("uq_plt_blocks_person_shift", "person_id", "shift_id", unique=True,
+          sqlite_where=text("NOT cancelled"), postgresql_where=text("NOT cancelled")),
 )
 
 # Training requests (SPEC §4). Money is integer pence; `repayment` is 'none' or a schedule string.
@@ -166,6 +180,10 @@ request_payments = Table(
     Column("request_id", Integer, ForeignKey("training_requests.id"), nullable=False, index=True),
     Column("paid_on", Date, nullable=False),
     Column("amount_pence", Integer, nullable=False),
+    # A payment entered in error is voided, never deleted: it stays on record and counts for nothing.
+    Column("void", Boolean, nullable=False, default=False, server_default=false()),
+    Column("void_reason", String(500)),
+    Column("voided_on", Date),
     CheckConstraint("amount_pence > 0", name="amount"),
 )
 
@@ -218,10 +236,12 @@ placements = Table(
     Column("completed_on", Date),
     Column("terminated_on", Date),
     Column("termination_reason", String(500)),
+    Column("withdrawn_on", Date),
+    Column("withdraw_reason", String(500)),
     Column("erased_on", Date),
     CheckConstraint("type IN ('work_experience', 'internship', 'apprenticeship')", name="type"),
-    CheckConstraint("status IN ('applied', 'accepted', 'declined', 'in_progress', 'completed', 'terminated')",
-                    name="status"),
+    CheckConstraint("status IN ('applied', 'accepted', 'declined', 'in_progress', 'completed', 'terminated', "
+                    "'withdrawn')", name="status"),
 )
 
 # Force insight days (seed 003 §66): a day's capacity in pupils and the schools' bookings, in order.
@@ -254,27 +274,41 @@ cadet_units = Table(
     Column("venue", String(200)),
     Column("opened", Date),
     Column("planned", Date),
+    Column("closed", Date),  # takes no cadets after this day and leaves the dashboard after it
     Column("max_cadets", Integer, nullable=False),
 )
 
 cadets = Table(
     "cadets", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False, index=True),
-    Column("name", String(200), nullable=False),
-    Column("dob", Date, nullable=False),
+    Column("unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False, index=True),  # the unit now
+    Column("name", String(200)),  # name and dob: None once erased (SPEC §9)
+    Column("dob", Date),
     Column("joined", Date, nullable=False),
     Column("left", Date),
     Column("consent", Boolean, nullable=False, default=False),
+    Column("age_on_joining", Integer, nullable=False),  # the age band statistics keep after erasure
+    Column("erased_on", Date),
+)
+
+# A cadet's move between units: they count in from_unit before `moved_on` and in to_unit from it.
+cadet_moves = Table(
+    "cadet_moves", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("cadet_id", Integer, ForeignKey("cadets.id"), nullable=False, index=True),
+    Column("from_unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False),
+    Column("to_unit_id", Integer, ForeignKey("cadet_units.id"), nullable=False),
+    Column("moved_on", Date, nullable=False),
 )
 
 cadet_leaders = Table(
     "cadet_leaders", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(200)),  # name and dob: None once erased (SPEC §9)
     Column("person_id", String(32), ForeignKey("people.person_id")),
     Column("dob", Date),
     Column("department", String(100), nullable=False),
+    Column("erased_on", Date),
 )
 
 cadet_leader_units = Table(
@@ -283,6 +317,7 @@ cadet_leader_units = Table(
     Column("unit_id", Integer, ForeignKey("cadet_units.id"), primary_key=True),
     Column("role", String(9), nullable=False),
     Column("regular", Boolean, nullable=False),
+    Column("left", Date),  # stopped serving this unit on this day (`cadet leader leave`)
     CheckConstraint("role IN ('leader', 'deputy', 'commander')", name="role"),
 )
 

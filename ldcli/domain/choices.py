@@ -4,7 +4,7 @@ can offer them as choices without loading the rules themselves (start-up time)."
 PERSON_KINDS = ("officer", "staff", "special", "volunteer", "contractor")
 EMPLOYMENTS = ("permanent", "fixed_term")
 PLACEMENT_TYPES = ("work_experience", "internship", "apprenticeship")
-PLACEMENT_STATUSES = ("applied", "accepted", "declined", "in_progress", "completed", "terminated")
+PLACEMENT_STATUSES = ("applied", "accepted", "declined", "in_progress", "completed", "terminated", "withdrawn")
 VETTING = ("pending", "cleared", "failed")
 LEAVE_REASONS = ("resignation", "dismissal", "retirement", "transfer", "redundancy", "death_in_service",
                  "fixed_term_end", "other")
