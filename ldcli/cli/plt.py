@@ -11,6 +11,7 @@ from ldcli.cli.options import (
     DATE,
     HOURS,
     HOURS_TEXT,
+    ID_MAX,
     MONTH,
     PROGRAMME,
     TIME,
@@ -24,12 +25,15 @@ from ldcli.cli.options import (
 )
 from ldcli.domain.files import ENROLMENTS, ROSTER
 
-app = group("Protected learning time: enrol, roster, book, allocate, recall, markers, report.",
+app = group("Protected learning time: enrol, roster, book, allocate, recall, cancel, markers, report.",
             'ldcli plt allocate --month 2027-03',
             'ldcli plt markers --month 2027-03 --format csv -o markers.csv')
 roster_app = group("The duty roster that PLT blocks are placed in.",
                    'ldcli plt roster import roster-2027-03.csv --replace')
 app.add_typer(roster_app, name="roster")
+enrolment_app = group("Correct, end or cancel one enrolment (`plt enrolments` lists them with their ids).",
+                      'ldcli plt enrolment end 12 --month 2027-06')
+app.add_typer(enrolment_app, name="enrolment")
 
 TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
 MonthOpt = Annotated[object, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
@@ -166,6 +170,8 @@ def plt_book(
 def plt_allocate(
     month: MonthOpt,
     team: TeamOpt = None,
+    undo: Annotated[bool, typer.Option("--undo", help="Cancel the blocks allocation placed in the month (never a "
+                                                      "booked or recalled block).")] = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -175,10 +181,21 @@ def plt_allocate(
     Blocks start at the start of a duty shift and lie inside it, one per shift; each team's
     learners are spread so the most of one team on PLT on one day is as few as possible, then the
     earliest date. Re-running places nothing new.
+
+    With --undo, the blocks allocation placed in the month (or the team's) are cancelled instead;
+    booked and recalled blocks stay. Allocating again places the same blocks.
     """
-    from ldcli.cli.output import Listing, render, say
+    from ldcli.cli.output import Listing, Record, render, say
     from ldcli.services import plt
 
+    if undo:
+        with transaction(write=True, dry_run=dry_run) as session:
+            undone = plt.undo_allocation(session, month=month, team=team)
+        where = f" for {team}" if team else ""
+        render(Record(undone, message=("dry run, nothing written: would have " if dry_run else "") +
+                      f"cancelled {undone['blocks']} allocated block(s), {undone['hours']} h, in {month}{where}"),
+               fmt, output)
+        return
     with transaction(write=True, dry_run=dry_run) as session:
         result = plt.allocate(session, month=month, team=team)
     say(("dry run, nothing written: would have " if dry_run else "") +
@@ -205,6 +222,112 @@ def plt_recall(
         recalled = plt.recall(session, person_id=person_id, day=day, reason=reason)
     for block in recalled:
         say(f"recalled {person_id}'s {block['marker']} on {day}")
+
+
+@app.command("cancel")
+def plt_cancel(
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
+    day: Annotated[date, typer.Argument(**DATE, help="The day of the block.")],
+    reason: Annotated[str | None, typer.Option(help="Why it was entered in error.")] = None,
+) -> None:
+    """Cancel a booked or allocated block entered in error: it counts for nothing and leaves the
+    markers and the report, but stays on record (a calendar withdraws it). For an officer pulled
+    back to duty use `plt recall`."""
+    from ldcli.cli.output import say
+    from ldcli.services import plt
+
+    with transaction(write=True) as session:
+        cancelled = plt.cancel(session, person_id=person_id, day=day, reason=reason)
+    for block in cancelled:
+        say(f"cancelled {person_id}'s {block['marker']} on {day}")
+
+
+@enrolment_app.command("edit")
+def enrolment_edit(
+    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
+    to_month: Annotated[object, typer.Option("--to", **MONTH, help="The last month owed.")] = None,
+    open_ended: Annotated[bool, typer.Option("--open-ended", help="No last month.")] = False,
+    hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
+                                              help="Negotiated hours a month, above the policy baseline.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Correct an enrolment's last month or negotiated hours (never below the policy baseline).
+    Blocks in months after an earlier last month are cancelled."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import enrolments
+
+    if to_month is None and hours is None and not open_ended:
+        raise typer.BadParameter("give --to, --open-ended or --hours", param_hint="'--to' / '--hours'")
+    if to_month is not None and open_ended:
+        raise typer.BadParameter("give --to or --open-ended, not both", param_hint="'--to' / '--open-ended'")
+    with transaction(write=True) as session:
+        record = enrolments.edit(session, enrolment_id=enrolment_id, to_month=to_month, open_ended=open_ended,
+                                 hours_text=hours)
+    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
+
+
+def _enrolment_message(record: dict) -> list[str]:
+    if not record.get("changed", True):
+        return [f"enrolment {record['id']}: nothing changed"]
+    lines = [f"enrolment {record['id']} ({record['person_id']}, {record['programme']}) "
+             + (f"changed: {', '.join(record['changed'])}" if "changed" in record else "cancelled")]
+    if record["blocks_cancelled"]:
+        lines.append(f"cancelled {record['blocks_cancelled']} PLT block(s) no longer owed")
+    return lines
+
+
+@enrolment_app.command("end")
+def enrolment_end(
+    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
+    month: Annotated[object, typer.Option("--month", **MONTH, help="The last month owed.")],
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """End an enrolment early: the month given is the last one owed; later blocks are cancelled."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import enrolments
+
+    with transaction(write=True) as session:
+        record = enrolments.end(session, enrolment_id=enrolment_id, last=month)
+    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
+
+
+@enrolment_app.command("cancel")
+def enrolment_cancel(
+    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Cancel an enrolment entered in error: it is owed nothing and its blocks are cancelled;
+    recalled blocks stay on record."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import enrolments
+
+    with transaction(write=True) as session:
+        record = enrolments.cancel(session, enrolment_id=enrolment_id)
+    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
+
+
+@roster_app.command("list")
+def plt_roster_list(
+    month: MonthOpt,
+    person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
+    team: TeamOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The month's rostered shifts (a shift belongs to the day it starts). Correct them by importing
+    the person's month again with `plt roster import --replace`."""
+    from ldcli.cli.output import Listing, render
+    from ldcli.services import plt
+
+    with transaction() as session:
+        rows = plt.roster(session, month=month, person_id=person, team=team)
+    render(Listing(rows, ["person_id", "name", "team", "date", "shift", "kind", "hours"],
+                   title=f"Roster {month}" + (f", {person}" if person else "") + (f", {team}" if team else ""),
+                   by=None if person else "team"), fmt, output)
 
 
 @app.command("markers")

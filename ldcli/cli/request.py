@@ -27,6 +27,9 @@ app = group("Training requests: new, approve, submit, decide, pay, start, comple
 budget_app = group("The training budget of a financial year (April to March).",
                    'ldcli request budget set --year 2026 --gbp 250000')
 app.add_typer(budget_app, name="budget")
+payment_app = group("Fee payments: a payment entered in error is voided, never deleted.",
+                    'ldcli request payment void 12 --reason "entered twice"')
+app.add_typer(payment_app, name="payment")
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The request's id.")]
 DateOpt = Annotated[date, typer.Option("--date", **DATE, help="The date, YYYY-MM-DD.")]
@@ -40,6 +43,11 @@ def _request(record: dict, message=None, show=None):
     flat = {k: v for k, v in record.items() if k not in ("eligibility", "time_off")}
     if "time_off" in record:
         flat["time_off_days"] = record["time_off"]["total_days"]
+    if "payments" in record:
+        from ldcli.domain.money import format_gbp
+
+        flat["payments"] = [f"#{p['id']} {p['paid_on']} {format_gbp(p['amount_gbp'])}"
+                            + (f" VOID: {p['void_reason']}" if p["void"] else "") for p in record["payments"]]
     if "eligibility" in record:
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
                                for c in record["eligibility"]]
@@ -85,6 +93,51 @@ def request_new(
         f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
         f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
         f"{off['residential_days']} residential")), fmt, output)
+
+
+@app.command("edit")
+def request_edit(
+    request_id: IdArg,
+    person: Annotated[str | None, typer.Option(autocompletion=complete_person,
+                                               help="The applicant's person_id.")] = None,
+    title: Annotated[str | None, typer.Option(help="The course or item.")] = None,
+    category: Annotated[Category | None, typer.Option(case_sensitive=False, help="The kind of training.")] = None,
+    provider: Annotated[str | None, typer.Option(help="Who provides it.")] = None,
+    start: Annotated[date | None, typer.Option(**DATE, help="Course start, YYYY-MM-DD.")] = None,
+    end: Annotated[date | None, typer.Option(**DATE, help="Course end, YYYY-MM-DD.")] = None,
+    fees_gbp: Annotated[int | None, typer.Option("--fees-gbp", **POUNDS, help="Fees in pounds.")] = None,
+    exams: Annotated[int | None, typer.Option(min=0, max=100, help="Number of exams.")] = None,
+    books_gbp: Annotated[int | None, typer.Option("--books-gbp", **POUNDS, help="Books (capped).")] = None,
+    travel_gbp: Annotated[int | None, typer.Option("--travel-gbp", **POUNDS, help="Travel.")] = None,
+    day_release_days: Annotated[int | None, typer.Option(min=0, max=366, help="Day-release days.")] = None,
+    residential_days: Annotated[int | None, typer.Option(min=0, max=366, help="Residential days.")] = None,
+    essential_to_role: Annotated[bool | None, typer.Option("--essential-to-role/--not-essential-to-role",
+                                                           help="The course is essential to the role.",
+                                                           show_default=False)] = None,
+    exceptional: Annotated[bool | None, typer.Option("--exceptional/--not-exceptional",
+                                                     help="A second professional fee this year, exceptionally.",
+                                                     show_default=False)] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Correct a draft or submitted request; every rule of `request new` applies.
+
+    A changed request is a draft again, without its line manager's approval: the manager approves
+    it again and it is submitted again. An approved request is not edited: withdraw it and make a
+    new one.
+    """
+    from ldcli.cli.output import render
+    from ldcli.services import requests
+
+    changes = {"person_id": person, "title": title, "category": choice(category), "provider": provider,
+               "start": start, "end": end, "fees": fees_gbp, "exams": exams, "books": books_gbp,
+               "travel": travel_gbp, "day_release_days": day_release_days, "residential_days": residential_days,
+               "essential_to_role": essential_to_role, "exceptional": exceptional}
+    if all(v is None for v in changes.values()):
+        raise typer.BadParameter("give at least one field to change", param_hint="'--title' / '--fees-gbp' / …")
+    with transaction(write=True) as session:
+        record, notes = requests.edit(session, request_id=request_id, changes=changes)
+    render(_request(record, message=notes), fmt, output)
 
 
 @app.command("manager-approve")
@@ -179,6 +232,28 @@ def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = Ou
     render(_request(record, message=f"paid {format_gbp(gbp)} on request {request_id}; "
                                     f"{format_gbp(record['paid_gbp'])} paid of {format_gbp(record['funding_gbp'])}"),
            fmt, output)
+
+
+@payment_app.command("void")
+def payment_void(
+    payment_id: Annotated[int, typer.Argument(metavar="PAYMENT_ID", min=1, max=ID_MAX,
+                                              help="The payment's id (`request show` lists them).")],
+    reason: Annotated[str, typer.Option(help="Why the payment is void, e.g. entered twice.")],
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Void a payment entered in error: it stays on record, marked void with its reason, and counts
+    for nothing (the budget's paid, a leaver's repayment). Record the right payment with `request pay`."""
+    from ldcli.cli.output import render
+    from ldcli.domain.money import format_gbp
+    from ldcli.services import requests
+
+    with transaction(write=True) as session:
+        record = requests.void_payment(session, payment_id=payment_id, reason=reason)
+    render(_request(record, message=(
+        f"payment {payment_id} of {format_gbp(record['amount_gbp'])} on {record['paid_on']} is void; request "
+        f"{record['id']} now has {format_gbp(record['paid_gbp'])} paid of {format_gbp(record['funding_gbp'] or 0)}")),
+        fmt, output)
 
 
 def _mover(action: str, doc: str):

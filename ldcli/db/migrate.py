@@ -54,7 +54,9 @@ def run_alembic(engine: Engine, action: str, target: str) -> None:
     config = alembic_config()
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            # Before the first statement: inside a transaction (ours begins on the first one) SQLite
+            # ignores it, and a batch migration's DROP TABLE would then trip the foreign keys.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         config.attributes["connection"] = conn
         try:
             getattr(command, action)(config, target)

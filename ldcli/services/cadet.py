@@ -80,7 +80,7 @@ def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date,
     if members >= u.max_cadets:
         raise RuleBroken(f"unit {u.name} is full: {members} cadets, its maximum is {u.max_cadets}", field="unit")
     cadet_id = session.execute(insert(C).values(unit_id=u.id, name=name.strip(), dob=dob, joined=joined,
-                                                consent=consent)).inserted_primary_key[0]
+                                                consent=consent, age_on_joining=age)).inserted_primary_key[0]
     audit.record(session, "cadet", [cadet_id], "create")
     return {"id": cadet_id, "unit": u.name, "name": name, "dob": dob, "joined": joined, "left": None,
             "consent": consent}

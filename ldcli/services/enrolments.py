@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, insert, or_, select, update
 
 from ldcli.db.models import people, plt_enrolments, shifts
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, RowError
+from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import ENROLMENTS
 from ldcli.domain.plt import APPRENTICE, enrolment_problems, hours, is_allocated, required_minutes
 from ldcli.domain.timeutil import Month
@@ -17,13 +17,15 @@ from ldcli.policy import Policy
 from ldcli.services import audit
 
 NO_PLT_KINDS = ("contractor", "volunteer")
+# An enrolment cancelled as entered in error is kept on record (for its recalled blocks) and owed nothing.
+LIVE = plt_enrolments.c.cancelled_on.is_(None)
 LIST_COLUMNS = ["id", "person_id", "name", "team", "programme", "mode", "from_month", "to_month", "hours"]
 
 
 def active_in(first: Month, last: Month | None = None):
     """SQL condition: the enrolment covers some month from `first` to `last` (inclusive)."""
     last = last or first
-    return and_(plt_enrolments.c.from_month <= str(last),
+    return and_(LIVE, plt_enrolments.c.from_month <= str(last),
                 or_(plt_enrolments.c.to_month.is_(None), plt_enrolments.c.to_month >= str(first)))
 
 
@@ -48,7 +50,7 @@ def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source:
     ids = sorted({c["person_id"] for _, c, _ in cleaned if c.get("person_id")})
     kinds = dict(session.execute(select(people.c.person_id, people.c.kind).where(people.c.person_id.in_(ids))).all())
     existing = defaultdict(list)
-    for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids))):
+    for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids), LIVE)):
         existing[(e.person_id, e.programme)].append(dict(e._mapping))
     for number, clean, ok in cleaned:
         pid = clean.get("person_id")
@@ -133,10 +135,15 @@ def apprentices_of(query_rows) -> list[str]:
     return sorted({r.person_id for r in query_rows if r.programme == APPRENTICE})
 
 
-def list_enrolments(session: Session, *, month: Month | None = None) -> list[dict]:
+def list_enrolments(session: Session, *, month: Month | None = None, enrolment_id: int | None = None,
+                    live: bool = True) -> list[dict]:
     query = (select(plt_enrolments, people.c.name, people.c.team)
              .join(people, people.c.person_id == plt_enrolments.c.person_id)
              .order_by(plt_enrolments.c.person_id, plt_enrolments.c.programme, plt_enrolments.c.from_month))
+    if live:
+        query = query.where(LIVE)
+    if enrolment_id is not None:
+        query = query.where(plt_enrolments.c.id == enrolment_id)
     if month is not None:
         query = query.where(active_in(month))
     rows = session.execute(query).all()
@@ -151,3 +158,101 @@ def list_enrolments(session: Session, *, month: Month | None = None) -> list[dic
             row["required_hours"] = hours(owed(policy, r, month, duty))
         result.append(row)
     return result
+
+
+def _enrolment(session: Session, enrolment_id: int):
+    row = session.execute(select(plt_enrolments).where(plt_enrolments.c.id == enrolment_id)).first()
+    if row is None:
+        raise NotFound(f"enrolment {enrolment_id} not found")
+    if row.cancelled_on is not None:
+        raise RuleBroken(f"enrolment {enrolment_id} was cancelled on {row.cancelled_on}: enrol the person again "
+                         "with `plt enrol`")
+    return row
+
+
+@locked("plt enrolments")
+def edit(session: Session, *, enrolment_id: int, to_month: Month | None = None, open_ended: bool = False,
+         hours_text: str | None = None) -> dict:
+    """Correct an enrolment's last month or negotiated hours, by the rules of `plt enrol`. Blocks in
+    months after a new, earlier last month are cancelled (that time is no longer owed)."""
+    from ldcli.services import plt
+
+    e = _enrolment(session, enrolment_id)
+    before = {"to_month": e.to_month, "hours": e.hours}
+    raw = {"person_id": e.person_id, "programme": e.programme, "from_month": e.from_month,
+           "to_month": "" if open_ended else str(to_month) if to_month else (e.to_month or ""),
+           "hours": hours_text if hours_text is not None else ("" if e.hours is None else str(e.hours))}
+    parsed = ENROLMENTS.parse_rows([(0, raw)])
+    errors = parsed.errors
+    if not errors:
+        clean = parsed.rows[0][1]
+        policy = session.policy
+        errors += [RowError(0, c, v, m) for c, v, m in enrolment_problems(
+            clean, baseline_hours=policy.plt_hours_per_month, nppf_months=policy.plt_nppf_months)]
+    if errors:
+        first = errors[0]
+        raise LdcliError(first.message, field={"to_month": "to"}.get(first.column, first.column))
+    after = {"to_month": str(clean["to_month"]) if clean["to_month"] else None, "hours": clean["hours"]}
+    _no_overlap(session, e, after["to_month"])
+    fields = audit.changed(before, after)
+    if not fields:
+        return {**_listed(session, enrolment_id), "changed": [], "blocks_cancelled": 0}
+    session.execute(update(plt_enrolments).where(plt_enrolments.c.id == enrolment_id).values(after))
+    audit.record(session, "plt_enrolment", [enrolment_id], "update", fields=fields)
+    cancelled = 0
+    if after["to_month"] and (e.to_month is None or after["to_month"] < e.to_month):
+        session.lock(*(plt.month_lock(m) for m in _months_after(session, enrolment_id, after["to_month"])))
+        cancelled = plt.cancel_blocks_of(session, enrolment_id, after=Month.parse(after["to_month"]),
+                                         reason=f"enrolment {enrolment_id} now ends {after['to_month']}")
+    return {**_listed(session, enrolment_id), "changed": fields, "blocks_cancelled": cancelled}
+
+
+def _no_overlap(session: Session, e, to_month: str | None) -> None:
+    others = session.execute(select(plt_enrolments).where(
+        plt_enrolments.c.person_id == e.person_id, plt_enrolments.c.programme == e.programme,
+        plt_enrolments.c.id != e.id, LIVE)).all()
+    for other in others:
+        if other.from_month <= (to_month or "9999-12") and (other.to_month or "9999-12") >= e.from_month:
+            raise RuleBroken(f"enrolment {e.id} would overlap {e.person_id}'s {e.programme} enrolment {other.id} "
+                             f"from {other.from_month}", field="to")
+
+
+def _months_after(session: Session, enrolment_id: int, last: str) -> list[Month]:
+    """The months after `last` in which the enrolment has blocks (their locks are taken before cancelling)."""
+    from ldcli.db.models import plt_blocks
+
+    days = session.execute(select(plt_blocks.c.date).where(plt_blocks.c.enrolment_id == enrolment_id)).scalars()
+    return sorted((m for m in {Month.of(d) for d in days} if str(m) > last), key=str)
+
+
+@locked("plt enrolments")
+def end(session: Session, *, enrolment_id: int, last: Month) -> dict:
+    """End an enrolment early: `last` is the last month owed."""
+    e = _enrolment(session, enrolment_id)
+    if str(last) < e.from_month:
+        raise LdcliError(f"{last} is before the enrolment starts ({e.from_month}): cancel it with "
+                         f"`plt enrolment cancel {enrolment_id}` if it was entered in error", field="month")
+    if e.to_month is not None and e.to_month <= str(last):
+        raise RuleBroken(f"enrolment {enrolment_id} already ends in {e.to_month}: to change its end use "
+                         f"`plt enrolment edit {enrolment_id} --to M`")
+    return edit(session, enrolment_id=enrolment_id, to_month=last)
+
+
+@locked("plt enrolments")
+def cancel(session: Session, *, enrolment_id: int) -> dict:
+    """An enrolment entered in error: owed nothing, with its standing blocks cancelled; its recalled
+    blocks stay on record (with it)."""
+    from ldcli.services import plt
+
+    e = _enrolment(session, enrolment_id)
+    record = _listed(session, enrolment_id)
+    session.lock(*(plt.month_lock(m) for m in _months_after(session, enrolment_id, "0000-00")))
+    session.execute(update(plt_enrolments).where(plt_enrolments.c.id == enrolment_id)
+                    .values(cancelled_on=session.today))
+    audit.record(session, "plt_enrolment", [enrolment_id], "cancel", fields=["cancelled_on"])
+    cancelled = plt.cancel_blocks_of(session, e.id, after=None, reason=f"enrolment {enrolment_id} cancelled")
+    return {**record, "blocks_cancelled": cancelled}
+
+
+def _listed(session: Session, enrolment_id: int) -> dict:
+    return list_enrolments(session, enrolment_id=enrolment_id, live=False)[0]

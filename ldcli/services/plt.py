@@ -22,6 +22,10 @@ REPORT_COLUMNS = ["month", "person_id", "name", "team", "programme", "required_h
                   "recalled_hours", "shortfall_hours", "status"]
 
 
+# A block counts, blocks a shift and is listed unless it was cancelled (entered in error).
+STANDING = plt_blocks.c.cancelled.is_(False)
+
+
 def month_lock(month: Month) -> str:
     """The lock every write of a month's PLT blocks holds (SPEC §12)."""
     return f"plt {month}"
@@ -41,7 +45,7 @@ def _enrolments(session: Session, month: Month, team: str | None, person_id: str
 def _blocks(session: Session, first: date, last: date, *, team: str | None = None, person_id: str | None = None):
     query = (select(plt_blocks, people.c.team)
              .join(people, people.c.person_id == plt_blocks.c.person_id)
-             .where(plt_blocks.c.date >= first, plt_blocks.c.date <= last))
+             .where(plt_blocks.c.date >= first, plt_blocks.c.date <= last, STANDING))
     if team:
         query = query.where(people.c.team == team)
     if person_id:
@@ -70,7 +74,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     enrolment = _enrolment_to_book(_enrolments(session, month, None, person_id), person_id, month, programme)
     shift = _shift_for(session, person_id, day, start_minute)
     begin = shift.starts_at if start_minute is None else _instant(day, start_minute, shift)
-    taken = session.execute(select(plt_blocks.c.id).where(plt_blocks.c.shift_id == shift.id)).first()
+    taken = session.execute(select(plt_blocks.c.id).where(plt_blocks.c.shift_id == shift.id, STANDING)).first()
     if taken:
         raise RuleBroken(f"{person_id} already has a PLT block on the {day} shift "
                          f"{rules.shift_label(shift.start_minute, shift.end_minute)}: one block per shift")
@@ -138,7 +142,8 @@ def recall(session: Session, *, person_id: str, day: date, reason: str | None) -
     """The officer was recalled to duty: the day's blocks stay on record, recalled and uncounted."""
     session.lock(month_lock(Month.of(day)))
     found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes).where(
-        plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, plt_blocks.c.recalled.is_(False))).all()
+        plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, plt_blocks.c.recalled.is_(False),
+        STANDING)).all()
     if not found:
         raise NotFound(f"{person_id} has no PLT block on {day} to recall")
     ids = [b.id for b in found]
@@ -147,6 +152,78 @@ def recall(session: Session, *, person_id: str, day: date, reason: str | None) -
     audit.record(session, "plt_block", ids, "recall")
     return [{"id": b.id, "person_id": person_id, "date": day, "marker": rules.marker(b.starts_at, b.minutes),
              "hours": rules.hours(b.minutes), "reason": reason} for b in found]
+
+
+def cancel(session: Session, *, person_id: str, day: date, reason: str | None) -> list[dict]:
+    """A block booked or allocated in error is cancelled: kept on record (a calendar withdraws it),
+    counted for nothing, in no list. Unlike a recall, it says the time was never due on that day."""
+    session.lock(month_lock(Month.of(day)))
+    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
+        raise NotFound(f"person {person_id} not found")
+    found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes,
+                                   plt_blocks.c.recalled).where(
+        plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, STANDING)).all()
+    if not found:
+        raise NotFound(f"{person_id} has no PLT block on {day} to cancel")
+    standing = [b for b in found if not b.recalled]
+    if not standing:
+        raise RuleBroken(f"{person_id}'s block on {day} was recalled: it already counts for nothing and stays on "
+                         "record as a recall")
+    _cancel(session, [b.id for b in standing], reason or "entered in error")
+    return [{"id": b.id, "person_id": person_id, "date": day, "marker": rules.marker(b.starts_at, b.minutes),
+             "hours": rules.hours(b.minutes)} for b in standing]
+
+
+def _cancel(session: Session, ids: list[int], reason: str) -> None:
+    for begin in range(0, len(ids), 500):
+        chunk = ids[begin:begin + 500]
+        session.execute(update(plt_blocks).where(plt_blocks.c.id.in_(chunk)).values(cancelled=True,
+                                                                                   cancel_reason=reason))
+    audit.record(session, "plt_block", ids, "cancel", fields=["cancelled", "cancel_reason"])
+
+
+def undo_allocation(session: Session, *, month: Month, team: str | None = None) -> dict:
+    """Cancel what allocation placed in a month (a team's, with `team`): never a booked block,
+    never a recalled one. Allocating again then places the same blocks (the rule is deterministic)."""
+    session.lock(month_lock(month))
+    query = (select(plt_blocks.c.id, plt_blocks.c.minutes).join(people, people.c.person_id == plt_blocks.c.person_id)
+             .where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day, STANDING,
+                    plt_blocks.c.source == "allocated", plt_blocks.c.recalled.is_(False))
+             .order_by(plt_blocks.c.id))
+    if team:
+        query = query.where(people.c.team == team)
+    found = session.execute(query).all()
+    _cancel(session, [b.id for b in found], "allocation undone")
+    return {"month": str(month), "team": team, "blocks": len(found),
+            "hours": rules.hours(sum(b.minutes for b in found))}
+
+
+def cancel_blocks_of(session: Session, enrolment_id: int, *, after: Month | None, reason: str) -> int:
+    """Cancel an enrolment's standing, unrecalled blocks (those after month `after`, when given)."""
+    query = select(plt_blocks.c.id).where(plt_blocks.c.enrolment_id == enrolment_id, STANDING,
+                                          plt_blocks.c.recalled.is_(False))
+    if after is not None:
+        query = query.where(plt_blocks.c.date > after.last_day)
+    ids = list(session.execute(query.order_by(plt_blocks.c.id)).scalars())
+    if ids:
+        _cancel(session, ids, reason)
+    return len(ids)
+
+
+def roster(session: Session, *, month: Month, person_id: str | None = None, team: str | None = None) -> list[dict]:
+    """The month's rostered shifts, as `plt roster list` shows them."""
+    query = (select(shifts.c.person_id, people.c.name, people.c.team, shifts.c.date, shifts.c.start_minute,
+                    shifts.c.end_minute, shifts.c.kind, shifts.c.starts_at, shifts.c.ends_at)
+             .join(people, people.c.person_id == shifts.c.person_id)
+             .where(shifts.c.date >= month.first_day, shifts.c.date <= month.last_day)
+             .order_by(people.c.team, shifts.c.person_id, shifts.c.starts_at))
+    if person_id:
+        query = query.where(shifts.c.person_id == person_id)
+    if team:
+        query = query.where(people.c.team == team)
+    return [{"person_id": r.person_id, "name": r.name, "team": r.team, "date": r.date,
+             "shift": rules.shift_label(r.start_minute, r.end_minute), "kind": r.kind,
+             "hours": rules.hours(r.ends_at - r.starts_at)} for r in session.execute(query)]
 
 
 def allocate(session: Session, *, month: Month, team: str | None = None) -> dict:
@@ -214,7 +291,7 @@ def markers(session: Session, *, month: Month | None = None, team: str | None = 
                     plt_blocks.c.wfh)
              .join(people, people.c.person_id == plt_blocks.c.person_id)
              .join(shifts, shifts.c.id == plt_blocks.c.shift_id)
-             .where(plt_blocks.c.recalled.is_(False))
+             .where(plt_blocks.c.recalled.is_(False), STANDING)
              .order_by(people.c.team, plt_blocks.c.date, plt_blocks.c.starts_at, plt_blocks.c.person_id))
     if month is not None:
         query = query.where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day)
@@ -239,7 +316,8 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
     duty = duty_minutes(session, apprentices_of(enrolments), first.first_day, last.last_day)
     standing, recalled = Counter(), Counter()
     for b in session.execute(text(
-            "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b"),
+            "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b "
+            "AND NOT cancelled"),
             {"a": first.first_day, "b": last.last_day}):
         key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
         (recalled if b.recalled else standing)[key] += b.minutes

@@ -41,7 +41,8 @@ def _load(session: Session, person_ids: list[str]):
         for begin in range(0, len(ids), CHUNK):
             for rid, paid_on, amount in session.execute(
                     select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
-                    .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]))).all():
+                    .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]),
+                           request_payments.c.void.is_(False))).all():
                 payments[rid].append((paid_on, amount))
     return requests, payments
 
@@ -149,7 +150,7 @@ def withdrawal(session: Session, *, request_id: int, day: date) -> dict:
     schedule = rules.parse_schedule(r.repayment if r.repayment != "none" else "during=0")
     payments = [(p.paid_on, p.amount_pence) for p in session.execute(
         select(request_payments.c.paid_on, request_payments.c.amount_pence)
-        .where(request_payments.c.request_id == request_id))]
+        .where(request_payments.c.request_id == request_id, request_payments.c.void.is_(False)))]
     fees = rules.fees_in_window(payments, day, schedule)
     amount = percent_of(fees, schedule.during)
     note = ("no repayment terms: nothing is recoverable" if r.repayment == "none" else

@@ -37,7 +37,8 @@ def _request(session: Session, request_id: int):
 
 def _paid(session: Session, request_ids) -> dict[int, int]:
     rows = session.execute(select(request_payments.c.request_id, func.sum(request_payments.c.amount_pence))
-                           .where(request_payments.c.request_id.in_(list(request_ids)))
+                           .where(request_payments.c.request_id.in_(list(request_ids)),
+                                  request_payments.c.void.is_(False))
                            .group_by(request_payments.c.request_id))
     return {rid: int(total) for rid, total in rows}
 
@@ -56,55 +57,115 @@ def _update(session: Session, request_id: int, action: str, **values) -> None:
     audit.record(session, "request", [request_id], action)
 
 
-@locked("training requests")
-def new_request(session: Session, *, person_id: str, title: str, category: str, provider: str, start: date,
-                end: date, fees: int, exams: int = 0, books: int = 0, travel: int = 0, day_release_days: int = 0,
-                residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False) -> dict:
-    """A draft request. Refused: undergraduate degrees; contractors and volunteers; books over the
-    cap; residential days over the year's allowance; a third professional fee in a financial year,
-    or a second unless exceptional; a Master's that is not essential to the role."""
+# A request's fields as `request new` and `request edit` take them (money in pence), and their stored columns.
+FIELDS = {"person_id": "person_id", "title": "title", "category": "category", "provider": "provider",
+          "start": "start", "end": "end", "fees": "fees_pence", "exams": "exams", "books": "books_pence",
+          "travel": "travel_pence", "day_release_days": "day_release_days", "residential_days": "residential_days",
+          "essential_to_role": "essential_to_role", "exceptional": "exceptional"}
+# The names an audit entry gives them: the options' names.
+FIELD_NAMES = {"fees": "fees_gbp", "books": "books_gbp", "travel": "travel_gbp"}
+
+
+def _checked(session: Session, v: dict, *, other_than: int | None = None) -> dict:
+    """A request's fields checked against every rule of `request new`; returns the stored values.
+    Refused: undergraduate degrees; contractors and volunteers; books over the cap; residential days
+    over the year's allowance; a third professional fee in a financial year, or a second unless
+    exceptional; a Master's that is not essential to the role. `other_than`: the request being edited,
+    left out of the year's counts."""
+    person_id = v["person_id"]
     person = _person(session, person_id)
     policy = session.policy
-    category = one_of(category, rules.CATEGORIES, field="category")
+    category = one_of(v["category"], rules.CATEGORIES, field="category")
+    for field in ("title", "provider"):
+        if not (v[field] or "").strip():
+            raise LdcliError("is required", field=field)
     if category == "undergraduate":
         raise RuleBroken("undergraduate degrees are never funded (policy §36)")
     if person.kind in rules.NO_BUDGET_KINDS:
         raise RuleBroken(f"{person_id} is a {person.kind}: contractors and volunteers have no access to the "
                          "training budget (policy §4)")
-    if end < start:
-        raise LdcliError(f"{end} is before the start, {start}", field="end")
-    if min(fees, books, travel, exams, day_release_days, residential_days) < 0:
+    if v["end"] < v["start"]:
+        raise LdcliError(f"{v['end']} is before the start, {v['start']}", field="end")
+    if min(v["fees"], v["books"], v["travel"], v["exams"], v["day_release_days"], v["residential_days"]) < 0:
         raise LdcliError("amounts and numbers of days cannot be negative")
-    if books > policy.request_books_cap_pence:
-        raise RuleBroken(f"books {format_gbp(books)} are over the {format_gbp(policy.request_books_cap_pence)} cap")
-    if category == "masters" and not essential_to_role:
+    if v["books"] > policy.request_books_cap_pence:
+        raise RuleBroken(f"books {format_gbp(v['books'])} are over the "
+                         f"{format_gbp(policy.request_books_cap_pence)} cap")
+    if category == "masters" and not v["essential_to_role"]:
         raise RuleBroken("a Master's is funded only when essential to the role: give --essential-to-role")
-    year = rules.financial_year(start)
-    mine = session.execute(select(T).where(T.c.person_id == person_id,
+    year = rules.financial_year(v["start"])
+    mine = session.execute(select(T).where(T.c.person_id == person_id, T.c.id != (other_than or 0),
                                            T.c.status.notin_(("declined", "withdrawn")))).all()
     same_year = [r for r in mine if rules.financial_year(r.start) == year]
     used = sum(r.residential_days for r in same_year)
     allowance = policy.request_residential_days_per_year
-    if used + residential_days > allowance:
-        raise RuleBroken(f"{residential_days} residential day(s) would bring {person_id} to {used + residential_days} "
-                         f"in {rules.year_label(year)}; the allowance is {allowance} a year")
+    if used + v["residential_days"] > allowance:
+        raise RuleBroken(f"{v['residential_days']} residential day(s) would bring {person_id} to "
+                         f"{used + v['residential_days']} in {rules.year_label(year)}; the allowance is {allowance} "
+                         "a year")
     if category == "professional_fee":
         fees_this_year = sum(1 for r in same_year if r.category == "professional_fee")
         normal = policy.request_professional_fees_per_year
         if fees_this_year >= normal + 1:
             raise RuleBroken(f"{person_id} already has {fees_this_year} professional fees in "
                              f"{rules.year_label(year)}: never more than {normal + 1}")
-        if fees_this_year >= normal and not exceptional:
+        if fees_this_year >= normal and not v["exceptional"]:
             raise RuleBroken(f"{person_id} already has a professional fee in {rules.year_label(year)}: a second "
                              "only in exceptional circumstances (--exceptional)")
-    values = {"person_id": person_id, "title": title, "category": category, "provider": provider, "start": start,
-              "end": end, "fees_pence": fees, "books_pence": books, "travel_pence": travel, "exams": exams,
-              "day_release_days": day_release_days, "residential_days": residential_days,
-              "essential_to_role": essential_to_role, "exceptional": exceptional, "status": "draft",
-              "created_on": session.today, "repayment": "none"}
+    return {column: (category if key == "category" else v[key]) for key, column in FIELDS.items()}
+
+
+@locked("training requests")
+def new_request(session: Session, *, person_id: str, title: str, category: str, provider: str, start: date,
+                end: date, fees: int, exams: int = 0, books: int = 0, travel: int = 0, day_release_days: int = 0,
+                residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False) -> dict:
+    """A draft request, checked by every rule of `_checked`."""
+    values = _checked(session, {
+        "person_id": person_id, "title": title, "category": category, "provider": provider, "start": start,
+        "end": end, "fees": fees, "exams": exams, "books": books, "travel": travel,
+        "day_release_days": day_release_days, "residential_days": residential_days,
+        "essential_to_role": essential_to_role, "exceptional": exceptional})
+    values.update(status="draft", created_on=session.today, repayment="none")
     request_id = session.execute(insert(T).values(values)).inserted_primary_key[0]
     audit.record(session, "request", [request_id], "create")
     return show(session, request_id=request_id)
+
+
+# What to do instead of editing a request in each later state.
+_INSTEAD = {"approved": "withdraw it (`request withdraw`) and make a new one",
+            "in_progress": "withdraw it (`request withdraw`) and make a new one",
+            "declined": "make a new one with `request new`", "withdrawn": "make a new one with `request new`",
+            "completed": "a completed course stays as it was"}
+# Set again from the start when a request goes back to draft: the line manager approved, and the
+# group was asked to decide, what the request said before.
+_BACK_TO_DRAFT = {"status": "draft", "submitted_on": None, "attendance": None, "conduct": None,
+                  "mandatory_training": None, "manager_approved_by": None, "manager_approved_on": None}
+
+
+@locked("training requests")
+def edit(session: Session, *, request_id: int, changes: dict) -> tuple[dict, list[str]]:
+    """Correct a draft or submitted request: every rule of `request new` applies to the result. A
+    changed request goes back to draft without its line manager's approval, to be approved and
+    submitted again. Returns the request and what happened."""
+    r = _request(session, request_id)
+    if r.status not in ("draft", "submitted"):
+        raise RuleBroken(f"request {request_id} is {r.status}: only a draft or submitted request is edited; "
+                         f"{_INSTEAD[r.status]}")
+    before = {key: getattr(r, column) for key, column in FIELDS.items()}
+    after = {**before, **{k: v for k, v in changes.items() if v is not None}}
+    values = _checked(session, after, other_than=request_id)
+    fields = [FIELD_NAMES.get(k, k) for k in audit.changed(before, after)]
+    if not fields:
+        return show(session, request_id=request_id), [f"request {request_id}: nothing changed"]
+    notes = [f"request {request_id} changed: {', '.join(fields)}"]
+    if r.status == "submitted" or r.manager_approved_by is not None:
+        values.update(_BACK_TO_DRAFT)
+        fields += [f for f in ("status", "manager_approved_by") if getattr(r, f) != _BACK_TO_DRAFT[f]]
+        notes.append(f"request {request_id} is a draft again: the line manager approves it again "
+                     "(`request manager-approve`), then it is submitted")
+    session.execute(update(T).where(T.c.id == request_id).values(values))
+    audit.record(session, "request", [request_id], "update", fields=fields)
+    return show(session, request_id=request_id), notes
 
 
 @locked("training requests")
@@ -248,6 +309,25 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
 
 
 @locked("training requests")
+def void_payment(session: Session, *, payment_id: int, reason: str) -> dict:
+    """A payment entered in error is reversed: it stays on record, marked void with its reason,
+    and counts for nothing (budget paid, repayment)."""
+    p = session.execute(select(request_payments).where(request_payments.c.id == payment_id)).first()
+    if p is None:
+        raise NotFound(f"payment {payment_id} not found")
+    if p.void:
+        raise RuleBroken(f"payment {payment_id} was already voided on {p.voided_on} ({p.void_reason})")
+    reason = (reason or "").strip()
+    if not reason:
+        raise LdcliError("give the reason the payment is void", field="reason")
+    session.execute(update(request_payments).where(request_payments.c.id == payment_id)
+                    .values(void=True, void_reason=reason, voided_on=session.today))
+    audit.record(session, "payment", [payment_id], "void", fields=["void", "void_reason"])
+    return {"payment_id": payment_id, "amount_gbp": p.amount_pence, "paid_on": p.paid_on,
+            **show(session, request_id=p.request_id)}
+
+
+@locked("training requests")
 def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
     """start (approved -> in_progress), complete (in_progress -> completed), withdraw."""
     r = _request(session, request_id)
@@ -314,7 +394,16 @@ def show(session: Session, *, request_id: int) -> dict:
     row["manager_approved_by"] = r.manager_approved_by
     row["decided_by"] = r.decided_by
     row["decline_reason"] = r.decline_reason
+    row["payments"] = payments_of(session, request_id)
     return row
+
+
+def payments_of(session: Session, request_id: int) -> list[dict]:
+    """A request's payments, void ones included and marked."""
+    rows = session.execute(select(request_payments).where(request_payments.c.request_id == request_id)
+                           .order_by(request_payments.c.paid_on, request_payments.c.id))
+    return [{"id": p.id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence, "void": p.void,
+             "void_reason": p.void_reason} for p in rows]
 
 
 def list_requests(session: Session, *, status: str | None = None, person_id: str | None = None,
@@ -351,5 +440,5 @@ def reviews(session: Session, *, due_by: date) -> list[dict]:
 
 def export_payments(session: Session) -> list[dict]:
     rows = session.execute(select(request_payments).order_by(request_payments.c.id))
-    return [{"id": p.id, "request_id": p.request_id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence}
-            for p in rows]
+    return [{"id": p.id, "request_id": p.request_id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence,
+             "void": p.void, "void_reason": p.void_reason} for p in rows]
