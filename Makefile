@@ -23,6 +23,9 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) plt report --month 2027-03 --team "Response South B"
 	$(LDCLI) --db $(DEMO_DB) repay calc 100182 --leave-date 2026-12-15 --reason retirement --final-pay-gbp 3000
 	$(LDCLI) --db $(DEMO_DB) repay batch sample_data/leavers.csv
+	$(LDCLI) --db $(DEMO_DB) request budget show --year 2026
+	$(LDCLI) --db $(DEMO_DB) request payment void 8 --reason "keyed against the wrong request"
+	$(LDCLI) --db $(DEMO_DB) request budget show --year 2026
 	$(LDCLI) --db $(DEMO_DB) placement calendar --from 2027-01-25 --to 2027-02-14
 	$(LDCLI) --db $(DEMO_DB) placement insight-day list
 	$(LDCLI) --db $(DEMO_DB) cadet dashboard --as-of 2019-12-17

@@ -296,5 +296,5 @@ def test_exports(cli, force):
     cli.ok("plt", "allocate", "--month", "2026-11")
     assert cli.ok("export", "shifts").stdout.splitlines() == ["person_id,date,start,end,kind",
                                                               "L1,2026-11-02,2200,0700,duty"]
-    assert cli.ok("export", "enrolments").stdout.splitlines()[1] == "1,L1,PCDA,2026-11,,"
+    assert cli.ok("export", "enrolments").stdout.splitlines()[1] == "1,L1,PCDA,2026-11,,,"
     assert cli.ok("export", "markers").stdout.splitlines()[1] == "L1,Lee One,Alpha,2026-11-02,2200-0700,PLT 2200-0200,no"
