@@ -164,6 +164,9 @@ def cancel(session: Session, *, person_id: str, day: date, reason: str | None) -
                                    plt_blocks.c.recalled).where(
         plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, STANDING)).all()
     if not found:
+        if session.execute(select(plt_blocks.c.id).where(plt_blocks.c.person_id == person_id,
+                                                         plt_blocks.c.date == day)).first():
+            raise RuleBroken(f"{person_id}'s PLT block on {day} is already cancelled")
         raise NotFound(f"{person_id} has no PLT block on {day} to cancel")
     standing = [b for b in found if not b.recalled]
     if not standing:

@@ -91,7 +91,7 @@ def test_cancel_a_block_entered_in_error(cli, month):
     assert report(cli, "2026-11")[("L1", "PCDA")]["allocated_hours"] == 0  # counts for nothing
     entry = audit(cli, "plt_block")[-1]
     assert (entry["entity_id"], entry["action"], entry["command"]) == (str(booked["id"]), "cancel", "plt cancel")
-    refused(cli, "plt", "cancel", "L1", "2026-11-03", fragment="has no PLT block on 2026-11-03 to cancel")
+    refused(cli, "plt", "cancel", "L1", "2026-11-03", fragment="L1's PLT block on 2026-11-03 is already cancelled")
     # the shift is free again: one block per shift holds for blocks that are not cancelled
     cli.ok("plt", "book", "L1", "2026-11-03", "--programme", "PCDA")
     cli.ok("plt", "recall", "L1", "2026-11-03")
