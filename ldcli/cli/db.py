@@ -8,8 +8,8 @@ import typer
 from ldcli.cli.context import state
 from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt, group
 
-app = group("Create, upgrade, back up and check the database.",
-            'ldcli db upgrade', 'ldcli db backup force-2027-03-01.db', 'ldcli db check')
+app = group("Create, upgrade, back up, check and vacuum the database.",
+            'ldcli db upgrade', 'ldcli db backup force-2027-03-01.db', 'ldcli db check', 'ldcli db vacuum')
 
 
 @app.command("upgrade")
@@ -70,6 +70,27 @@ def db_check(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> N
     failed = [r["check"] for r in rows if not r["ok"]]
     if failed:
         raise DatabaseProblem(f"database {display_url(state().url)} failed the check: {', '.join(failed)}")
+
+
+@app.command("vacuum")
+def db_vacuum() -> None:
+    """Leave no earlier version of erased personal data in the database (SPEC §9): on PostgreSQL
+    VACUUM FULL rewrites the tables holding personal data (people, placements, cadets,
+    cadet_leaders), run by the login that owns them; on SQLite VACUUM rebuilds the file. Others
+    wait while it runs: run it after erasing, out of hours."""
+    from ldcli.cli.context import transaction
+    from ldcli.cli.output import say
+    from ldcli.services import maintenance
+
+    result = maintenance.vacuum(state().url)
+    with transaction(write=True) as session:
+        maintenance.record(session, result)
+    if result["tables"]:
+        say(f"{result['statement']} {', '.join(result['tables'])} in {result['database']} "
+            f"({result['seconds']:g} s): no earlier version of their rows remains")
+    else:
+        say(f"{result['statement']} {result['database']} ({result['seconds']:g} s): rebuilt the file, "
+            f"{result['bytes_before']:,} bytes before, {result['bytes_after']:,} after")
 
 
 @app.command("roles")

@@ -15,19 +15,36 @@ from ldcli.cli.options import (
     OutputFormat,
     OutputOpt,
     PersonKind,
+    YesOpt,
     as_option_error,
     complete_person,
+    confirm_erasure,
     group,
     iso,
 )
 from ldcli.domain.files import PEOPLE
 
-app = group("Import, add, list and show people.",
+app = group("Import, add, correct, list and show people; record leavers and erase their personal data.",
             'ldcli people import people.csv',
+            'ldcli people edit C1 --team Bravo --weekly-hours 30',
+            'ldcli people leave C1 --date 2027-03-31',
             'ldcli people list --kind officer --format csv -o officers.csv')
 
 OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
 COLUMNS = PEOPLE.names
+PersonArg = Annotated[str, typer.Argument(metavar="PERSON", autocompletion=complete_person,
+                                          help="Payroll or collar number.")]
+
+
+def _date_or_blank(text):
+    """A date, or a blank value (which clears the field, as a blank cell of the import file does)."""
+    if isinstance(text, str) and not text.strip():
+        return ""
+    return DATE["parser"](text)
+
+
+# `people edit`: a date option that a blank value clears.
+DATE_OR_BLANK = {**DATE, "parser": _date_or_blank}
 
 
 @app.command("import")
@@ -122,4 +139,83 @@ def people_show(
     with transaction() as session:
         record = people.get_person(session, person_id=person_id)
     render(Record(record, title=f"Person {person_id}"), fmt, output)
+
+
+@app.command("edit")
+def people_edit(
+    person_id: PersonArg,
+    name: Annotated[str | None, typer.Option(help="Full name.")] = None,
+    kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="What kind of person.")] = None,
+    team: Annotated[str | None, typer.Option(help="Team.")] = None,
+    department: Annotated[str | None, typer.Option(help="Department.")] = None,
+    area: Annotated[str | None, typer.Option(help="Area.")] = None,
+    line_manager: Annotated[str | None, typer.Option(help="Line manager's person_id.")] = None,
+    employment: Annotated[Employment | None, typer.Option(case_sensitive=False, help="Kind of contract.")] = None,
+    contract_end: Annotated[date | None, typer.Option(**DATE_OR_BLANK, help="End of a fixed-term contract.")] = None,
+    weekly_hours: Annotated[str | None, typer.Option(help="Contracted hours a week (part-time fewer).")] = None,
+    start_date: Annotated[date | None, typer.Option(**DATE_OR_BLANK, help="Start date.")] = None,
+    leave_date: Annotated[date | None, typer.Option(**DATE_OR_BLANK, help="Leaving date.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Correct a person: the fields given change, the rest stay; every rule of `people add` applies.
+
+    A blank value (--team "") clears a field, as a blank cell of an import file does. The
+    correction is one audit entry naming the fields it changed. A person whose personal data was
+    erased is not edited.
+    """
+    from ldcli.cli.output import Record, render
+    from ldcli.domain.errors import BadRows
+    from ldcli.services import people
+
+    given = {"name": name, "kind": kind and kind.value, "team": team, "department": department, "area": area,
+             "line_manager_id": line_manager, "employment": employment and employment.value,
+             "contract_end": iso(contract_end), "weekly_hours": weekly_hours, "start_date": iso(start_date),
+             "leave_date": iso(leave_date)}
+    fields = {k: v for k, v in given.items() if v is not None}
+    if not fields:
+        raise typer.BadParameter("give at least one field to change", param_hint="'--name' / '--team' / …")
+    try:
+        with transaction(write=True) as session:
+            record, notes = people.edit_person(session, person_id=person_id, fields=fields)
+    except BadRows as exc:  # name the option the user typed, not the file column
+        raise as_option_error(exc, OPTION_FOR) from None
+    render(Record(record, message=notes), fmt, output)
+
+
+@app.command("leave")
+def people_leave(
+    person_id: PersonArg,
+    day: Annotated[date, typer.Option("--date", **DATE, help="The leaving date (the last day).")],
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Record the day a person leaves the force; a leaving date already recorded is corrected with
+    `people edit PERSON --leave-date D`."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import people
+
+    with transaction(write=True) as session:
+        record = people.leave(session, person_id=person_id, day=day)
+    render(Record(record, message=f"person {person_id}: leaving date {day}"), fmt, output)
+
+
+@app.command("erase")
+def people_erase(
+    person_id: PersonArg,
+    yes: YesOpt = False,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Erase the personal data of someone who has left (SPEC §9): their name goes; their id, kind,
+    team, department, area, line manager, contract, hours and dates stay for the statistics."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import people
+
+    with transaction(write=True, dry_run=True) as session:  # refused before asking: unknown, not left, erased
+        people.erase(session, person_id=person_id)
+    confirm_erasure(yes, f"Erase the name of person {person_id}?")
+    with transaction(write=True) as session:
+        record = people.erase(session, person_id=person_id)
+    render(Record(record, message=f"person {person_id}: name erased; the rest of their record stays"), fmt, output)
 

@@ -23,8 +23,9 @@ from ldcli.cli.options import (
     group,
 )
 
-app = group("Placements: apply, assign, vet, decide, start, complete, confirm, calendar, purge.",
-            'ldcli placement calendar --from 2027-01-25 --to 2027-02-14')
+app = group("Placements: apply, edit, assign, vet, decide, start, complete, withdraw, confirm, calendar, purge.",
+            'ldcli placement calendar --from 2027-01-25 --to 2027-02-14',
+            'ldcli placement withdraw 12 --date 2027-02-01 --reason "found a job"')
 insight_app = group("Force insight days for schools and colleges, with a waiting list.",
                     'ldcli placement insight-day add 2027-06-15 --capacity 15')
 app.add_typer(insight_app, name="insight-day")
@@ -62,6 +63,60 @@ def placement_apply(
     if "national_living_wage" in record:
         lines.append(f"pay: the national living wage, {record['national_living_wage']}")
     render(Record(record, message=lines, show=record["id"]), fmt, output)
+
+
+@app.command("edit")
+def placement_edit(
+    placement_id: IdArg,
+    name: Annotated[str | None, typer.Option(help="The applicant's name.")] = None,
+    dob: Annotated[date | None, typer.Option(**DATE, help="Date of birth.")] = None,
+    kind: Annotated[PlacementType | None, typer.Option("--type", case_sensitive=False,
+                                                       help="The kind of placement.")] = None,
+    start: Annotated[date | None, typer.Option(**DATE, help="First day.")] = None,
+    end: Annotated[date | None, typer.Option(**DATE, help="Last day.")] = None,
+    received: Annotated[date | None, typer.Option(**DATE, help="Date the application was received.")] = None,
+    school: Annotated[str | None, typer.Option(help="School, college or programme (blank clears it).")] = None,
+    connection: Annotated[str | None, typer.Option(help="A declared personal or family connection (blank "
+                                                        "clears it).")] = None,
+    vetting: Annotated[VettingNeed | None, typer.Option(case_sensitive=False,
+                                                        help="Whether vetting is needed.")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Correct an application while it is one (status applied): every rule of `apply` applies and
+    its flags are raised again; prints what changed and every flag it now raises.
+
+    A week of work experience worked out from a Monday start moves with a new start. An accepted
+    placement is not edited: withdraw it and apply again.
+    """
+    from ldcli.cli.output import Record, render
+    from ldcli.services import placement
+
+    changes = {"name": name, "dob": dob, "kind": choice(kind), "start": start, "end": end, "received": received,
+               "school": school, "connection": connection, "vetting": choice(vetting)}
+    if all(v is None for v in changes.values()):
+        raise typer.BadParameter("give at least one field to change", param_hint="'--name' / '--start' / …")
+    with transaction(write=True) as session:
+        record, notes = placement.edit(session, placement_id=placement_id, changes=changes)
+    render(Record(record, message=notes), fmt, output)
+
+
+@app.command("withdraw")
+def placement_withdraw(
+    placement_id: IdArg,
+    day: DateOpt,
+    reason: Annotated[str | None, typer.Option(help="Why the applicant withdrew (erased by `purge`).")] = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The applicant withdraws, any time before completion (applied, accepted or in progress): the
+    placement no longer takes a place in the office."""
+    from ldcli.cli.output import Record, render
+    from ldcli.services import placement
+
+    with transaction(write=True) as session:
+        record = placement.withdraw(session, placement_id=placement_id, day=day, reason=reason)
+    render(Record(record, message=f"placement {placement_id} withdrawn on {day}"), fmt, output)
 
 
 @app.command("assign")
@@ -216,14 +271,16 @@ def placement_calendar(
 @app.command("purge")
 def placement_purge(
     ended_before: Annotated[date, typer.Option("--ended-before", **DATE,
-                                                 help="Erase placements that ended before this date.")],
+                                                 help="Erase placements that ended (or were withdrawn) "
+                                                      "before this date.")],
     dry_run: DryRunOpt = False,
     yes: YesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """Erase the personal data (name, date of birth, school, connection, feedback, reasons) of every
-    placement that ended before a date, whatever its outcome; type, dates and outcome stay."""
+    placement that ended before a date, whatever its outcome, and of every one withdrawn before it;
+    type, dates and outcome stay."""
     from ldcli.cli.output import Listing, render, say
     from ldcli.services import placement
 

@@ -42,3 +42,35 @@ def check_person(person: dict) -> list[tuple[str, str, str]]:
     if isinstance(start, date) and isinstance(leave, date) and leave < start:
         errors.append(("leave_date", leave.isoformat(), "is before start_date"))
     return errors
+
+
+def erased_problem(person_id: str, erased_on: date | None, *, joiner: str = ":") -> str | None:
+    """An erased person's record takes no personal data again (SPEC §9)."""
+    if erased_on is None:
+        return None
+    return f"person {person_id} was erased on {erased_on.isoformat()}{joiner} their record takes no personal data"
+
+
+def leave_problem(person: dict, day: date, today: date) -> tuple[str | None, str] | None:
+    """Why a leaving date cannot be recorded (the field at fault, the reason), or None."""
+    pid, left = person["person_id"], person.get("leave_date")
+    if left is not None:
+        when = f"already left on {left.isoformat()}" if left <= today else f"already leaves on {left.isoformat()}"
+        return None, f"person {pid} {when}: correct it with `people edit {pid} --leave-date D`"
+    start = person.get("start_date")
+    if start is not None and day < start:
+        return "date", f"{day.isoformat()} is before their start date, {start.isoformat()}"
+    return None
+
+
+def erase_problem(person: dict, erased_on: date | None, today: date) -> str | None:
+    """Why a person's personal data cannot be erased yet, or None: only someone who has left is erased."""
+    pid, left = person["person_id"], person.get("leave_date")
+    if erased_on is not None:
+        return f"person {pid} was already erased on {erased_on.isoformat()}"
+    if left is None:
+        return f"person {pid} has not left: record their leaving first: `people leave {pid} --date D`"
+    if left > today:
+        return (f"person {pid} leaves on {left.isoformat()}, after today: their record is erased once they have "
+                "left")
+    return None

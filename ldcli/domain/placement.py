@@ -12,8 +12,15 @@ from ldcli.domain.timeutil import add_months
 TYPES = PLACEMENT_TYPES
 LABELS = {"work_experience": "work experience", "internship": "internship", "apprenticeship": "apprenticeship"}
 STATUSES = PLACEMENT_STATUSES
-ACTIVE = ("accepted", "in_progress")
+ACTIVE = ("accepted", "in_progress")  # in the office (a withdrawn or ended placement takes no place)
+WITHDRAWABLE = ("applied", "accepted", "in_progress")  # the applicant withdraws any time before completion
 OPEN_END = date(9999, 12, 31)
+
+# What to do instead of editing a placement that is no longer an application.
+NOT_EDITED = {"accepted": "withdraw it (`placement withdraw`) and apply again",
+              "in_progress": "withdraw it (`placement withdraw`) and apply again",
+              "declined": "apply again (`placement apply`)", "withdrawn": "apply again (`placement apply`)",
+              "completed": "a completed placement stays as it was", "terminated": "an ended placement stays as it was"}
 
 
 def age_on(dob: date, day: date) -> int:
@@ -80,3 +87,15 @@ def confirmation(*, name: str, kind: str, started: date, finished: date) -> str:
     return (f"This is to confirm that {name} undertook a {LABELS[kind]} placement with the Office of the Police "
             f"and Crime Commissioner from {started.isoformat()} to {finished.isoformat()} and completed it. "
             "This confirmation is not a reference: the office does not provide professional or character references.")
+
+
+def withdraw_refusal(placement_id: int, status: str, on: date | None) -> str | None:
+    """Why a placement in this status (since `on`) is not withdrawn, or None."""
+    if status in WITHDRAWABLE:
+        return None
+    when = f" on {on.isoformat()}" if on else ""
+    return {"declined": f"placement {placement_id} was declined{when}: there is nothing to withdraw",
+            "completed": f"placement {placement_id} was completed{when}: a placement is withdrawn only before "
+                         "it is completed",
+            "terminated": f"placement {placement_id} was terminated{when}: it has already ended",
+            "withdrawn": f"placement {placement_id} was already withdrawn{when}"}[status]

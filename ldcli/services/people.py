@@ -1,14 +1,16 @@
-"""People: import (upsert by person_id), add, list, show."""
+"""People: import (upsert by person_id), add, edit, leave, erase, list, show."""
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from datetime import date
+
+from sqlalchemy import insert, select, update
 
 from ldcli.db.models import people
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
+from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
-from ldcli.domain.people import COLUMNS, check_person, format_weekly_hours
+from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
 from ldcli.services import audit
 
 STORED = ("person_id", "name", "kind", "team", "department", "area", "line_manager_id",
@@ -16,6 +18,8 @@ STORED = ("person_id", "name", "kind", "team", "department", "area", "line_manag
 DEFAULTS = {"team": None, "department": None, "area": None, "line_manager_id": None,
             "employment": "permanent", "contract_end": None, "weekly_minutes": 2400,
             "start_date": None, "leave_date": None}
+# A stored field as the import file (and the audit trail's `fields`) names it: weekly_minutes -> weekly_hours.
+FIELD_NAMES = {c.key: c.name for c in PEOPLE.columns}
 CHUNK = 500
 
 
@@ -26,27 +30,40 @@ def person_row(p) -> dict:
     return {c: row[c] for c in COLUMNS}
 
 
-def existing_people(session: Session, ids: list[str]) -> dict[str, dict]:
+def existing_people(session: Session, ids: list[str], erased: dict[str, date] | None = None) -> dict[str, dict]:
+    """The stored fields of these people; `erased`, when given, gets the day each erased one was erased."""
     found: dict[str, dict] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for p in session.execute(select(people).where(people.c.person_id.in_(chunk))):
             found[p.person_id] = {c: p._mapping[c] for c in STORED}
+            if erased is not None and p.erased_on is not None:
+                erased[p.person_id] = p.erased_on
     return found
 
 
 @locked("people")
 def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
     """Create or update people from rows of text. All rows are checked first; nothing is written
-    if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it."""
+    if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it.
+    A row for an erased person takes no name (their record takes no personal data): a blank one,
+    as their export row has, is accepted."""
     cleaned, errors = PEOPLE.parse_rows(rows)
     in_file = {(raw.get("person_id") or "").strip() for _, raw in rows}  # bad rows' people included
-    known = existing_people(session, [clean["person_id"] for _, clean in cleaned if clean.get("person_id")])
+    erased: dict[str, date] = {}
+    known = existing_people(session, [clean["person_id"] for _, clean in cleaned if clean.get("person_id")], erased)
     managers = {c["line_manager_id"] for _, c in cleaned if c.get("line_manager_id")}
     known_managers = in_file | set(existing_people(session, sorted(managers - in_file)))
     merged_rows: list[tuple[int, dict]] = []
     for number, clean in cleaned:
-        merged = {**DEFAULTS, **known.get(clean.get("person_id"), {}), **clean}
+        pid = clean.get("person_id")
+        if pid in erased:  # their row in an export has a blank name: it matches; a name is refused
+            if clean.get("name"):
+                errors.append(RowError(number, "name", clean["name"], erased_problem(pid, erased[pid], joiner=";")))
+                continue
+            errors[:] = [e for e in errors if not (e.row == number and e.column == "name")]
+            clean = {**clean, "name": None}
+        merged = {**DEFAULTS, **known.get(pid, {}), **clean}
         problems = check_person(merged)
         manager = clean.get("line_manager_id")
         if manager and manager not in known_managers:
@@ -59,6 +76,11 @@ def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], s
     return write_people(session, [m for _, m in merged_rows], known)
 
 
+def changed_fields(before: dict, after: dict) -> list[str]:
+    """The fields a correction changed, as the import file names them."""
+    return [FIELD_NAMES.get(k, k) for k in audit.changed(before, after)]
+
+
 def write_people(session: Session, records: list[dict], known: dict[str, dict]) -> dict:
     new = [p for p in records if p["person_id"] not in known]
     changed = [p for p in records if p["person_id"] in known and p != known[p["person_id"]]]
@@ -69,7 +91,11 @@ def write_people(session: Session, records: list[dict], known: dict[str, dict]) 
             for p in new if p["line_manager_id"]])
     session.update_by_key(people, "person_id", changed)
     audit.record(session, "person", [p["person_id"] for p in new], "create")
-    audit.record(session, "person", [p["person_id"] for p in changed], "update")
+    by_fields: dict[tuple[str, ...], list[str]] = {}  # one audit call for each set of changed fields
+    for p in changed:
+        by_fields.setdefault(tuple(changed_fields(known[p["person_id"]], p)), []).append(p["person_id"])
+    for fields, ids in by_fields.items():
+        audit.record(session, "person", ids, "update", fields=fields)
     return {"created": len(new), "updated": len(changed),
             "unchanged": len(records) - len(new) - len(changed)}
 
@@ -79,17 +105,76 @@ def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
     """Create one person from option values; an existing person_id is refused."""
     pid = (fields.get("person_id") or "").strip()
     if pid and existing_people(session, [pid]):
-        raise LdcliError(f"person {pid} already exists: use `ldcli people import` to change them")
+        raise LdcliError(f"person {pid} already exists: change them with `ldcli people edit {pid}`")
     upsert_people(session, rows=[(0, {k: v for k, v in fields.items() if v is not None})],
                   source="people add")
     return get_person(session, person_id=pid)
 
 
-def get_person(session: Session, *, person_id: str) -> dict:
+def _person(session: Session, person_id: str):
     person = session.execute(select(people).where(people.c.person_id == person_id)).first()
     if person is None:
         raise NotFound(f"person {person_id} not found")
-    return person_row(person)
+    return person
+
+
+def _not_erased(session: Session, person_id: str):
+    person = _person(session, person_id)
+    problem = erased_problem(person_id, person.erased_on)
+    if problem:
+        raise RuleBroken(problem)
+    return person
+
+
+def _stored(person) -> dict:
+    return {c: person._mapping[c] for c in STORED}
+
+
+@locked("people")
+def edit_person(session: Session, *, person_id: str, fields: dict[str, str]) -> tuple[dict, list[str]]:
+    """Correct a person from option values (text, as `people add` and the import file take them):
+    a field not given stays as it is, a blank one is cleared; every rule of `people add` applies.
+    Returns the person and what happened."""
+    person = _not_erased(session, person_id)
+    before = _stored(person)
+    upsert_people(session, rows=[(0, {**fields, "person_id": person_id})], source="people edit")
+    changed = changed_fields(before, _stored(_person(session, person_id)))
+    note = f"person {person_id} changed: {', '.join(changed)}" if changed else f"person {person_id}: nothing changed"
+    return get_person(session, person_id=person_id), [note]
+
+
+@locked("people")
+def leave(session: Session, *, person_id: str, day: date) -> dict:
+    """Record the day a person leaves (or left); a leaving date already recorded is corrected with `edit`."""
+    person = _not_erased(session, person_id)
+    problem = leave_problem(_stored(person), day, session.today)
+    if problem:
+        field, message = problem
+        raise LdcliError(message, field=field) if field else RuleBroken(message)
+    session.execute(update(people).where(people.c.person_id == person_id).values(leave_date=day))
+    audit.record(session, "person", [person_id], "leave", fields=["leave_date"])
+    return get_person(session, person_id=person_id)
+
+
+@locked("people")
+def erase(session: Session, *, person_id: str) -> dict:
+    """Erase the personal data of someone who has left: their name goes; their id, kind, team,
+    department, area, line manager, contract, hours and dates stay for the statistics."""
+    person = _person(session, person_id)
+    problem = erase_problem(_stored(person), person.erased_on, session.today)
+    if problem:
+        raise RuleBroken(problem)
+    session.execute(update(people).where(people.c.person_id == person_id).values(name=None,
+                                                                                  erased_on=session.today))
+    audit.record(session, "person", [person_id], "erase", fields=["name"])
+    session.wipe_after_commit = True
+    return get_person(session, person_id=person_id)
+
+
+def get_person(session: Session, *, person_id: str) -> dict:
+    """One person: the import file's columns, and the day their personal data was erased (if it was)."""
+    person = _person(session, person_id)
+    return {**person_row(person), "erased_on": person.erased_on}
 
 
 def list_people(session: Session, *, team: str | None = None, kind: str | None = None) -> list[dict]:
@@ -99,4 +184,3 @@ def list_people(session: Session, *, team: str | None = None, kind: str | None =
     if kind:
         query = query.where(people.c.kind == kind)
     return [person_row(p) for p in session.execute(query)]
-

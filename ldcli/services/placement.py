@@ -17,7 +17,8 @@ from ldcli.services import audit
 P = placements
 LIST_COLUMNS = ["id", "type", "status", "name", "start", "end", "received", "flags", "vetting", "supervisor_id",
                 "second_id"]
-PERSONAL = ("name", "dob", "school", "connection", "feedback", "override_reason", "termination_reason")
+PERSONAL = ("name", "dob", "school", "connection", "feedback", "override_reason", "termination_reason",
+            "withdraw_reason")
 
 
 def _get(session: Session, placement_id: int):
@@ -35,7 +36,8 @@ def row_of(session: Session, p) -> dict:
               "supervisor_id": p.supervisor_id, "second_id": p.second_id, "decided_by": p.decided_by,
               "override_reason": p.override_reason, "feedback": p.feedback, "started_on": p.started_on,
               "completed_on": p.completed_on, "terminated_on": p.terminated_on,
-              "termination_reason": p.termination_reason, "erased_on": p.erased_on}
+              "termination_reason": p.termination_reason, "withdrawn_on": p.withdrawn_on,
+              "withdraw_reason": p.withdraw_reason, "erased_on": p.erased_on}
     if p.type == "apprenticeship":
         policy = session.policy
         record["national_living_wage"] = (f"{format_gbp(policy.placement_living_wage_pence)} an hour from "
@@ -43,10 +45,10 @@ def row_of(session: Session, p) -> dict:
     return record
 
 
-@locked("placements")
-def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
-          school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
-    """Record an application; returns it and the explanation of every flag it raises."""
+def _checked(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
+             school: str | None, connection: str | None, vetting: str | None) -> tuple[dict, list[str]]:
+    """Every rule of an application (`apply`, and `edit` of one): the values to store (the vetting
+    status aside) and the flags they raise."""
     kind = one_of(kind, rules.TYPES, field="type")
     if not name.strip():
         raise LdcliError("is required", field="name")
@@ -59,21 +61,73 @@ def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end
     vetting = vetting and one_of(vetting, ("required", "not_required"), field="vetting")
     if kind == "internship" and vetting == "not_required":
         raise RuleBroken("every internship candidate is vetted (policy §23)")
-    notice = session.policy.placement_notice_months
-    raised = rules.flags(start=start, received=received, dob=dob, connection=(connection or "").strip() or None,
-                         notice_months=notice)
-    values = {"type": kind, "status": "applied", "name": name.strip(), "dob": dob, "school": school,
-              "connection": (connection or "").strip() or None, "start": start, "end": end, "received": received,
-              "flags": ",".join(raised), "vetting_required": vetting != "not_required",
-              "vetting_status": None if vetting == "not_required" else "pending"}
+    connection = (connection or "").strip() or None
+    raised = rules.flags(start=start, received=received, dob=dob, connection=connection,
+                         notice_months=session.policy.placement_notice_months)
+    return {"type": kind, "name": name.strip(), "dob": dob, "school": (school or "").strip() or None,
+            "connection": connection, "start": start, "end": end, "received": received, "flags": ",".join(raised),
+            "vetting_required": vetting != "not_required"}, raised
+
+
+def _explained(session: Session, raised: list[str]) -> list[str]:
+    return [rules.explain(f, session.policy.placement_notice_months) for f in raised]
+
+
+@locked("placements")
+def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end: date | None, received: date,
+          school: str | None = None, connection: str | None = None, vetting: str | None = None) -> tuple[dict, list]:
+    """Record an application; returns it and the explanation of every flag it raises."""
+    values, raised = _checked(session, name=name, dob=dob, kind=kind, start=start, end=end, received=received,
+                              school=school, connection=connection, vetting=vetting)
+    values.update(status="applied", vetting_status="pending" if values["vetting_required"] else None)
     placement_id = session.execute(insert(P).values(values)).inserted_primary_key[0]
     audit.record(session, "placement", [placement_id], "create")
-    return row_of(session, _get(session, placement_id)), [rules.explain(f, notice) for f in raised]
+    return row_of(session, _get(session, placement_id)), _explained(session, raised)
 
 
-def _update(session: Session, placement_id: int, action: str, **values) -> dict:
+def _fields(p) -> dict:
+    return {"name": p.name, "dob": p.dob, "kind": p.type, "start": p.start, "end": p.end, "received": p.received,
+            "school": p.school, "connection": p.connection,
+            "vetting": "required" if p.vetting_required else "not_required"}
+
+
+def _audited(values: dict) -> dict:
+    """Stored values by the names the audit trail gives the fields (vetting_required: `vetting`)."""
+    public = {k: v for k, v in values.items() if k != "vetting_required"}
+    return {**public, "vetting": "required" if values["vetting_required"] else "not_required"}
+
+
+@locked("placements")
+def edit(session: Session, *, placement_id: int, changes: dict) -> tuple[dict, list[str]]:
+    """Correct an application (only while it is one): every rule of `apply` applies to the result
+    and its flags are raised again. Returns it and what happened (with every flag it now raises)."""
+    p = _get(session, placement_id)
+    if p.status != "applied":
+        raise RuleBroken(f"placement {placement_id} is {p.status}: only an application is edited; "
+                         f"{rules.NOT_EDITED[p.status]}")
+    if p.erased_on:
+        raise RuleBroken(f"placement {placement_id}'s personal data was erased on {p.erased_on}: its record takes "
+                         "no personal data; apply again (`placement apply`)")
+    before = _fields(p)
+    after = {**before, **{k: v for k, v in changes.items() if v is not None}}
+    moved = after["start"] != before["start"] or after["kind"] != before["kind"]
+    if changes.get("end") is None and moved and before["end"] == rules.default_end(before["kind"], before["start"]):
+        after["end"] = None  # a week worked out from a Monday start moves with the start
+    values, raised = _checked(session, **after)
+    fields = audit.changed(_audited({k: p._mapping[k] for k in values}), _audited(values))
+    if not fields:
+        return row_of(session, p), [f"placement {placement_id}: nothing changed"]
+    if values["vetting_required"] != p.vetting_required:
+        values["vetting_status"] = "pending" if values["vetting_required"] else None
+    session.execute(update(P).where(P.c.id == placement_id).values(values))
+    audit.record(session, "placement", [placement_id], "update", fields=fields)
+    notes = [f"placement {placement_id} changed: {', '.join(fields)}"]
+    return row_of(session, _get(session, placement_id)), notes + [f"flag: {f}" for f in _explained(session, raised)]
+
+
+def _update(session: Session, placement_id: int, action: str, fields: tuple[str, ...] = (), **values) -> dict:
     session.execute(update(P).where(P.c.id == placement_id).values(**values))
-    audit.record(session, "placement", [placement_id], action)
+    audit.record(session, "placement", [placement_id], action, fields=fields)
     return row_of(session, _get(session, placement_id))
 
 
@@ -166,6 +220,28 @@ def move(session: Session, *, placement_id: int, action: str, day: date, reason:
     return _update(session, placement_id, action, **values)
 
 
+@locked("placements")
+def withdraw(session: Session, *, placement_id: int, day: date, reason: str | None = None) -> dict:
+    """The applicant withdraws, any time before completion: the placement takes no place in the
+    office from then on, and its reason is personal data (`purge` erases it)."""
+    p = _get(session, placement_id)
+    since = {"declined": p.decided_on, "completed": p.completed_on, "terminated": p.terminated_on,
+             "withdrawn": p.withdrawn_on}.get(p.status)
+    refusal = rules.withdraw_refusal(placement_id, p.status, since)
+    if refusal:
+        raise RuleBroken(refusal)
+    if day < p.received:
+        raise LdcliError(f"{day} is before the application was received, {p.received}", field="date")
+    if p.started_on is not None and day < p.started_on:
+        raise LdcliError(f"{day} is before the placement started, {p.started_on}", field="date")
+    reason = (reason or "").strip() or None
+    if reason and p.erased_on:
+        raise RuleBroken(f"placement {placement_id}'s personal data was erased on {p.erased_on}: its record takes "
+                         "no personal data (withdraw it without a reason)")
+    values = {"status": "withdrawn", "withdrawn_on": day, "withdraw_reason": reason}
+    return _update(session, placement_id, "withdraw", tuple(k for k, v in values.items() if v is not None), **values)
+
+
 def confirm(session: Session, *, placement_id: int) -> dict:
     p = _get(session, placement_id)
     if p.status != "completed":
@@ -207,8 +283,10 @@ def calendar(session: Session, *, first: date, last: date) -> list[dict]:
 
 @locked("placements")
 def purge(session: Session, *, ended_before: date) -> list[dict]:
-    """Erase the personal data of every placement, whatever its outcome, that ended before a date."""
-    ended = P.c.end.isnot(None) & (P.c.end < ended_before)
+    """Erase the personal data of every placement, whatever its outcome, that ended (or was
+    withdrawn) before a date."""
+    ended = (P.c.end.isnot(None) & (P.c.end < ended_before)) | (
+        (P.c.status == "withdrawn") & (P.c.withdrawn_on < ended_before))
     rows = session.execute(select(P.c.id, P.c.type, P.c.status, P.c.start, P.c.end).where(
         ended, P.c.erased_on.is_(None)).order_by(P.c.id)).all()
     ids = [r.id for r in rows]

@@ -141,7 +141,7 @@ def test_add_show_and_list(cli, write):
     assert shown == {"person_id": "P9", "name": "Pat Part", "kind": "staff", "team": "HR",
                      "department": None, "area": None, "line_manager_id": "S1",
                      "employment": "permanent", "contract_end": None, "weekly_hours": 22.5,
-                     "start_date": "2026-01-05", "leave_date": None}
+                     "start_date": "2026-01-05", "leave_date": None, "erased_on": None}
     alpha = cli.ok("people", "list", "--team", "Alpha", "--format", "json").json()
     assert [p["person_id"] for p in alpha] == ["C1", "S1"]
     staff = cli.ok("people", "list", "--kind", "staff", "--format", "csv").stdout.splitlines()

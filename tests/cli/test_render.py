@@ -43,7 +43,8 @@ def test_a_record_is_field_and_value_lines(cli, write):
         "contract_end\n"
         "weekly_hours     40\n"
         "start_date\n"
-        "leave_date\n")
+        "leave_date\n"
+        "erased_on\n")
 
 
 def test_a_short_listing_is_the_boxed_table_exactly(cli, write):

@@ -139,7 +139,7 @@ def test_the_audit_login_is_the_database_login_whatever_actor_or_sql_says(cli, d
     assert ("someone.else", hr, "request budget set") in mine
     assert ("x", hr, "forged") in mine
     csv = cli.ok("export", "audit").stdout
-    assert csv.splitlines()[0] == "id,at,actor,login,command,entity,entity_id,action"
+    assert csv.splitlines()[0] == "id,at,actor,login,command,entity,entity_id,action,fields"
 
 
 @postgres_only
