@@ -74,7 +74,7 @@ def db_check(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> N
 
 @app.command("vacuum")
 def db_vacuum() -> None:
-    """Leave no earlier version of erased personal data in the database (SPEC §9): on PostgreSQL
+    """Leave no earlier version of erased personal data in the database: on PostgreSQL
     VACUUM FULL rewrites the tables holding personal data (people, placements, cadets,
     cadet_leaders), run by the login that owns them; on SQLite VACUUM rebuilds the file. Others
     wait while it runs: run it after erasing, out of hours."""

@@ -207,7 +207,7 @@ def people_erase(
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """Erase the personal data of someone who has left (SPEC §9): their name goes; their id, kind,
+    """Erase the personal data of someone who has left: their name goes; their id, kind,
     team, department, area, line manager, contract, hours and dates stay for the statistics."""
     from ldcli.cli.output import Record, render
     from ldcli.services import people

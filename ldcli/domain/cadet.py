@@ -19,6 +19,38 @@ def member_on(joined: date, left: date | None, day: date) -> bool:
     return joined <= day and (left is None or left > day)
 
 
+def unit_open_on(opened: date | None, planned: date | None, closed: date | None, day: date) -> bool:
+    """A unit takes cadets from its opening date (a unit with neither an opening nor a planned date
+    is open, its opening date not recorded; one only planned is not yet open) until its closing date."""
+    if closed is not None and day > closed:
+        return False
+    if opened is not None:
+        return opened <= day
+    return planned is None
+
+
+def unit_on(unit_now: int, moves: list[tuple[date, int, int]], day: date) -> int:
+    """The unit a cadet belongs to on a day: the one the latest move up to that day took them to,
+    else the one their first move took them from, else their unit now. `moves` are (moved_on,
+    from_unit, to_unit) in the order they were made."""
+    taken = [to for moved_on, _, to in moves if moved_on <= day]
+    if taken:
+        return taken[-1]
+    return moves[0][1] if moves else unit_now
+
+
+def spans(unit_now: int, joined: date, left: date | None,
+          moves: list[tuple[date, int, int]]) -> list[tuple[int, date, date | None]]:
+    """A cadet's time in each unit as (unit, first day, day it ended or None), moves in the order made;
+    a span of no days (a move on the day they joined) is left out."""
+    out, start, current = [], joined, moves[0][1] if moves else unit_now
+    for moved_on, _, to in moves:
+        out.append((current, start, moved_on))
+        start, current = moved_on, to
+    out.append((current, start, left))
+    return [s for s in out if s[2] is None or s[1] < s[2]]
+
+
 def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int) -> list[str]:
     """More than `per_leader` cadets for each regularly attending leader, or no regular leader."""
     if cadets and regular_leaders == 0:

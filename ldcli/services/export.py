@@ -27,10 +27,11 @@ EXPORTS: dict[str, tuple[list[str], Exporter]] = {
                     "supervisor_id", "second_id", "started_on", "completed_on", "terminated_on", "withdrawn_on",
                     "erased_on"],
                    lambda s: placement.export_rows(s)),
-    "cadets": (["id", "unit", "name", "dob", "joined", "left", "consent"], lambda s: cadet.list_cadets(s)),
-    "leaders": (["id", "unit", "name", "person_id", "dob", "department", "role", "regular"],
+    "cadets": (["id", "unit", "name", "dob", "joined", "left", "consent", "age_on_joining", "erased_on"],
+               lambda s: cadet.list_cadets(s)),
+    "leaders": (["id", "unit", "name", "person_id", "dob", "department", "role", "regular", "left", "erased_on"],
                 lambda s: cadet.leader_rows(s)),
-    "activities": (["month", "unit", "activity", "hours"], lambda s: cadet.hours(s)),
+    "activities": (["id", "month", "unit", "activity", "hours"], lambda s: cadet.hours(s)),
 }
 
 

@@ -99,7 +99,7 @@ def test_hours_trend_and_ageing(cli, unit):
     cli.ok("cadet", "activity", "add", "Oak Park", "--month", "2019-04", "--activity", "Litter pick", "--hours", "2")
     cli.ok("cadet", "activity", "add", "Oak Park", "--month", "2019-06", "--activity", "Knife arch", "--hours", "1.5")
     hours = cli.ok("cadet", "hours", "--from", "2019-05", "--format", "json")
-    assert hours.json() == [{"month": "2019-06", "unit": "Oak Park", "activity": "Knife arch", "hours": 1.5}]
+    assert hours.json() == [{"id": 2, "month": "2019-06", "unit": "Oak Park", "activity": "Knife arch", "hours": 1.5}]
     assert "total 1.5 hours" in hours.stderr
     join(cli, "Early", dob="2002-03-01", joined="2019-02-01")
     join(cli, "Later", dob="2004-07-01", joined="2019-05-15")
