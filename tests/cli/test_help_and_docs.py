@@ -66,3 +66,13 @@ def test_only_db_commands_import_alembic(tmp_path, cli, db):
     assert code == 0 and modules == {"sqlalchemy"}
     code, modules = loaded_modules("--db", db, "db", "current", cwd=tmp_path)
     assert code == 0 and modules == {"sqlalchemy", "alembic"}
+
+
+def test_the_readme_and_docs_stand_alone():
+    """A user's clone has no ../shared: nothing they read sends them there."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for name in ("README.md", "docs/cli.md"):
+        text = (root / name).read_text(encoding="utf-8")
+        assert "../shared" not in text and "SPEC" not in text, name
