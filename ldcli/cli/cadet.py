@@ -94,6 +94,9 @@ def unit_edit(
     from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
+    if all(v is None for v in (name, npu, venue, opened, planned, closed, max_cadets)):
+        raise typer.BadParameter("nothing to change: give --name, --npu, --venue, --opened, --planned, --closed "
+                                 "or --max-cadets", param_hint="'--name' / '--npu' / …")
     with transaction(write=True) as session:
         record, fields = cadet.unit_edit(session, unit_ref=unit, name=name, npu=npu, venue=venue, opened=opened,
                                          planned=planned, closed=closed, max_cadets=max_cadets)
@@ -176,6 +179,9 @@ def cadet_edit(
     from ldcli.cli.output import Record, render
     from ldcli.services import cadet
 
+    if name is None and dob is None and consent is None:
+        raise typer.BadParameter("nothing to change: give --name, --dob or --consent",
+                                 param_hint="'--name' / '--dob' / '--consent'")
     with transaction(write=True) as session:
         record, fields = cadet.edit(session, cadet_id=cadet_id, name=name, dob=dob,
                                     consent=None if consent is None else consent == YesNo.yes)
@@ -303,6 +309,9 @@ def leader_edit(
     if unit is not None and regular is None and role is None:
         raise typer.BadParameter("goes with --regular, --not-regular or --role: the unit whose role or attendance "
                                  "changes", param_hint="'--unit'")
+    if all(v is None for v in (name, department, regular, role)):
+        raise typer.BadParameter("nothing to change: give --name, --department, --regular/--not-regular or --role",
+                                 param_hint="'--name' / '--department' / …")
     with transaction(write=True) as session:
         record, fields = cadet.leader_edit(session, leader_id=leader_id, name=name, department=department,
                                            regular=regular, role=choice(role), unit_ref=unit)

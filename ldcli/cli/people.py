@@ -69,7 +69,9 @@ def people_import(
         counts = people.upsert_people(session, rows=rows, source=file)
     prefix = "dry run, nothing written: would have " if dry_run else ""
     render(Counts(counts, f"{prefix}created {counts['created']}, updated {counts['updated']}, "
-                          f"unchanged {counts['unchanged']}"), fmt, output)
+                          f"unchanged {counts['unchanged']}"
+                          + (f", skipped {counts['erased_skipped']} erased" if counts["erased_skipped"] else "")),
+           fmt, output)
 
 
 @app.command("add")

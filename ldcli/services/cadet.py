@@ -75,9 +75,6 @@ def unit_edit(session: Session, *, unit_ref: str, name: str | None = None, npu: 
               closed: date | None = None, max_cadets: int | None = None) -> tuple[dict, list[str]]:
     """Correct a unit, or close it; returns it and the fields changed (one audit entry)."""
     u = unit(session, unit_ref)
-    if all(v is None for v in (name, npu, venue, opened, planned, closed, max_cadets)):
-        raise LdcliError("nothing to change: give --name, --npu, --venue, --opened, --planned, --closed or "
-                         "--max-cadets")
     if opened and planned:
         raise LdcliError("give --opened or --planned, not both", field="planned")
     before = {k: getattr(u, k) for k in UNIT_FIELDS}
@@ -214,7 +211,7 @@ def leave(session: Session, *, cadet_id: int, day: date) -> dict:
     if last is not None and day < last:
         raise LdcliError(f"{day} is before their last move ({last})", field="date")
     session.execute(update(C).where(C.c.id == cadet_id).values(left=day))
-    audit.record(session, "cadet", [cadet_id], "leave")
+    audit.record(session, "cadet", [cadet_id], "leave", fields=["left"])
     return {"id": cadet_id, "left": day}
 
 
@@ -234,8 +231,6 @@ def edit(session: Session, *, cadet_id: int, name: str | None = None, dob: date 
     """Correct a cadet's name, date of birth (still 13 to 17 on joining) or consent; returns the
     cadet and the fields changed (one audit entry)."""
     c = _cadet(session, cadet_id)
-    if name is None and dob is None and consent is None:
-        raise LdcliError("nothing to change: give --name, --dob or --consent")
     _not_erased(c, "edited")
     before = {"name": c.name, "dob": c.dob, "age_on_joining": c.age_on_joining, "consent": c.consent}
     after = dict(before)
@@ -407,8 +402,6 @@ def leader_edit(session: Session, *, leader_id: int, name: str | None = None, de
     row = _leader(session, leader_id)
     if unit_ref is not None and regular is None and role is None:
         raise LdcliError("goes with regular or role: the unit whose role or attendance changes", field="unit")
-    if all(v is None for v in (name, department, regular, role)):
-        raise LdcliError("nothing to change: give --name, --department, --regular/--not-regular or --role")
     if row.erased_on is not None:
         raise RuleBroken(f"cadet leader {leader_id}'s personal data was erased on {row.erased_on}: an erased leader "
                          "is not edited")
@@ -618,6 +611,8 @@ def _add_row(session: Session, kind: str, v: dict) -> None:
     elif kind == "cadets":
         _import_cadet(session, v)
     elif kind == "leaders":
+        if _erased_leader_of(session, v):
+            return
         leader_add(session, unit_ref=v["unit"], name=v["name"], department=v["department"],
                    person_id=v.get("person_id"), dob=v.get("dob"), role=v.get("role") or "leader",
                    regular=v.get("regular", True), rejoin=False)
@@ -643,18 +638,26 @@ def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], so
     return {"rows": len(parsed.rows), "created": created, "unchanged": len(parsed.rows) - created}
 
 
+def _erased_leader_of(session: Session, v: dict) -> bool:
+    """An import row that is an erased leader's: one of that department and role who served that
+    unit (nothing personal is left to match, and none is written back)."""
+    u = unit(session, v["unit"])
+    return session.execute(select(L.c.id).join(LU, LU.c.leader_id == L.c.id).where(
+        L.c.erased_on.isnot(None), L.c.department == (v.get("department") or "").strip(), LU.c.unit_id == u.id,
+        LU.c.role == (v.get("role") or "leader"))).first() is not None
+
+
 def _import_cadet(session: Session, v: dict) -> None:
     """A cadet already held is the same name and birth date in that unit, now or before a move; an
-    erased one, the same joining and leaving dates and age on joining there (nothing personal is
-    written back)."""
+    erased one, the same joining date and age on joining there (nothing personal is written back)."""
     u = unit(session, v["unit"])
     name = _text(v["name"], "name", required=True)
     moved = select(M.c.cadet_id).where(or_(M.c.from_unit_id == u.id, M.c.to_unit_id == u.id))
     here = or_(C.c.unit_id == u.id, C.c.id.in_(moved))
     held = session.execute(select(C.c.id).where(here, C.c.name == name, C.c.dob == v["dob"])).first()
-    if held is None and v.get("left"):
+    if held is None:
         held = session.execute(select(C.c.id).where(
-            here, C.c.erased_on.isnot(None), C.c.joined == v["joined"], C.c.left == v["left"],
+            here, C.c.erased_on.isnot(None), C.c.joined == v["joined"],
             C.c.age_on_joining == rules.age_on(v["dob"], v["joined"]))).first()
     if held is None:
         cadet_id = join(session, unit_ref=u.name, name=name, dob=v["dob"], joined=v["joined"],

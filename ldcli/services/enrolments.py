@@ -83,7 +83,9 @@ def _place(clean: dict, same: list[dict], number: int, errors: list[RowError]) -
         same.append({"id": None, "person_id": clean["person_id"], "programme": clean["programme"],
                      "from_month": start, "to_month": end, "hours": clean["hours"], "_changed": True})
     elif (match["to_month"], match["hours"]) != (end, clean["hours"]):
-        match.update(to_month=end, hours=clean["hours"], _changed=True)
+        fields = [f for f, old, new in (("to_month", match["to_month"], end), ("hours", match["hours"], clean["hours"]))
+                  if old != new]
+        match.update(to_month=end, hours=clean["hours"], _changed=True, _was_to=match["to_month"], _fields=fields)
     else:
         match.setdefault("_seen", True)
 
@@ -102,11 +104,16 @@ def _write(session: Session, existing: dict) -> dict:
                 session.update_by_key(plt_enrolments, "id", [{"id": e["id"], "to_month": e["to_month"],
                                                               "hours": e["hours"]}])
                 touched_old.append(e["id"])
+                audit.record(session, "plt_enrolment", [e["id"]], "update", fields=e["_fields"])
                 updated += 1
+                if e["to_month"] and (e["_was_to"] is None or e["to_month"] < e["_was_to"]):
+                    from ldcli.services import plt
+
+                    plt.cancel_blocks_of(session, e["id"], after=Month.parse(e["to_month"]),
+                                         reason=f"enrolment {e['id']} now ends {e['to_month']}")
             elif e.get("_seen"):
                 unchanged += 1
     audit.record(session, "plt_enrolment", touched_new, "create")
-    audit.record(session, "plt_enrolment", touched_old, "update")
     return {"created": created, "updated": updated, "unchanged": unchanged, "ids": touched_new + touched_old}
 
 
@@ -193,6 +200,9 @@ def edit(session: Session, *, enrolment_id: int, to_month: Month | None = None, 
         first = errors[0]
         raise LdcliError(first.message, field={"to_month": "to"}.get(first.column, first.column))
     after = {"to_month": str(clean["to_month"]) if clean["to_month"] else None, "hours": clean["hours"]}
+    if open_ended and after["to_month"]:
+        raise LdcliError(f"a {e.programme} enrolment has a last month ({after['to_month']} by default): give --to",
+                         field="open_ended")
     _no_overlap(session, e, after["to_month"])
     fields = audit.changed(before, after)
     if not fields:

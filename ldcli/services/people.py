@@ -46,8 +46,8 @@ def existing_people(session: Session, ids: list[str], erased: dict[str, date] | 
 def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
     """Create or update people from rows of text. All rows are checked first; nothing is written
     if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it.
-    A row for an erased person takes no name (their record takes no personal data): a blank one,
-    as their export row has, is accepted."""
+    A row for an erased person is skipped: their record takes no personal data (an HR feed or an
+    export may still carry them)."""
     cleaned, errors = PEOPLE.parse_rows(rows)
     in_file = {(raw.get("person_id") or "").strip() for _, raw in rows}  # bad rows' people included
     erased: dict[str, date] = {}
@@ -55,14 +55,13 @@ def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], s
     managers = {c["line_manager_id"] for _, c in cleaned if c.get("line_manager_id")}
     known_managers = in_file | set(existing_people(session, sorted(managers - in_file)))
     merged_rows: list[tuple[int, dict]] = []
+    skipped: list[str] = []
     for number, clean in cleaned:
         pid = clean.get("person_id")
-        if pid in erased:  # their row in an export has a blank name: it matches; a name is refused
-            if clean.get("name"):
-                errors.append(RowError(number, "name", clean["name"], erased_problem(pid, erased[pid], joiner=";")))
-                continue
-            errors[:] = [e for e in errors if not (e.row == number and e.column == "name")]
-            clean = {**clean, "name": None}
+        if pid in erased:  # their record takes no personal data, and an HR feed may still carry them
+            errors[:] = [e for e in errors if e.row != number]
+            skipped.append(pid)
+            continue
         merged = {**DEFAULTS, **known.get(pid, {}), **clean}
         problems = check_person(merged)
         manager = clean.get("line_manager_id")
@@ -73,7 +72,7 @@ def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], s
         merged_rows.append((number, merged))
     if errors:
         raise BadRows(source, errors)
-    return write_people(session, [m for _, m in merged_rows], known)
+    return {**write_people(session, [m for _, m in merged_rows], known), "erased_skipped": len(skipped)}
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
@@ -164,11 +163,27 @@ def erase(session: Session, *, person_id: str) -> dict:
     problem = erase_problem(_stored(person), person.erased_on, session.today)
     if problem:
         raise RuleBroken(problem)
+    leader = _leader_record(session, person_id)
+    if leader is not None:
+        raise RuleBroken(f"person {person_id} is also cadet leader {leader}, whose record holds their name: erase it "
+                         f"first with `cadet leader erase {leader}` (once they serve no unit)")
     session.execute(update(people).where(people.c.person_id == person_id).values(name=None,
                                                                                   erased_on=session.today))
     audit.record(session, "person", [person_id], "erase", fields=["name"])
     session.wipe_after_commit = True
     return get_person(session, person_id=person_id)
+
+
+def _leader_record(session: Session, person_id: str) -> int | None:
+    """The id of a cadet leader record, not erased, of this person. On PostgreSQL a login that may not
+    read the cadets' tables (HR's) cannot see one and is not held up by it."""
+    from ldcli.db.models import cadet_leaders
+
+    if session.conn.dialect.name == "postgresql" and not session.conn.exec_driver_sql(
+            "SELECT has_table_privilege('cadet_leaders', 'SELECT')").scalar():
+        return None
+    return session.execute(select(cadet_leaders.c.id).where(cadet_leaders.c.person_id == person_id,
+                                                            cadet_leaders.c.erased_on.is_(None))).scalar()
 
 
 def get_person(session: Session, *, person_id: str) -> dict:

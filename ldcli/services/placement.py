@@ -285,8 +285,10 @@ def calendar(session: Session, *, first: date, last: date) -> list[dict]:
 def purge(session: Session, *, ended_before: date) -> list[dict]:
     """Erase the personal data of every placement, whatever its outcome, that ended (or was
     withdrawn) before a date."""
-    ended = (P.c.end.isnot(None) & (P.c.end < ended_before)) | (
-        (P.c.status == "withdrawn") & (P.c.withdrawn_on < ended_before))
+    # Only what has already ended (or been withdrawn) by today: a date far ahead never erases
+    # placements still to come.
+    ended = (P.c.end.isnot(None) & (P.c.end < ended_before) & (P.c.end < session.today)) | (
+        (P.c.status == "withdrawn") & (P.c.withdrawn_on < ended_before) & (P.c.withdrawn_on <= session.today))
     rows = session.execute(select(P.c.id, P.c.type, P.c.status, P.c.start, P.c.end).where(
         ended, P.c.erased_on.is_(None)).order_by(P.c.id)).all()
     ids = [r.id for r in rows]

@@ -68,6 +68,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     """Record the chosen day: a block inside that day's duty shift, by default from the shift's start
     for what is still owed this month (at most to the shift's end)."""
     month = Month.of(day)
+    session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
     if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found")
@@ -157,7 +158,10 @@ def recall(session: Session, *, person_id: str, day: date, reason: str | None) -
 def cancel(session: Session, *, person_id: str, day: date, reason: str | None) -> list[dict]:
     """A block booked or allocated in error is cancelled: kept on record (a calendar withdraws it),
     counted for nothing, in no list. Unlike a recall, it says the time was never due on that day."""
+    session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(Month.of(day)))
+    if reason and len(reason) > 200:
+        raise LdcliError(f"is {len(reason):,} characters long; at most 200 are allowed", field="reason")
     if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
         raise NotFound(f"person {person_id} not found")
     found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes,
@@ -188,6 +192,7 @@ def _cancel(session: Session, ids: list[int], reason: str) -> None:
 def undo_allocation(session: Session, *, month: Month, team: str | None = None) -> dict:
     """Cancel what allocation placed in a month (a team's, with `team`): never a booked block,
     never a recalled one. Allocating again then places the same blocks (the rule is deterministic)."""
+    session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
     query = (select(plt_blocks.c.id, plt_blocks.c.minutes).join(people, people.c.person_id == plt_blocks.c.person_id)
              .where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day, STANDING,
@@ -232,6 +237,7 @@ def roster(session: Session, *, month: Month, person_id: str | None = None, team
 def allocate(session: Session, *, month: Month, team: str | None = None) -> dict:
     """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3). A second
     run of the month at the same time waits for the first (its lock), then finds the hours met."""
+    session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
     first, last = month.first_day, month.last_day
     enrolments = [e for e in _enrolments(session, month, team) if rules.is_allocated(e.programme)]

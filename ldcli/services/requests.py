@@ -160,7 +160,7 @@ def edit(session: Session, *, request_id: int, changes: dict) -> tuple[dict, lis
     notes = [f"request {request_id} changed: {', '.join(fields)}"]
     if r.status == "submitted" or r.manager_approved_by is not None:
         values.update(_BACK_TO_DRAFT)
-        fields += [f for f in ("status", "manager_approved_by") if getattr(r, f) != _BACK_TO_DRAFT[f]]
+        fields += [f for f in _BACK_TO_DRAFT if getattr(r, f) != _BACK_TO_DRAFT[f]]
         notes.append(f"request {request_id} is a draft again: the line manager approves it again "
                      "(`request manager-approve`), then it is submitted")
     session.execute(update(T).where(T.c.id == request_id).values(values))

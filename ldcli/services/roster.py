@@ -203,13 +203,14 @@ def _remove_replaced(session: Session, months: set[tuple[int, int]]) -> dict:
     blocks = 0
     for start in range(0, len(doomed), 500):
         ids = doomed[start:start + 500]
-        block_ids = [r[0] for r in session.execute(
-            text("SELECT id FROM plt_blocks WHERE shift_id IN :ids").bindparams(_expanding("ids")), {"ids": ids})]
+        found = session.execute(text("SELECT id, cancelled FROM plt_blocks WHERE shift_id IN :ids")
+                                .bindparams(_expanding("ids")), {"ids": ids}).all()
+        block_ids = [r[0] for r in found]
         if block_ids:
             session.execute(text("DELETE FROM plt_blocks WHERE id IN :ids").bindparams(_expanding("ids")),
                             {"ids": block_ids})
             audit.record(session, "plt_block", block_ids, "delete")
-            blocks += len(block_ids)
+            blocks += sum(1 for r in found if not r[1])  # those that stood: a cancelled one counted for nothing
         session.execute(text("DELETE FROM shifts WHERE id IN :ids").bindparams(_expanding("ids")), {"ids": ids})
     audit.record(session, "shift", doomed, "delete")
     return {"shifts": len(doomed), "blocks": blocks}

@@ -81,3 +81,28 @@ def test_erasure_keeps_the_statistics_and_shows_nothing_personal(cli, left):
     assert sorted((e["entity"], e["entity_id"]) for e in erasures) == sorted(
         [("person", "P1"), ("cadet", left["cadet"]), ("cadet_leader", left["leader"])])
     cli.ok("db", "vacuum")
+
+
+def test_an_import_run_again_brings_no_erased_cadet_or_leader_back(cli, left, write):
+    erase_all(cli, left)
+    before = statistics(cli)
+    cadets = write("cadets.csv", "unit,name,dob,joined,consent\nOak Lane,Quillon Zarkovsky,2003-05-06,2018-01-10,yes\n")
+    assert "created 0" in cli.ok("cadet", "import", "cadets", cadets).stderr  # left by command, not in the file
+    leaders = write("leaders.csv", "unit,name,dob,department,role\n"
+                                   "Oak Lane,Bartholomew Vexleigh,1980-03-04,External volunteer,leader\n")
+    assert "created 0" in cli.ok("cadet", "import", "leaders", leaders).stderr
+    assert statistics(cli) == before
+    exported = "".join(cli.ok("export", kind).stdout for kind in ("cadets", "leaders"))
+    assert "Quillon" not in exported and "Bartholomew" not in exported
+
+
+def test_a_person_who_is_also_a_leader_is_erased_after_their_leader_record(cli, left):
+    leader = cli.ok("cadet", "leader", "add", "Oak Lane", "--name", "Keepme Stayput", "--person", "P2",
+                    "--department", "People").stdout.strip()
+    cli.ok("people", "leave", "P2", "--date", "2019-10-31")
+    held = cli("people", "erase", "P2", "--yes")
+    assert held.exit_code == 1 and f"is also cadet leader {leader}" in held.stderr
+    cli.ok("cadet", "leader", "leave", leader, "--date", "2019-10-31")
+    cli.ok("cadet", "leader", "erase", leader, "--yes")
+    cli.ok("people", "erase", "P2", "--yes")
+    assert "Keepme Stayput" not in cli.ok("export", "leaders").stdout + cli.ok("export", "people").stdout

@@ -20,7 +20,7 @@ def test_import_creates_people_and_reimport_changes_nothing(cli, write):
     assert "created 3, updated 0, unchanged 0" in first.stderr
     before = cli.ok("audit", "--format", "json").json()
     again = cli.ok("people", "import", path, "--format", "json")
-    assert again.json() == {"created": 0, "updated": 0, "unchanged": 3}
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 3, "erased_skipped": 0}
     assert cli.ok("audit", "--format", "json").json() == before
 
 
@@ -28,7 +28,7 @@ def test_import_upserts_by_person_id_with_one_audit_entry_per_changed_record(cli
     cli.ok("people", "import", write("people.csv", PEOPLE))
     changed = "person_id,name,kind,team\nC1,Cara Constable,officer,Bravo\nN1,New Person,staff,HR\nS1,Sam Sergeant,officer,Alpha\n"
     result = cli.ok("people", "import", write("change.csv", changed), "--format", "json")
-    assert result.json() == {"created": 1, "updated": 1, "unchanged": 1}
+    assert result.json() == {"created": 1, "updated": 1, "unchanged": 1, "erased_skipped": 0}
     c1 = cli.ok("people", "show", "C1", "--format", "json").json()
     # columns absent from the file are left as they were
     assert (c1["team"], c1["line_manager_id"], c1["weekly_hours"]) == ("Bravo", "S1", 30)
@@ -127,7 +127,7 @@ def test_export_round_trips_through_import(cli, write):
     exported = cli.ok("export", "people", "-o", "out.csv")
     assert "wrote 3 row(s) to out.csv" in exported.stderr
     again = cli.ok("people", "import", "out.csv", "--format", "json")
-    assert again.json() == {"created": 0, "updated": 0, "unchanged": 3}
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 3, "erased_skipped": 0}
 
 
 def test_add_show_and_list(cli, write):

@@ -115,9 +115,13 @@ def test_purge_takes_a_placement_withdrawn_before_the_date(cli, office):
     later = office("Walt Later", start="2027-09-06", received="2027-01-04")
     cli.ok("placement", "withdraw", early["id"], "--date", "2027-02-01", "--reason", "moved to Leeds with Ulrika")
     cli.ok("placement", "withdraw", later["id"], "--date", "2027-04-01")
-    found = cli.ok("placement", "purge", "--ended-before", "2027-03-01", "--dry-run", "--format", "json").json()
+    found = cli.ok("--as-of", "2027-03-01", "placement", "purge", "--ended-before", "2027-03-01", "--dry-run",
+                   "--format", "json").json()
     assert [p["id"] for p in found] == [early["id"]]  # ends in September, but was withdrawn in February
-    cli.ok("placement", "purge", "--ended-before", "2027-03-01", "--yes")
+    ahead = cli.ok("--as-of", "2027-03-01", "placement", "purge", "--ended-before", "2027-12-01", "--dry-run",
+                   "--format", "json").json()
+    assert [p["id"] for p in ahead] == [early["id"]]  # nothing withdrawn or ended after today is erased
+    cli.ok("--as-of", "2027-03-01", "placement", "purge", "--ended-before", "2027-03-01", "--yes")
     gone = shown(cli, early["id"])
     assert (gone["name"], gone["dob"], gone["withdraw_reason"], gone["erased_on"] is not None) == (
         None, None, None, True)

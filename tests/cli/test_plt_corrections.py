@@ -149,3 +149,27 @@ def test_roster_list(cli, month):
     assert cli.ok("plt", "roster", "list", "--month", "2026-12", "--format", "json").json() == []
     missing = cli("plt", "roster", "list")
     assert missing.exit_code == 2 and "--month" in missing.stderr
+
+
+def test_an_import_that_ends_an_enrolment_earlier_cancels_its_later_blocks(cli, month, write):
+    cli.ok("plt", "allocate", "--month", "2026-11")
+    assert "L1" in {m["person_id"] for m in markers(cli, "2026-11")}
+    shorter = write("e.csv", "person_id,programme,from_month,to_month,hours\nL1,PCDA,2026-10,2026-10,\n")
+    cli.ok("plt", "import-enrolments", shorter)
+    assert "L1" not in {m["person_id"] for m in markers(cli, "2026-11")}
+    entry = [e for e in audit(cli, "plt_enrolment") if e["action"] == "update"][-1]
+    assert entry["fields"] == ["to_month"]
+
+
+def test_an_nppf_enrolment_cannot_be_made_open_ended(cli, month):
+    nppf = month[("L1", "NPPF_SGT")]
+    refused(cli, "plt", "enrolment", "edit", nppf, "--open-ended", fragment="has a last month")
+
+
+def test_replacing_a_shift_counts_only_blocks_that_stood(cli, month, write):
+    cli.ok("plt", "book", "L2", "2026-11-05", "--programme", "DHEP")
+    cli.ok("plt", "cancel", "L2", "2026-11-05")
+    rows = "person_id,date,start,end,kind\n" + "".join(f"L2,{d},0700,1600,duty\n" for d in
+                                                      ("2026-11-02", "2026-11-03", "2026-11-04"))
+    result = cli.ok("plt", "roster", "import", write("r.csv", rows), "--replace", "--format", "json").json()
+    assert (result["removed"], result["blocks_cancelled"]) == (1, 0)

@@ -50,7 +50,8 @@ def test_a_submitted_request_goes_back_to_draft_and_a_decided_one_is_not_edited(
     assert "is a draft again: the line manager approves it again" in edited.stderr
     shown = cli.ok("request", "show", request_id, "--format", "json").json()
     assert (shown["status"], shown["manager_approved_by"]) == ("draft", None)
-    assert audit(cli, "request")[-1]["fields"] == ["provider", "status", "manager_approved_by"]
+    assert audit(cli, "request")[-1]["fields"] == ["provider", "status", "submitted_on", "attendance", "conduct",
+                                                  "mandatory_training", "manager_approved_by", "manager_approved_on"]
     refused(cli, "request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training",
             "ok", fragment="line manager's approval recorded (missing)")
     hr.through(request_id)
