@@ -17,6 +17,7 @@ from ldcli.cli.options import (
     OutputOpt,
     RequestStatus,
     TrainingCheck,
+    YesNo,
     choice,
     complete_person,
     group,
@@ -111,12 +112,11 @@ def request_edit(
     travel_gbp: Annotated[int | None, typer.Option("--travel-gbp", **POUNDS, help="Travel.")] = None,
     day_release_days: Annotated[int | None, typer.Option(min=0, max=366, help="Day-release days.")] = None,
     residential_days: Annotated[int | None, typer.Option(min=0, max=366, help="Residential days.")] = None,
-    essential_to_role: Annotated[bool | None, typer.Option("--essential-to-role/--not-essential-to-role",
-                                                           help="The course is essential to the role.",
-                                                           show_default=False)] = None,
-    exceptional: Annotated[bool | None, typer.Option("--exceptional/--not-exceptional",
-                                                     help="A second professional fee this year, exceptionally.",
-                                                     show_default=False)] = None,
+    essential_to_role: Annotated[YesNo | None, typer.Option(case_sensitive=False,
+                                                            help="The course is essential to the role.")] = None,
+    exceptional: Annotated[YesNo | None, typer.Option(case_sensitive=False,
+                                                      help="A second professional fee this year, "
+                                                           "exceptionally.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -132,7 +132,8 @@ def request_edit(
     changes = {"person_id": person, "title": title, "category": choice(category), "provider": provider,
                "start": start, "end": end, "fees": fees_gbp, "exams": exams, "books": books_gbp,
                "travel": travel_gbp, "day_release_days": day_release_days, "residential_days": residential_days,
-               "essential_to_role": essential_to_role, "exceptional": exceptional}
+               "essential_to_role": None if essential_to_role is None else essential_to_role == YesNo.yes,
+               "exceptional": None if exceptional is None else exceptional == YesNo.yes}
     if all(v is None for v in changes.values()):
         raise typer.BadParameter("give at least one field to change", param_hint="'--title' / '--fees-gbp' / …")
     with transaction(write=True) as session:
