@@ -43,7 +43,8 @@ def test_wheel_install_upgrades_and_imports_from_a_scratch_directory(tmp_path):
     assert first.returncode == 0, first.stderr
     assert json.loads(first.stdout)["created"] > 150
     again = run("people", "import", str(ROOT / "sample_data" / "people.csv"), "--format", "json")
-    assert json.loads(again.stdout) == {"created": 0, "updated": 0, "unchanged": json.loads(first.stdout)["created"]}
+    assert json.loads(again.stdout) == {"created": 0, "updated": 0, "unchanged": json.loads(first.stdout)["created"],
+                                       "erased_skipped": 0}
     assert run("db", "current", "--format", "json").returncode == 0
     loaded = run("sample", "load", "--format", "json")  # the sample ships inside the wheel
     assert loaded.returncode == 0, loaded.stderr

@@ -39,7 +39,7 @@ def test_a_second_professional_fee_counts_the_others_not_itself(cli, hr):
     other = hr("S1", "conference", "100", "2026-12-01", "2026-12-01")
     refused(cli, "request", "edit", other, "--category", "professional_fee",
             fragment="already has a professional fee in 2026/27")
-    cli.ok("request", "edit", other, "--category", "professional_fee", "--exceptional")
+    cli.ok("request", "edit", other, "--category", "professional_fee", "--exceptional", "yes")
 
 
 def test_a_submitted_request_goes_back_to_draft_and_a_decided_one_is_not_edited(cli, hr):
