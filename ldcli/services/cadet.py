@@ -253,7 +253,10 @@ def move(session: Session, *, cadet_id: int, unit_ref: str, day: date) -> dict:
     """A cadet moves to another unit: they count in the old one before `day` and in the new one from it."""
     c = _cadet(session, cadet_id)
     _not_erased(c, "moved")
-    to = unit(session, unit_ref)
+    try:
+        to = unit(session, unit_ref)
+    except NotFound as exc:  # named by the message: here the unit is the --unit option, not an argument
+        raise NotFound(str(exc)) from None
     if c.left is not None and c.left <= session.today:
         raise RuleBroken(f"cadet {cadet_id} left on {c.left}: a cadet who has left is not moved; one who comes back "
                          "joins again with `cadet join`")

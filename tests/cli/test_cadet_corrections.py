@@ -202,7 +202,7 @@ def test_move_refusals(cli, units):
     refused(cli, "cadet", "move", amy, "--unit", "Ash Park", "--date", "2027-03-01",
             says="--date: unit Ash Park is not open on 2027-03-01 (planned 2027-09-01)")
     refused(cli, "cadet", "move", amy, "--unit", "Nowhere", "--date", "2027-03-01",
-            says="cadet unit 'Nowhere' not found")
+            says="error: cadet unit 'Nowhere' not found")
     refused(cli, "cadet", "move", "99", "--unit", "Elm Road", "--date", "2027-03-01", says="cadet 99 not found")
     ok(cli, "cadet", "move", amy, "--unit", "Elm Road", "--date", "2027-04-01")
     refused(cli, "cadet", "move", amy, "--unit", "Oak Lane", "--date", "2027-03-31",
