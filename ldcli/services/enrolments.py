@@ -177,6 +177,8 @@ def _enrolment(session: Session, enrolment_id: int):
     return row
 
 
+# Every writer of PLT blocks (book, allocate, cancel, undo) takes the "plt enrolments" lock before its
+# month's, so holding it here is enough for cancelling an enrolment's blocks.
 @locked("plt enrolments")
 def edit(session: Session, *, enrolment_id: int, to_month: Month | None = None, open_ended: bool = False,
          hours_text: str | None = None) -> dict:
@@ -211,7 +213,6 @@ def edit(session: Session, *, enrolment_id: int, to_month: Month | None = None, 
     audit.record(session, "plt_enrolment", [enrolment_id], "update", fields=fields)
     cancelled = 0
     if after["to_month"] and (e.to_month is None or after["to_month"] < e.to_month):
-        session.lock(*(plt.month_lock(m) for m in _months_after(session, enrolment_id, after["to_month"])))
         cancelled = plt.cancel_blocks_of(session, enrolment_id, after=Month.parse(after["to_month"]),
                                          reason=f"enrolment {enrolment_id} now ends {after['to_month']}")
     return {**_listed(session, enrolment_id), "changed": fields, "blocks_cancelled": cancelled}
@@ -225,14 +226,6 @@ def _no_overlap(session: Session, e, to_month: str | None) -> None:
         if other.from_month <= (to_month or "9999-12") and (other.to_month or "9999-12") >= e.from_month:
             raise RuleBroken(f"enrolment {e.id} would overlap {e.person_id}'s {e.programme} enrolment {other.id} "
                              f"from {other.from_month}", field="to")
-
-
-def _months_after(session: Session, enrolment_id: int, last: str) -> list[Month]:
-    """The months after `last` in which the enrolment has blocks (their locks are taken before cancelling)."""
-    from ldcli.db.models import plt_blocks
-
-    days = session.execute(select(plt_blocks.c.date).where(plt_blocks.c.enrolment_id == enrolment_id)).scalars()
-    return sorted((m for m in {Month.of(d) for d in days} if str(m) > last), key=str)
 
 
 @locked("plt enrolments")
@@ -256,7 +249,6 @@ def cancel(session: Session, *, enrolment_id: int) -> dict:
 
     e = _enrolment(session, enrolment_id)
     record = _listed(session, enrolment_id)
-    session.lock(*(plt.month_lock(m) for m in _months_after(session, enrolment_id, "0000-00")))
     session.execute(update(plt_enrolments).where(plt_enrolments.c.id == enrolment_id)
                     .values(cancelled_on=session.today))
     audit.record(session, "plt_enrolment", [enrolment_id], "cancel", fields=["cancelled_on"])
