@@ -17,6 +17,8 @@ from ldcli.cli.options import (
     LeaderRole,
     OutputFormat,
     OutputOpt,
+    PageFormat,
+    PageFormatOpt,
     YesNo,
     YesOpt,
     choice,
@@ -421,32 +423,37 @@ def cadet_import(
 @app.command("dashboard")
 def cadet_dashboard(
     as_of: Annotated[date | None, typer.Option("--as-of", **DATE, help="The date to report on.")] = None,
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: PageFormatOpt = PageFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """The board's dashboard: per unit and NPU, leaders by department, missing consent forms,
     volunteering hours, progress against the targets and a warning for each unit short of
-    regularly attending leaders."""
-    from ldcli.cli.output import Bars, Listing, Report, render
+    regularly attending leaders. As HTML (-o board.html): one page for the board, with a chart of
+    cadets at each month end over the twelve months to the date."""
+    from ldcli.cli.output import Bars, Listing, Page, Report, render
     from ldcli.services import cadet
 
     day = as_of or state().today()
+    html = fmt == PageFormat.html or (fmt == PageFormat.table and (output or "").lower().endswith((".html", ".htm")))
     with transaction() as session:
         board = cadet.dashboard(session, as_of=day)
+        growth = cadet.growth(session, as_of=day) if html else []
     columns = ["unit", "npu", "cadets", "leaders", "regular_leaders", "missing_consent"]
     totals, targets = board["totals"], board["targets"]
     rows = board["units"] + [{"unit": "Totals", "npu": "", **totals}]  # the board reads the totals last
     warnings = [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]]
-    render(Report([
+    goals = [(label, targets[key]["actual"], targets[key]["target"]) for label, key in
+             (("Cadets", "cadets"), ("Leaders", "leaders"), ("Active cadets", "active_cadets"))]
+    report = Report([
         Listing(rows, columns, title=f"Volunteer police cadets on {day} — {totals['volunteering_hours']} "
                                      "volunteering hours to date"),
         Listing(board["by_npu"], ["npu", "units", "cadets", "leaders", "regular_leaders"], title="By NPU"),
         Listing(board["leaders_by_department"], ["department", "leaders"], title="Leaders by department"),
-        Bars("Progress against the targets", [(label, targets[key]["actual"], targets[key]["target"]) for label, key in
-                                              (("Cadets", "cadets"), ("Leaders", "leaders"),
-                                               ("Active cadets", "active_cadets"))]),
+        Bars("Progress against the targets", goals),
         *(["Warnings", *(f"  ! {w}" for w in warnings)] if warnings else []),
-    ], data=board, csv=Listing(rows, [*columns, "warnings"])), fmt, output)
+    ], data=board, csv=Listing(rows, [*columns, "warnings"]))
+    render(Page("board", {"board": board, "warnings": warnings, "goals": goals, "growth": growth},
+                other=report), fmt, output)
 
 
 @app.command("trend")

@@ -69,6 +69,15 @@ class OutputFormat(StrEnum):
     json = "json"
 
 
+class PageFormat(StrEnum):
+    """A report that is also a page for people: an HTML file to print or hand on."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
@@ -181,6 +190,9 @@ PROGRAMME = {"parser": _parser(_kind("programme")), "metavar": "PROGRAMME", "aut
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
+]
+PageFormatOpt = Annotated[
+    PageFormat, typer.Option("--format", help="Output as a table, CSV, JSON or an HTML page (-o FILE.html).")
 ]
 OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.")

@@ -1,5 +1,6 @@
-"""The one way out: a command returns a result (Listing, Record, Counts, Document, Report) and `render`
-draws it as a Rich table, CSV or JSON, on stdout or into a file.
+"""The one way out: a command returns a result (Listing, Record, Counts, Document, Report, Page,
+Calendar) and `render` draws it as a Rich table, CSV or JSON, an HTML page or letter, or an
+iCalendar file, on stdout or into a file.
 
 Conventions the services follow: a key ending `_gbp` holds integer pence; dates are `date`
 objects; lists are lists. Messages go to stderr through `say`, data to stdout.
@@ -227,13 +228,16 @@ def _print_rich(fh, renderable) -> None:
     fh.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
+SUFFIXES = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".ics": "ics"}
+
+
 def format_for(fmt, output: str | None) -> str:
-    """The format to write: --format csv or json as given; otherwise, with -o, the file's extension
-    (.csv, .json) decides, and any other file gets the table as plain text."""
+    """The format to write: --format as given; otherwise, with -o, the file's extension (.csv,
+    .json, .html, .ics) decides, and any other file gets the table as plain text. A result that has
+    no HTML or calendar form writes its table as plain text into such a file."""
     fmt = getattr(fmt, "value", fmt) or "table"
     if fmt == "table" and output:
-        suffix = Path(output).suffix.lower()
-        return {".csv": "csv", ".json": "json"}.get(suffix, "table")
+        return SUFFIXES.get(Path(output).suffix.lower(), "table")
     return fmt
 
 
@@ -287,6 +291,25 @@ class Bars(NamedTuple):
     items: list[tuple[str, int, int]]
 
 
+class Page(NamedTuple):
+    """A document for people, drawn from the templates in ldcli/templates: `NAME.html.j2` with
+    --format html or into a .html file; otherwise `other` (a table, CSV or JSON result) when given,
+    else the plain-text `NAME.txt.j2` (a letter) on the screen or into any other file."""
+
+    template: str
+    context: dict
+    other: Any = None
+
+
+class Calendar(NamedTuple):
+    """Events for a calendar program: an iCalendar file (RFC 5545) with --format ics or into a .ics
+    file; `other` for every other format. Each event: uid, start (UTC epoch minutes), minutes,
+    summary, description, cancelled, sequence."""
+
+    events: list[dict]
+    other: Any
+
+
 class Report(NamedTuple):
     """Several parts read one after another (Listing, Record, Bars or a sentence); JSON is `data`,
     CSV is the `csv` listing."""
@@ -299,6 +322,25 @@ class Report(NamedTuple):
 def render(result, fmt, output: str | None = None) -> None:
     """The one way out: any result, to the screen or -o FILE, as a table, CSV or JSON."""
     kind = format_for(fmt, output)
+    if isinstance(result, Page):
+        if result.other is not None and kind != "html":
+            render(result.other, fmt, output)
+            return
+        from ldcli.cli import documents
+
+        draw = documents.html if kind == "html" else documents.text
+        _write(output, lambda fh: fh.write(draw(result.template, result.context)))
+        return
+    if isinstance(result, Calendar):
+        if kind == "ics":
+            from ldcli.cli import ics
+
+            _write(output, lambda fh: ics.write(fh, result.events))
+        else:
+            render(result.other, fmt, output)
+        return
+    if kind in ("html", "ics"):  # a result with no such form: its table, as plain text
+        kind = "table"
     screen = output is None and kind == "table"
     if isinstance(result, Record):
         messages = [result.message] if isinstance(result.message, str) else list(result.message or ())

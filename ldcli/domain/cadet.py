@@ -68,5 +68,12 @@ def month_ends(first: Month, last: Month) -> list[tuple[Month, date]]:
     return out
 
 
+def growth_days(as_of: date, months: int = 12) -> list[date]:
+    """The days the board's growth chart counts cadets on: the month ends of the `months` - 1 months
+    before the as-of date's month, then the as-of date itself (a month end when it is one)."""
+    this = Month.of(as_of)
+    return [this.add(-back).last_day for back in range(months - 1, 0, -1)] + [as_of]
+
+
 def turns_18(dob: date) -> date:
     return add_months(dob, 18 * 12)

@@ -41,6 +41,11 @@ def hours(minutes: int) -> int | float:
     return minutes // 60 if minutes % 60 == 0 else round(minutes / 60, 2)
 
 
+def whole_percent(part: int, whole: int) -> int | None:
+    """A whole percent rounded half up (1 of 8 is 13, 2 of 3 is 67); None of nothing."""
+    return (200 * part + whole) // (2 * whole) if whole else None
+
+
 def shift_label(start_minute: int, end_minute: int) -> str:
     return f"{hhmm(start_minute)}-{hhmm(end_minute)}"
 

@@ -585,6 +585,13 @@ def trend(session: Session, *, first: Month, last: Month) -> list[dict]:
             for m, end in rules.month_ends(first, last)]
 
 
+def growth(session: Session, *, as_of: date) -> list[dict]:
+    """Cadets on each day of the board's growth chart: eleven month ends, then the as-of date."""
+    spans = session.execute(select(C.c.joined, C.c.left)).all()
+    return [{"day": day, "cadets": sum(1 for j, left in spans if rules.member_on(j, left, day))}
+            for day in rules.growth_days(as_of)]
+
+
 def ageing(session: Session, *, within: int, as_of: date) -> list[dict]:
     horizon = add_months(as_of, within)
     found = []
