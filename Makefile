@@ -7,14 +7,15 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB := demo/ldcli.db
 TMPDIR_BASE ?= /tmp
 
-.PHONY: demo test test-sqlite test-postgres lint docs bench clean
+.PHONY: demo test test-sqlite test-postgres lint docs screenshots bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,postgres]"
 	touch $(STAMP)
 
-## demo: set up, load the sample force into a new SQLite database and run the month's main jobs
+## demo: set up, load the sample force into a new SQLite database, run the month's main jobs and
+## write the documents (board and compliance pages, the PLT calendar, a terms and a repayment letter)
 demo: $(STAMP)
 	rm -rf demo && mkdir -p demo
 	$(LDCLI) --db $(DEMO_DB) sample load sample_data
@@ -30,13 +31,20 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) placement insight-day list
 	$(LDCLI) --db $(DEMO_DB) cadet dashboard --as-of 2019-12-17
 	$(LDCLI) --db $(DEMO_DB) cadet trend --from 2019-03 --to 2019-11
+	$(LDCLI) --db $(DEMO_DB) cadet dashboard --as-of 2019-12-17 -o demo/board.html
+	$(LDCLI) --db $(DEMO_DB) plt compliance --from 2027-03 --to 2027-03 -o demo/compliance.html
+	$(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03 --format ics -o demo/plt.ics
+	$(LDCLI) --db $(DEMO_DB) request terms-letter 18 -o demo/terms-letter.html
+	$(LDCLI) --db $(DEMO_DB) repay letter 100182 --leave-date 2026-12-15 --reason retirement --final-pay-gbp 3000 -o demo/repay-letter.txt
 	$(LDCLI) --db $(DEMO_DB) db check
 	@echo "demo database: $(DEMO_DB)  (try: $(LDCLI) --db $(DEMO_DB) plt markers --month 2027-03)"
+	@echo "documents: demo/board.html demo/compliance.html demo/plt.ics demo/terms-letter.html demo/repay-letter.txt"
 
 ## test: set up and run the whole suite on SQLite and, at the same time, on a throwaway PostgreSQL
 ## (each in its own temporary folder; the output of each is printed whole when it ends)
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
+	bash scripts/ensure-browser.sh
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
@@ -52,6 +60,11 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(PY) scripts/gen_cli_docs.py > docs/cli.md
+
+## screenshots: the pictures of the board and compliance pages in docs/ (needs chromium)
+screenshots: $(STAMP)
+	bash scripts/ensure-browser.sh
+	$(PY) scripts/screenshots.py docs
 
 bench: $(STAMP)
 	$(PY) bench/startup.py

@@ -50,7 +50,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(gbp=format_gbp, long_date=long_date, month_name=month_name, short_month=short_month,
                        shown=shown, hours=_hours)
-    env.globals.update(line_chart=line_chart, bar=bar, day_points=day_points)
+    env.globals.update(line_chart=line_chart, bar_chart=bar_chart, bar=bar, day_points=day_points)
     return env
 
 
@@ -92,7 +92,7 @@ def line_chart(points: list[tuple[str, str, float]], *, width: int = 640, height
     as SVG: the plot box, each point's position and labels (the second shown where it changes: the
     year under the months), the path through them and the y-axis ticks. The y axis starts at 0 and
     reaches `top` (or a round number above the largest value)."""
-    left, right, above, below = 48, 16, 16, 40
+    left, right, above, below = 48, 16, 22, 40
     x0, x1, y0, y1 = left, width - right, above, height - below
     largest = max([v for _, _, v in points] + [0])
     step = _step(top if top is not None else largest)
@@ -113,6 +113,20 @@ def line_chart(points: list[tuple[str, str, float]], *, width: int = 640, height
     return {"width": width, "height": height, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "points": placed,
             "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(placed)),
             "ticks": ticks}
+
+
+def bar_chart(points: list[tuple[str, str, float]], *, width: int = 640, height: int = 200, top: float = 100,
+              suffix: str = "%") -> dict:
+    """The geometry of a column chart of `points` (label, second label, value) on a 0..`top` axis:
+    the same plot box and ticks as `line_chart`, each column's box and its labels."""
+    chart = line_chart(points, width=width, height=height, top=top, suffix=suffix)
+    slot = (chart["x1"] - chart["x0"]) / max(len(points), 1)
+    column = min(slot * 0.6, 56)
+    chart["columns"] = [dict(p, x=round(chart["x0"] + slot * (i + 0.5), 1), left=round(chart["x0"] + slot * (i + 0.5)
+                                                                                     - column / 2, 1),
+                             width=round(column, 1), height=round(chart["y1"] - p["y"], 1))
+                        for i, p in enumerate(chart["points"])]
+    return chart
 
 
 def bar(actual: int, goal: int, *, width: int = 260) -> dict:
