@@ -2,6 +2,7 @@
 allocation, recalls, the duty markers and the evidence report."""
 
 from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -19,13 +20,16 @@ from ldcli.cli.options import (
     FormatOpt,
     OutputFormat,
     OutputOpt,
+    PageFormat,
+    PageFormatOpt,
     as_option_error,
     complete_person,
     group,
 )
 from ldcli.domain.files import ENROLMENTS, ROSTER
 
-app = group("Protected learning time: enrol, roster, book, allocate, recall, cancel, markers, report.",
+app = group("Protected learning time: enrol, roster, book, allocate, recall, cancel, markers, report, "
+            "compliance.",
             'ldcli plt allocate --month 2027-03',
             'ldcli plt markers --month 2027-03 --format csv -o markers.csv')
 roster_app = group("The duty roster that PLT blocks are placed in.",
@@ -330,20 +334,38 @@ def plt_roster_list(
                    by=None if person else "team"), fmt, output)
 
 
+class MarkersFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ics = "ics"
+
+
 @app.command("markers")
 def plt_markers(
     month: MonthOpt,
+    person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
     team: TeamOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
+    fmt: Annotated[MarkersFormat, typer.Option(
+        "--format", help="A table, CSV, JSON, or ics: an iCalendar file for calendar programs (also chosen by "
+                         "-o FILE.ics).")] = MarkersFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh."""
-    from ldcli.cli.output import Listing, render
+    """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh.
+
+    With --format ics, a calendar: one event a block, recalled and cancelled blocks included as
+    cancelled events, so a calendar that imported them earlier removes them. An event keeps its
+    UID (the person and the shift), so importing a later export updates it.
+    """
+    from ldcli.cli.output import Calendar, Listing, render
     from ldcli.services import plt
 
-    with transaction() as session:
-        rows = plt.markers(session, month=month, team=team)
-    render(Listing(rows, plt.MARKER_COLUMNS, title=f"PLT markers {month}", by="team"), fmt, output)
+    with transaction() as session:  # both from one snapshot; the renderer picks by --format and -o
+        rows = plt.markers(session, month=month, team=team, person_id=person)
+        events = plt.calendar_events(session, month=month, team=team, person_id=person)
+    listing = Listing(rows, plt.MARKER_COLUMNS, title=f"PLT markers {month}" + (f", {person}" if person else ""),
+                      by=None if person else "team")
+    render(Calendar(events, other=listing), fmt, output)
 
 
 @app.command("report")
@@ -377,3 +399,38 @@ def plt_report(
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")
 
 
+
+
+class Grouping(StrEnum):
+    team = "team"
+    programme = "programme"
+
+
+@app.command("compliance")
+def plt_compliance(
+    from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month, YYYY-MM.")],
+    to_month: Annotated[object, typer.Option("--to", **MONTH, help="Last month, YYYY-MM.")],
+    by: Annotated[Grouping, typer.Option("--by", case_sensitive=False, help="Group by team or programme.")]
+    = Grouping.team,
+    team: TeamOpt = None,
+    fmt: PageFormatOpt = PageFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """The inspection's evidence that protected learning time was given: per team (or programme)
+    and month, the enrolments owed hours, how many met them, how many fell short, the percent met
+    and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month."""
+    from ldcli.cli.output import Listing, Page, render, say
+    from ldcli.domain.plt import whole_percent
+    from ldcli.services import compliance
+
+    with transaction() as session:
+        result = compliance.compliance(session, first=from_month, last=to_month, by=by.value, team=team)
+    period = f"{from_month}" + (f" to {to_month}" if to_month != from_month else "")
+    title = f"PLT compliance by {by.value}, {period}" + (f", {team}" if team else "")
+    listing = Listing(result["rows"], compliance.COLUMNS, title=title,
+                      empty=f"no enrolment was owed protected learning time in {period}")
+    render(Page("compliance", result, other=listing), fmt, output)
+    met = sum(r["met"] for r in result["rows"])
+    owed = sum(r["enrolments"] for r in result["rows"])
+    if owed:
+        say(f"{met} of {owed} enrolment-month(s) met ({whole_percent(met, owed)}%)")

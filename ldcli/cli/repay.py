@@ -22,7 +22,8 @@ from ldcli.domain.files import LEAVERS
 
 app = group("Repayment of training fees by leavers.",
             'ldcli repay calc 100182 --leave-date 2026-12-15 --reason retirement '
-            '--final-pay-gbp 3000')
+            '--final-pay-gbp 3000',
+            'ldcli repay letter 100182 --leave-date 2026-12-15 --reason retirement')
 
 RecordOpt = Annotated[bool, typer.Option("--record", help="Store the calculation for the audit (otherwise "
                                                           "nothing is written).")]
@@ -64,6 +65,28 @@ def repay_calc(
         line += (f"; deduct from final pay {format_gbp(result['deduct_from_salary_gbp'])}; "
                  f"invoice by post {format_gbp(result['invoice_gbp'])}")
     say(line + recorded_note(stored))
+
+
+@app.command("letter")
+def repay_letter(
+    person_id: Annotated[str, typer.Argument(
+        metavar="PERSON", autocompletion=complete_person, help="The leaver's person_id.")],
+    leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
+    reason: Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")],
+    final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
+                                                  help="Final pay, to split deduction from invoice.")] = None,
+    output: OutputOpt = None,
+) -> None:
+    """The letter HR sends a leaver: each course with its band, figures and explanation as in
+    `repay calc`, the total, and with --final-pay-gbp what is deducted and what invoiced. HTML into
+    a .html file, plain text otherwise."""
+    from ldcli.cli.output import Page, render
+    from ldcli.services import letters
+
+    with transaction() as session:
+        context = letters.repay_letter(session, person_id=person_id, leave=leave_date, reason=choice(reason),
+                                       final_pay=final_pay_gbp)
+    render(Page("repay_letter", context), None, output)
 
 
 def _calc_parts(result: dict) -> list:

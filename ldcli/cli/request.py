@@ -220,6 +220,19 @@ def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = Output
     render(_request(record, message=f"terms of request {request_id} agreed on {day}"), fmt, output)
 
 
+@app.command("terms-letter")
+def request_terms_letter(request_id: IdArg, output: OutputOpt = None) -> None:
+    """The repayment terms of an approved request as a letter for the applicant to sign: the
+    course, its fees and funding, the schedule in words with its look-back window. HTML into a
+    .html file, plain text otherwise."""
+    from ldcli.cli.output import Page, render
+    from ldcli.services import letters
+
+    with transaction() as session:
+        context = letters.terms_letter(session, request_id=request_id)
+    render(Page("terms_letter", context), None, output)
+
+
 @app.command("pay")
 def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table,
             output: OutputOpt = None) -> None:

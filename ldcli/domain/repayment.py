@@ -32,6 +32,70 @@ class Schedule:
         parts = [f"during={self.during}"] + [f"{m}={p}" for m, p in self.bands] + [f"window={self.window}"]
         return ",".join(parts)
 
+    def words(self) -> str:
+        """The schedule in plain English, as a letter states it, with its look-back window: 'If you
+        leave while the course is under way, you repay 100% of the fees paid for it in the 12 months
+        before your leaving date; if you leave within 3 months of completing it, 75%; …; after that,
+        nothing.' Neighbouring bands of one percent read as one; bands of 0% at the end read as
+        'after that, nothing'."""
+        bands: list[tuple[int, int]] = []
+        for months, percent in self.bands:
+            if bands and bands[-1][1] == percent:
+                bands[-1] = (months, percent)  # within 3: 50%, within 6: 50% is within 6: 50%
+            else:
+                bands.append((months, percent))
+        while bands and bands[-1][1] == 0:
+            bands.pop()
+        if self.during == 0 and not bands:
+            return "You repay nothing, whenever you leave."
+        fees = f"of the fees paid for it in {months_before(self.window)} your leaving date"
+        said = False
+
+        def share(percent: int) -> str:
+            nonlocal said
+            if percent == 0:
+                return "nothing"
+            first, said = not said, True
+            return f"{percent}% {fees}" if first else f"{percent}%"
+
+        parts = [f"If you leave while the course is under way, you repay {share(self.during)}"]
+        for i, (months, percent) in enumerate(bands):
+            within = f"within {months} month{'s' if months != 1 else ''}"
+            parts.append(f"if you leave {within} of completing it, {share(percent)}" if i == 0
+                         else f"{within}, {share(percent)}")
+        parts.append("after that, nothing" if bands else "once you have completed it, nothing")
+        return "; ".join(parts) + "."
+
+
+def months_before(months: int) -> str:
+    """'the 12 months before', 'the month before': a look-back window in words."""
+    return "the month before" if months == 1 else f"the {months} months before"
+
+
+# Why a leaver owes nothing (policy §55), as a letter says it.
+EXEMPT_WORDS = {"redundancy": "a member of staff is made redundant",
+                "death_in_service": "a member of staff dies in service",
+                "fixed_term_end": "a fixed-term contract comes to its natural end"}
+# Why someone leaves, as a letter says it.
+REASON_WORDS = {"resignation": "resignation", "dismissal": "dismissal", "retirement": "retirement",
+                "transfer": "transfer", "redundancy": "redundancy", "death_in_service": "death in service",
+                "fixed_term_end": "the end of a fixed-term contract", "other": "other"}
+
+
+def exemptions_words() -> str:
+    """The exemptions (policy §55) in plain English, as a terms letter states them."""
+    return ("You repay nothing if you are made redundant, in the event of death in service, or if you are "
+            "on a fixed-term contract that comes to its natural end.")
+
+
+def withdrawal_words(schedule: Schedule) -> str:
+    """What leaving the course but staying employed may cost (policy §54a), in plain English."""
+    if schedule.during == 0:
+        return "If you leave the course before completing it but stay in our employment, you repay nothing."
+    return (f"If you leave the course before completing it but stay in our employment, you may be asked to "
+            f"repay up to {schedule.during}% of the fees paid for it in {months_before(schedule.window)} "
+            "you leave the course.")
+
 
 @lru_cache(maxsize=256)
 def parse_schedule(text: str) -> Schedule:
