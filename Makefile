@@ -70,6 +70,9 @@ bench: $(STAMP)
 	$(PY) bench/startup.py
 	$(PY) bench/plt.py
 	$(PY) bench/repay.py
+	@if $(PY) scripts/with_postgres.py --check 2>/dev/null; then \
+	  $(PY) scripts/with_postgres.py -- $(PY) bench/postgres.py; \
+	else echo "PostgreSQL rows skipped: no PostgreSQL server binaries (scripts/ensure-postgres.sh installs them)"; fi
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

@@ -112,13 +112,14 @@ def in_process(db: Path, leavers: Path) -> float:
 
     from ldcli.csvio.reader import read_csv
     from ldcli.db.engine import open_database, resolve_url
+    from ldcli.domain.files import LEAVERS as LAYOUT
     from ldcli.db.session import Session
     from ldcli.policy import Policy
     from ldcli.services import repay
 
     engine = open_database(resolve_url(str(db)))
     start = time.perf_counter()
-    _, rows = read_csv(leavers, required=("person_id", "leave_date", "reason"), optional=("final_pay_gbp",))
+    rows = read_csv(str(leavers), LAYOUT)
     with engine.connect() as conn, conn.begin():
         policy = Policy()
         repay.batch(Session(conn, actor="bench", command="repay batch", today=date(2026, 12, 31),

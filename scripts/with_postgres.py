@@ -29,6 +29,8 @@ def find_binary(name: str) -> str | None:
 
 
 def main(argv: list[str]) -> int:
+    if argv == ["--check"]:  # are the server binaries here? (exit 0 when they are)
+        return 0 if find_binary("initdb") and find_binary("pg_ctl") else 1
     command = argv[argv.index("--") + 1:] if "--" in argv else argv
     if not command:
         print("usage: with_postgres.py -- COMMAND …", file=sys.stderr)

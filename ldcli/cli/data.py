@@ -50,16 +50,19 @@ def sample_load(
 
 def audit(
     since: Annotated[date | None, typer.Option(**DATE, help="Only entries on or after this date.")] = None,
-    entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person, shift.")] = None,
+    record_id: Annotated[str | None, typer.Option(
+        "--id", metavar="ID", help="Only entries about this record (a bulk write's range included).")] = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
-    """List the audit trail: who changed which record, when, with which command (ids only)."""
+    """List the audit trail: who changed which record, when, with which command (ids only). A
+    bulk write (an import, an allocation) is one entry per run of ids, e.g. shift 1-250000."""
     from ldcli.cli.output import Listing, render
     from ldcli.services import audit as audit_service
 
     with transaction() as session:
-        rows = audit_service.list_entries(session, since=since, entity=entity)
+        rows = audit_service.list_entries(session, since=since, entity=entity, record_id=record_id)
     render(Listing(rows, audit_service.COLUMNS, title="Audit trail"), fmt, output)
 
 

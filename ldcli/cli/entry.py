@@ -1,8 +1,9 @@
 """The console script. It imports nothing heavy before it can catch Ctrl-C, so an interruption at
-any moment, start-up included, is exit 130 and one line on stderr, never a traceback."""
+any moment, start-up included, is exit 130 and one line on stderr, never a traceback. Its module
+body only defines functions (even `signal` is imported inside them, under the Ctrl-C handling), so
+there is next to no moment in which an interruption meets ldcli's code outside `main`'s guard."""
 
-import signal
-import sys
+import sys  # built in: already loaded by the interpreter, so importing it runs nothing
 
 EXIT_INTERRUPTED = 130
 
@@ -16,6 +17,8 @@ def interrupted_message() -> str:
 
 
 def report_interrupt() -> int:
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot break the message
     try:
         sys.stderr.write(interrupted_message() + "\n")
@@ -48,6 +51,8 @@ def _quiet_unraisable(unraisable) -> None:
 def main() -> None:
     sys.unraisablehook = _quiet_unraisable
     try:
+        import signal
+
         from ldcli.cli.app import run
 
         code = run()

@@ -23,6 +23,7 @@ from sqlalchemy import (
     text,
 )
 
+from ldcli.domain.choices import SHIFT_KINDS
 from ldcli.domain.errors import LdcliError
 
 NAMING = {
@@ -70,8 +71,12 @@ audit_log = Table(
     Column("login", String(64)),
     # The fields a correction changed, comma-separated names (never their values); empty otherwise.
     Column("fields", String(500)),
+    # A bulk write's entry covers a run of consecutive ids (entity_id 'FIRST-LAST'); empty otherwise.
+    Column("id_from", Integer),
+    Column("id_to", Integer),
     Index("ix_audit_log_at", "at"),
     Index("ix_audit_log_entity", "entity", "entity_id"),
+    Index("ix_audit_log_range", "entity", "id_from"),
     implicit_returning=False,  # RETURNING would need SELECT, which only administrators have
 )
 
@@ -103,7 +108,8 @@ shifts = Table(
     Column("starts_at", Integer, nullable=False),
     Column("ends_at", Integer, nullable=False),
     UniqueConstraint("person_id", "starts_at", name="uq_shifts_person_start"),
-    CheckConstraint("kind IN ('duty', 'rest', 'leave', 'training', 'court', 'sick')", name="kind"),
+    # OR, not IN: SQLite evaluates an IN list in a CHECK by building a table for every row inserted
+    CheckConstraint(" OR ".join(f"kind = '{k}'" for k in SHIFT_KINDS), name="kind"),
     CheckConstraint("ends_at > starts_at", name="length"),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -102,6 +103,35 @@ class Session:
     def policy(self) -> Policy:
         return self._policy()
 
+    @contextmanager
+    def attempt(self):
+        """A savepoint: what the block writes is kept if it ends normally and undone, within the
+        command's transaction, if it raises (or at once, by calling `rollback()` on it)."""
+        savepoint = self.conn.begin_nested()
+        try:
+            yield savepoint
+        except BaseException:
+            if savepoint.is_active:
+                savepoint.rollback()
+            raise
+        if savepoint.is_active:
+            savepoint.commit()
+
+    def rows(self, statement: Any) -> list[tuple]:
+        """A Core SELECT run through the driver's own cursor: plain tuples, values as the driver
+        gives them (dates are ISO text on SQLite), with none of SQLAlchemy's per-row result
+        machinery — for the big reads a bulk rule consumes (the month's shifts)."""
+        compiled = statement.compile(dialect=self.conn.dialect)
+        params = compiled.construct_params()
+        if compiled.positiontup is not None:
+            params = tuple(params[name] for name in compiled.positiontup)
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(compiled), params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
     def execute(self, statement: Any, parameters: Any = None):
         return self.conn.execute(statement, parameters)
 
@@ -115,10 +145,16 @@ class Session:
         self.conn.execute(statement, [{"_key": r[key], **{"_" + c: r[c] for c in columns}} for r in rows])
 
     def insert_rows(self, table: str, columns: list[str], rows: list[tuple], dates_ready: bool = False) -> None:
-        """Insert many rows of plain tuples straight through the driver (bulk imports). Dates go
-        to SQLite as ISO text, which is how SQLAlchemy's Date type stores them there (callers that
-        already give text say `dates_ready`)."""
+        """Insert many rows of plain tuples straight through the driver (bulk imports): COPY on
+        PostgreSQL, executemany on SQLite. Dates go to SQLite as ISO text, which is how
+        SQLAlchemy's Date type stores them there (callers that already give text say `dates_ready`)."""
         if not rows:
+            return
+        if self.conn.dialect.name == "postgresql":  # COPY: the server's own bulk path
+            cursor = self.conn.connection.driver_connection.cursor()
+            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         sqlite = self.conn.dialect.name == "sqlite"
         mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"

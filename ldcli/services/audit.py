@@ -1,11 +1,13 @@
-"""The audit trail: one entry per record a command changed, with ids only."""
+"""The audit trail: who changed which record, with ids only. A single-record command writes one
+entry per record; a bulk write (an import, an allocation) writes one entry per run of consecutive
+ids it touched, `entity_id` reading 'FIRST-LAST' (SPEC §2, issue 14: 250,000 shifts are one entry)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select, text
 
 from ldcli.db.models import audit_log
 from ldcli.db.session import Session
@@ -26,16 +28,70 @@ def record(session: Session, entity: str, ids: Iterable[object], action: str,
     return len(rows)
 
 
+def runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive ids as (first, last) runs: 1, 2, 3, 7 -> (1, 3), (7, 7)."""
+    found: list[list[int]] = []
+    for i in sorted(ids):
+        if found and i == found[-1][1] + 1:
+            found[-1][1] = i
+        else:
+            found.append([i, i])
+    return [(a, b) for a, b in found]
+
+
+def _range_rows(session: Session, entity: str, spans: list[tuple[int, int]], action: str) -> int:
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = [{"at": at, "actor": session.actor, "login": session.login, "command": session.command, "entity": entity,
+             "action": action, "entity_id": str(a) if a == b else f"{a}-{b}", "id_from": a, "id_to": b}
+            for a, b in spans]
+    if rows:
+        session.execute(insert(audit_log), rows)
+    return len(rows)
+
+
+def record_bulk(session: Session, entity: str, ids: Iterable[int], action: str) -> int:
+    """A bulk write's entries: one per run of consecutive ids (usually one). Returns how many."""
+    return _range_rows(session, entity, runs(ids), action)
+
+
+def record_new(session: Session, entity: str, table: str, first_id: int, action: str = "create",
+               where: str = "") -> int:
+    """The entries for the rows a bulk insert just added to `table` (ids from `first_id` that match
+    `where`, which no other writer shares while the command holds its lock): the runs of their ids,
+    found by the database, so no id travels to Python."""
+    spans = session.execute(text(
+        f"SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM {table} "
+        f"WHERE id >= :first{' AND ' + where if where else ''}) AS new GROUP BY run ORDER BY 1"),
+        {"first": first_id}).all()
+    return _range_rows(session, entity, [(a, b) for a, b in spans], action)
+
+
 def changed(before: dict, after: dict) -> list[str]:
     """The names of the fields whose values differ (for a correction's audit entry), in order."""
     return [k for k, v in after.items() if before.get(k) != v]
 
 
-def list_entries(session: Session, *, since: date | None = None, entity: str | None = None) -> list[dict]:
-    query = select(audit_log).order_by(audit_log.c.id)
+def entity_names(name: str) -> list[str]:
+    """The entity a person types (`shift`, `shifts`, `people`) as the names the trail holds."""
+    name = name.strip().lower()
+    return {"people": ["person"], "shifts": ["shift"], "blocks": ["plt_block"], "plt_blocks": ["plt_block"]}.get(
+        name, [name, name[:-1]] if name.endswith("s") else [name])
+
+
+def list_entries(session: Session, *, since: date | None = None, entity: str | None = None,
+                 record_id: str | None = None) -> list[dict]:
+    """Entries, oldest first; `record_id` finds the entries about that record, a bulk write's
+    range entry among them."""
+    query = select(*[c for c in audit_log.c if c.name not in ("id_from", "id_to")]).order_by(audit_log.c.id)
     if since is not None:
         query = query.where(audit_log.c.at >= since.isoformat())
     if entity:
-        query = query.where(audit_log.c.entity == entity)
+        query = query.where(audit_log.c.entity.in_(entity_names(entity)))
+    if record_id is not None:
+        match = audit_log.c.entity_id == record_id
+        if record_id.isdigit() and len(record_id) < 10:
+            n = int(record_id)
+            match = or_(match, and_(audit_log.c.id_from <= n, audit_log.c.id_to >= n))
+        query = query.where(match)
     return [{**row._mapping, "fields": row.fields.split(",") if row.fields else []}
             for row in session.execute(query)]

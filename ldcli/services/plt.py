@@ -55,13 +55,28 @@ def _blocks(session: Session, first: date, last: date, *, team: str | None = Non
 
 
 def _insert_blocks(session: Session, blocks: list[dict]) -> list[int]:
-    """Insert blocks and give each one audit entry; returns their ids."""
+    """Insert blocks, one audit entry each; returns their ids."""
     if not blocks:
         return []
     ids = list(session.execute(insert(plt_blocks).returning(plt_blocks.c.id, sort_by_parameter_order=True),
                                [{c: b[c] for c in BLOCK_COLUMNS} for b in blocks]).scalars())
     audit.record(session, "plt_block", ids, "create")
     return ids
+
+
+def _place_blocks(session: Session, month: Month, placements) -> None:
+    """The allocation's blocks, written in one bulk insert (COPY on PostgreSQL) and audited as the
+    runs of ids they took: the month's lock keeps every other writer of this month's blocks out,
+    and the audit counts only ids dated in the month (another month's allocation may run at once)."""
+    if not placements:
+        return
+    first = (session.execute(text("SELECT max(id) FROM plt_blocks")).scalar() or 0) + 1
+    sqlite = session.conn.dialect.name == "sqlite"
+    session.insert_rows("plt_blocks", [*BLOCK_COLUMNS, "cancelled"], [
+        (p.enrolment_id, p.shift_id, p.person_id, p.date.isoformat() if sqlite else p.date, p.starts_at, p.minutes,
+         False, "allocated", False, False) for p in placements], dates_ready=True)
+    audit.record_new(session, "plt_block", "plt_blocks", first, where=(
+        f"date >= '{month.first_day.isoformat()}' AND date <= '{month.last_day.isoformat()}'"))
 
 
 def book(session: Session, *, person_id: str, day: date, start_minute: int | None = None,
@@ -246,12 +261,12 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
     # Each learner's shifts by the (person, start) index: a shift belongs to the month it starts in.
     learners = (select(plt_enrolments.c.person_id).join(people, people.c.person_id == plt_enrolments.c.person_id)
                 .where(active_in(month), *([people.c.team == team] if team else [])).distinct().subquery())
-    rows = session.execute(
+    rows = session.rows(  # tens of thousands of rows: through the driver, as plain tuples
         select(shifts.c.id, shifts.c.person_id, shifts.c.date, shifts.c.start_minute, shifts.c.starts_at,
                shifts.c.ends_at)
         .join(learners, learners.c.person_id == shifts.c.person_id)
         .where(shifts.c.starts_at >= epoch_minutes(first, 0),
-               shifts.c.starts_at < epoch_minutes(last + timedelta(days=1), 0), shifts.c.kind == "duty")).all()
+               shifts.c.starts_at < epoch_minutes(last + timedelta(days=1), 0), shifts.c.kind == "duty"))
     blocks = _blocks(session, first, last, team=team)
     occupied = {b.shift_id for b in blocks}
     counted, recalled_after = Counter(), {}
@@ -261,11 +276,13 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
         else:
             counted[b.enrolment_id] += b.minutes
     duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
-    key, shift = str(month), rules.FreeShift
-    for sid, pid, day, start, starts_at, ends_at in rows:  # tens of thousands: plain tuples
+    key, shift, days = str(month), rules.FreeShift, {}
+    for sid, pid, day, start, starts_at, ends_at in rows:
         duty[(pid, key)] += ends_at - starts_at
         rostered[pid] += 1
         if sid not in occupied:
+            if not isinstance(day, date):  # SQLite gives ISO text: a month has 31 of them at most
+                day = days.get(day) or days.setdefault(day, date.fromisoformat(day))
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
     needs, met, policy = [], 0, session.policy
     for e in enrolments:
@@ -278,9 +295,7 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
     on_plt = {(b.person_id, b.date) for b in blocks if not b.recalled}
     team_of = {b.person_id: b.team for b in blocks} | {e.person_id: e.team for e in enrolments}
     result = rules.allocate(needs, free, rostered, on_plt, team_of)
-    _insert_blocks(session, [{"enrolment_id": p.enrolment_id, "shift_id": p.shift_id, "person_id": p.person_id,
-                              "date": p.date, "starts_at": p.starts_at, "minutes": p.minutes, "wfh": False,
-                              "source": "allocated", "recalled": False} for p in result.placements])
+    _place_blocks(session, month, result.placements)
     by_id = {e.id: e for e in enrolments}
     short = [n for n in result.needs if n.remaining > 0]
     return {

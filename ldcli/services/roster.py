@@ -3,7 +3,7 @@ roster never has to fit in memory, checked as a set (identical rows, clashes) an
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
@@ -88,6 +88,10 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False, 
     """Add the file's shifts. Identical rows are skipped; a shift overlapping another of the same
     person is an error. With `replace`, each person in the file loses their other shifts in the
     months the file covers (and any PLT blocks on them). All or nothing."""
+    if not replace:
+        written = _direct(session, Path(path), progress)
+        if written is not None:
+            return written
     _staging.create(session.conn)  # created in the transaction: a rollback removes it too
     months, read = _stage(session, Path(path), progress)
     if progress:
@@ -99,9 +103,49 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False, 
     return result
 
 
-def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]], int]:
-    """Check every row and copy the good ones into the staging table, a chunk at a time; every bad
-    row is reported together. Returns the months the file covers and the rows read."""
+SHIFT_COLUMNS = STAGED[1:]
+# Another shift of the same person that the shift `n` overlaps (no shift lasts 26 hours: 1,560 minutes).
+_OVERLAP = ("SELECT 1 FROM shifts n JOIN shifts e ON e.person_id = n.person_id AND e.id <> n.id "
+            "AND e.starts_at > n.starts_at - 1560 AND e.starts_at < n.ends_at AND e.ends_at > n.starts_at "
+            "WHERE n.id >= :first LIMIT 1")
+
+
+def _direct(session: Session, path: Path, progress) -> dict | None:
+    """The usual import — shifts the database does not hold yet — writes each row once, straight
+    into `shifts` (COPY on PostgreSQL), then checks as a set that no new shift overlaps another.
+    Returns None, having written nothing, when the file repeats a shift or meets one already in the
+    database (a re-run, a repeated row, a clash): the staging path then decides row by row and
+    names the rows. A bad row is reported with every other one, as there."""
+    first = (session.execute(text("SELECT max(id) FROM shifts")).scalar() or 0) + 1
+    with session.attempt() as attempt:
+        try:
+            _, read = _stage(session, path, progress, into="shifts")
+        except Exception as exc:
+            if not _unique_violation(exc):
+                raise
+            attempt.rollback()
+            return None
+        if progress:
+            progress(read, "checking")
+        if session.execute(text(_OVERLAP), {"first": first}).first() is not None:
+            attempt.rollback()
+            return None
+    audit.record_new(session, "shift", "shifts", first)
+    return {"rows": read, "created": read, "unchanged": 0, "removed": 0, "blocks_cancelled": 0}
+
+
+def _unique_violation(exc: Exception) -> bool:
+    """The database refused a row for a shift it holds already (same person and start)."""
+    message = str(getattr(exc, "orig", exc))
+    return "uq_shifts_person_start" in message or "UNIQUE constraint failed: shifts." in message
+
+
+def _stage(session: Session, path: Path, progress, into: str = "roster_staging") -> tuple[set[tuple[int, int]], int]:
+    """Check every row and copy the good ones into the staging table (or straight into `shifts`), a
+    chunk at a time; every bad row is reported together. Returns the months the file covers and the
+    rows read."""
+    direct = into == "shifts"
+    columns = SHIFT_COLUMNS if direct else STAGED
     known = set(session.execute(select(people.c.person_id)).scalars())
     errors: list[RowError] = []
     with stream_csv(path, ROSTER) as (index, rows):
@@ -111,15 +155,15 @@ def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]]
         for number, cells in rows:
             staged = parser.row(number, cells, errors)
             if staged is not None and not errors:
-                chunk.append(staged)
+                chunk.append(staged[1:] if direct else staged)
                 if len(chunk) >= CHUNK:
-                    session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
+                    session.insert_rows(into, columns, chunk, dates_ready=True)
                     chunk = []
                     if progress:
                         progress(number - 1, "reading")
     if errors:
         raise BadRows(path.name, errors)
-    session.insert_rows("roster_staging", STAGED, chunk, dates_ready=True)
+    session.insert_rows(into, columns, chunk, dates_ready=True)
     return parser.months, number - 1
 
 
@@ -140,7 +184,7 @@ def _merge(session: Session, months: set[tuple[int, int]], replace: bool, source
         "INSERT INTO shifts (person_id, date, start_minute, end_minute, kind, starts_at, ends_at) "
         "SELECT person_id, date, start_minute, end_minute, kind, starts_at, ends_at FROM roster_staging "
         "ORDER BY person_id, starts_at")).rowcount
-    _audit_new(session, first_new)
+    audit.record_new(session, "shift", "shifts", first_new)
     return {"rows": total, "created": created, "unchanged": total - created,
             "removed": removed["shifts"], "blocks_cancelled": removed["blocks"]}
 
@@ -212,19 +256,9 @@ def _remove_replaced(session: Session, months: set[tuple[int, int]]) -> dict:
             audit.record(session, "plt_block", block_ids, "delete")
             blocks += sum(1 for r in found if not r[1])  # those that stood: a cancelled one counted for nothing
         session.execute(text("DELETE FROM shifts WHERE id IN :ids").bindparams(_expanding("ids")), {"ids": ids})
-    audit.record(session, "shift", doomed, "delete")
+    audit.record(session, "shift", doomed, "delete")  # a correction: one entry per shift it removed
     return {"shifts": len(doomed), "blocks": blocks}
 
 
 def _expanding(name: str):
     return bindparam(name, expanding=True)
-
-
-def _audit_new(session: Session, first_id: int) -> None:
-    """One audit entry per new shift, written by the database in one statement."""
-    session.execute(text(
-        "INSERT INTO audit_log (at, actor, login, command, entity, entity_id, action) "
-        "SELECT :at, :actor, :login, :command, 'shift', CAST(id AS VARCHAR(20)), 'create' FROM shifts "
-        "WHERE id >= :first"
-    ), {"at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "actor": session.actor, "login": session.login,
-        "command": session.command, "first": first_id})
