@@ -112,8 +112,8 @@ def in_process(db: Path, leavers: Path) -> float:
 
     from ldcli.csvio.reader import read_csv
     from ldcli.db.engine import open_database, resolve_url
-    from ldcli.domain.files import LEAVERS as LAYOUT
     from ldcli.db.session import Session
+    from ldcli.domain.files import LEAVERS as LAYOUT
     from ldcli.policy import Policy
     from ldcli.services import repay
 

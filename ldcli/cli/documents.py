@@ -94,24 +94,26 @@ def line_chart(points: list[tuple[str, str, float]], *, width: int = 640, height
     reaches `top` (or a round number above the largest value)."""
     left, right, above, below = 48, 16, 22, 40
     x0, x1, y0, y1 = left, width - right, above, height - below
-    largest = max([v for _, _, v in points] + [0])
-    step = _step(top if top is not None else largest)
+    largest = max([v for _, _, v in points if v is not None] + [0])
+    step = max(_step(top if top is not None else largest), 1)  # counts and percents: whole ticks
     ceiling = top if top is not None else max(step, math.ceil(largest / step) * step)
     inset = 18  # the first and last points clear the axis labels
     gap = (x1 - x0 - 2 * inset) / max(len(points) - 1, 1)
 
     def y_of(value: float) -> float:
-        return round(y1 - (y1 - y0) * value / ceiling, 1)
+        return round(y1 - (y1 - y0) * value / ceiling, 1) + 0  # + 0: no -0.0 in the drawing
 
-    placed = [{"x": round(x0 + inset + i * gap if len(points) > 1 else (x0 + x1) / 2, 1), "y": y_of(v), "label": label,
-               "sub": sub if i == 0 or sub != points[i - 1][1] else "", "value": f"{v:g}{suffix}"}
+    placed = [{"x": round(x0 + inset + i * gap if len(points) > 1 else (x0 + x1) / 2, 1),
+               "y": None if v is None else y_of(v), "label": label,
+               "sub": sub if i == 0 or sub != points[i - 1][1] else "", "value": "–" if v is None else f"{v:g}{suffix}"}
               for i, (label, sub, v) in enumerate(points)]
     ticks, value = [], 0.0
     while value <= ceiling + 1e-9:
-        ticks.append({"y": y_of(value), "label": f"{value:g}{suffix}"})
+        ticks.append({"y": y_of(value), "label": f"{round(value, 6):g}{suffix}"})
         value += step
     return {"width": width, "height": height, "x0": x0, "x1": x1, "y0": y0, "y1": y1, "points": placed,
-            "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}" for i, p in enumerate(placed)),
+            "path": " ".join(f"{'M' if i == 0 else 'L'}{p['x']},{p['y']}"
+                             for i, p in enumerate(q for q in placed if q["y"] is not None)),
             "ticks": ticks}
 
 
@@ -124,7 +126,7 @@ def bar_chart(points: list[tuple[str, str, float]], *, width: int = 640, height:
     column = min(slot * 0.6, 56)
     chart["columns"] = [dict(p, x=round(chart["x0"] + slot * (i + 0.5), 1), left=round(chart["x0"] + slot * (i + 0.5)
                                                                                      - column / 2, 1),
-                             width=round(column, 1), height=round(chart["y1"] - p["y"], 1))
+                             width=round(column, 1), height=None if p["y"] is None else round(chart["y1"] - p["y"], 1))
                         for i, p in enumerate(chart["points"])]
     return chart
 

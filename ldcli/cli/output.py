@@ -85,11 +85,25 @@ def json_value(key: str, value: object) -> object:
 
 @contextmanager
 def _destination(output: str | None):
-    """stdout, or a file written whole (a temporary file renamed into place)."""
+    """stdout, or a file written whole: a temporary file renamed into place, so a reader never sees
+    half a file. A link is followed (the file it points to is replaced, the link kept); a device or
+    a pipe (`-o /dev/stdout`) is written straight into; a folder is refused."""
     if output is None:
         yield sys.stdout
         return
-    target = Path(output).expanduser()
+    if not output.strip():
+        raise typer.BadParameter("give a file name", param_hint="'--output' / '-o'")
+    named = Path(output).expanduser()
+    target = named.resolve() if named.is_symlink() else named
+    if target.is_dir():
+        raise LdcliError(f"cannot write {output}: it is a folder; give a file name")
+    if named.exists() and not target.is_file():
+        try:
+            with open(named, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+        except OSError as exc:
+            raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
                                    prefix=f".{target.name}.", suffix=".tmp")
@@ -99,6 +113,9 @@ def _destination(output: str | None):
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             yield fh
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

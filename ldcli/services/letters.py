@@ -53,8 +53,10 @@ def terms_letter(session: Session, *, request_id: int) -> dict:
               "start": r.start, "end": r.end, "fees_gbp": r.fees_pence, "books_gbp": r.books_pence,
               "travel_gbp": r.travel_pence, "funding_gbp": r.funding_pence or 0}
     return {**_addressee(session, r.person_id), "letter_date": session.today, "course": course,
-            **_schedule(r.repayment), "exemptions_words": rules.exemptions_words(),
-            "terms_agreed_on": r.terms_agreed_on}
+            **_schedule(r.repayment), "exemptions_words": rules.exemptions_words(), "status": r.status,
+            # an agreement dated after the letter (a letter dated back with --as-of) was not yet made
+            "terms_agreed_on": r.terms_agreed_on if r.terms_agreed_on and r.terms_agreed_on <= session.today
+            else None}
 
 
 def repay_letter(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
@@ -72,4 +74,5 @@ def repay_letter(session: Session, *, person_id: str, leave: date, reason: str, 
                       "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))})
     reason = result["reason"]
     return {**result, **_addressee(session, person_id), "lines": lines, "letter_date": session.today,
+            "already_left": leave < session.today,
             "reason_words": rules.REASON_WORDS[reason], "exempt_words": rules.EXEMPT_WORDS.get(reason)}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import Column, MetaData, String, Table, and_, insert, select
 
 from ldcli.db.models import people, repayment_records, request_payments, training_requests
 from ldcli.db.session import Session, locked
@@ -25,26 +26,47 @@ SUMMARY_COLUMNS = ["person_id", "leave_date", "reason", "requests", "total_gbp",
 CHUNK = 500
 
 
+_leavers = Table("repay_leavers", MetaData(), Column("person_id", String(32), primary_key=True),
+                 prefixes=["TEMPORARY"])
+
+
+@contextmanager
+def _the_leavers(session: Session, person_ids: list[str]):
+    """The leavers to look up, as something to join: a list for a few, a temporary table (filled by
+    one bulk insert, COPY on PostgreSQL) for a file of thousands — a constant number of statements
+    whatever the file's size."""
+    if len(person_ids) <= CHUNK:
+        yield list(person_ids)
+        return
+    _leavers.create(session.conn)
+    try:
+        session.insert_rows("repay_leavers", ["person_id"], [(p,) for p in person_ids])
+        yield select(_leavers.c.person_id).scalar_subquery()
+    finally:
+        _leavers.drop(session.conn)
+
+
 def _load(session: Session, person_ids: list[str]):
-    """Every repayable request and its payments for these people, in a few queries."""
+    """Every repayable request and its payments for these people, in two queries."""
     requests, payments = defaultdict(list), defaultdict(list)
-    for start in range(0, len(person_ids), CHUNK):
-        chunk = person_ids[start:start + CHUNK]
-        rows = session.execute(select(T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on,
-                                      T.c.withdrawn_on, T.c.repayment, T.c.terms_agreed_on)
-                               .where(T.c.person_id.in_(chunk), T.c.repayment != "none",
-                                      T.c.status.in_(("approved", "in_progress", "completed", "withdrawn")))
-                               .order_by(T.c.id)).all()
-        for r in rows:
+    with _the_leavers(session, person_ids) as leavers:
+        repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none",
+                         T.c.status.in_(("approved", "in_progress", "completed", "withdrawn")))
+        for r in session.execute(select(T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on,
+                                        T.c.withdrawn_on, T.c.repayment, T.c.terms_agreed_on)
+                                 .where(repayable).order_by(T.c.id)):
             requests[r.person_id].append(r)
-        ids = [r.id for r in rows]
-        for begin in range(0, len(ids), CHUNK):
-            for rid, paid_on, amount in session.execute(
-                    select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
-                    .where(request_payments.c.request_id.in_(ids[begin:begin + CHUNK]),
-                           request_payments.c.void.is_(False))).all():
-                payments[rid].append((paid_on, amount))
+        for rid, paid_on, amount in session.execute(
+                select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
+                .join(T, T.c.id == request_payments.c.request_id)
+                .where(repayable, request_payments.c.void.is_(False))):
+            payments[rid].append((paid_on, amount))
     return requests, payments
+
+
+def _known(session: Session, person_ids: list[str]) -> set[str]:
+    with _the_leavers(session, person_ids) as leavers:
+        return set(session.execute(select(people.c.person_id).where(people.c.person_id.in_(leavers))).scalars())
 
 
 def compute(person_id: str, leave: date, reason: str, final_pay: int | None, requests, payments) -> dict:
@@ -85,10 +107,7 @@ def batch(session: Session, *, rows: list[tuple[int, dict]], source: str) -> lis
     """Every leaver of a file; all rows are checked before anything is computed."""
     parsed, errors = LEAVERS.parse_rows(rows)
     ids = sorted({clean["person_id"] for _, clean in parsed if clean.get("person_id")})
-    known = set()
-    for start in range(0, len(ids), CHUNK):
-        known |= set(session.execute(select(people.c.person_id)
-                                     .where(people.c.person_id.in_(ids[start:start + CHUNK]))).scalars())
+    known = _known(session, ids)
     errors += [RowError(number, "person_id", clean["person_id"], f"person '{clean['person_id']}' not found")
                for number, clean in parsed if clean.get("person_id") and clean["person_id"] not in known]
     if errors:

@@ -245,3 +245,28 @@ def test_pages_read_without_colour(cli, force, sample, tmp_path):
             c = c if len(c) == 6 else "".join(x * 2 for x in c)
             assert c[0:2] == c[2:4] == c[4:6], f"{name} uses the colour #{c}"
         assert not re.search(r"\b(rgb|hsl)a?\(", html)
+
+
+def test_months_with_nothing_owed_draw_no_bar(cli, force, tmp_path):
+    """An inspector must not read an empty month as 0% met: no column, a dash."""
+    cli.ok("plt", "compliance", "--from", "2026-09", "--to", "2026-12", "-o", "c.html")
+    page = Page((tmp_path / "c.html").read_text(encoding="utf-8"))
+    labels = page.svg_text
+    assert labels.count("–") == 2 and "0%" in labels  # Sep and Oct: nothing owed; the axis starts at 0%
+    assert ["September 2026", "0", "0", "0", "–", "0"] in page.rows
+
+
+def test_output_files_links_devices_folders(cli, sample, tmp_path):
+    real = tmp_path / "real.html"
+    real.write_text("old", encoding="utf-8")
+    (tmp_path / "link.html").symlink_to(real)
+    cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "-o", "link.html")
+    assert (tmp_path / "link.html").is_symlink() and real.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    folder = cli("cadet", "dashboard", "-o", str(tmp_path))
+    assert folder.exit_code == 1 and folder.stderr == f"error: cannot write {tmp_path}: it is a folder; give a file name\n"
+    empty = cli("people", "list", "-o", "")
+    assert empty.exit_code == 2 and "give a file name" in empty.stderr
+    if Path("/dev/full").exists():
+        full = cli("people", "list", "--format", "csv", "-o", "/dev/full")
+        assert full.exit_code == 1 and full.stderr.startswith("error: cannot write /dev/full:")
+        assert Path("/dev/full").is_char_device()

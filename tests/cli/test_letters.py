@@ -422,7 +422,7 @@ def test_html_letters_carry_the_figures_and_escape_what_they_print(cli, hr, tmp_
     cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "1200")
     cli.ok("request", "start", request_id, "--date", "2026-12-01")
     cli.ok("request", "complete", request_id, "--date", "2027-05-31")
-    terms = cli.ok("request", "terms-letter", request_id, "-o", "terms.html")
+    terms = cli.ok("--as-of", "2027-06-01", "request", "terms-letter", request_id, "-o", "terms.html")
     assert terms.stdout == "" and terms.stderr == "wrote terms.html\n"
     page = Path("terms.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and HOSTILE not in page and "<script" not in page
@@ -534,3 +534,23 @@ def test_every_line_of_a_text_letter_fits_78_columns(cli, hr):
     for text in texts:
         assert max(len(line) for line in text.splitlines()) <= 78
         assert " ".join(long_title.split()) in " ".join(text.split())
+
+
+def test_letters_keep_to_the_letter_date(cli, hr):
+    """A letter dated before the agreement does not claim it; a leaving date already passed reads
+    'You left'; terms still unsigned on a course under way are not 'before funding is confirmed'."""
+    request_id = approved(cli, "S1", "Advanced Investigative Interviewing")
+    cli.ok("request", "agree-terms", request_id, "--date", "2026-11-30")
+    early = cli.ok("--as-of", "2026-11-29", "request", "terms-letter", request_id).stdout
+    assert "You agreed" not in early and "Signed  ....." in early
+    unsigned = approved(cli, "B1", "Second Course")
+    cli.ok("request", "pay", unsigned, "--date", "2026-12-01", "--gbp", "100")
+    cli.ok("request", "start", unsigned, "--date", "2026-12-01")
+    under_way = " ".join(cli.ok("--as-of", "2027-01-10", "request", "terms-letter", unsigned).stdout.split())
+    assert "before your funding" not in under_way and "we hold no signed" in under_way
+    after = " ".join(cli.ok("--as-of", "2027-09-30", "repay", "letter", "S1", "--leave-date", "2027-08-31",
+                            "--reason", "resignation").stdout.split())
+    assert "You left our employment on 31 August 2027" in after
+    before = " ".join(cli.ok("--as-of", "2027-08-20", "repay", "letter", "S1", "--leave-date", "2027-08-31",
+                             "--reason", "resignation").stdout.split())
+    assert "You are leaving our employment on 31 August 2027" in before
