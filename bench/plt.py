@@ -89,7 +89,7 @@ def reference_import(roster: Path, target: Path) -> float:
     return time.perf_counter() - start
 
 
-def bench_roster(folder: Path, files: dict[str, Path], label: str) -> Path:
+def bench_roster(folder: Path, files: dict[str, Path], label: str, target: float, memory: int) -> Path:
     db = folder / "force.db"
     ldcli(db, "people", "import", str(files["people"]))
     rows = sum(1 for _ in files["roster"].open()) - 1
@@ -97,8 +97,8 @@ def bench_roster(folder: Path, files: dict[str, Path], label: str) -> Path:
     reference = reference_import(files["roster"], folder / "reference.db")
     print(f"{label} roster import: {rows:,} rows in {seconds:.2f} s = {rows / seconds:,.0f} rows/s")
     print(f"{label} reference csv + sqlite3 executemany: {reference:.2f} s = {rows / reference:,.0f} rows/s")
-    print(f"{label} ratio roster import / sqlite3 executemany: {seconds / reference:.2f}x (target < 3x)")
-    print(f"{label} roster import peak memory: {peak / 1024:,.0f} MiB (target < 1024 MiB)")
+    print(f"{label} ratio roster import / sqlite3 executemany: {seconds / reference:.2f}x (target <= {target:g}x)")
+    print(f"{label} roster import peak memory: {peak / 1024:,.0f} MiB (target <= {memory:,} MiB)")
     return db
 
 
@@ -128,7 +128,7 @@ def prefetch(db: Path):
     return needs, free, rostered, {e[1]: e[4] for e in enrolments}
 
 
-def bench_allocation(folder: Path, db: Path, files: dict[str, Path]) -> None:
+def bench_allocation(folder: Path, db: Path, files: dict[str, Path], label: str) -> None:
     from ldcli.domain.plt import allocate
 
     ldcli(db, "plt", "import-enrolments", str(files["enrolments"]))
@@ -138,6 +138,7 @@ def bench_allocation(folder: Path, db: Path, files: dict[str, Path]) -> None:
     reference = time.perf_counter() - start
 
     import sqlalchemy  # noqa: F401  (imported before the clock starts, as in a running command)
+    from sqlalchemy import event
 
     from ldcli.db.engine import open_database, resolve_url
     from ldcli.db.session import Session as Work
@@ -146,6 +147,8 @@ def bench_allocation(folder: Path, db: Path, files: dict[str, Path]) -> None:
     from ldcli.services import plt
 
     engine = open_database(resolve_url(str(db)))
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(1))
     start = time.perf_counter()
     with engine.connect() as conn, conn.begin():
         policy = Policy()
@@ -154,11 +157,12 @@ def bench_allocation(folder: Path, db: Path, files: dict[str, Path]) -> None:
     seconds = time.perf_counter() - start
     engine.dispose()
     assert result["blocks"] == len(expected.placements), (result["blocks"], len(expected.placements))
-    print(f"allocation of {MONTH}: {len(needs):,} enrolments, {result['blocks']:,} blocks in {seconds:.2f} s")
-    print(f"allocation reference (pure-Python rule over prefetched rows): {reference:.2f} s")
-    print(f"ratio allocation / reference: {seconds / reference:.2f}x (target < 2x)")
+    print(f"{label} allocation of {MONTH}: {len(needs):,} enrolments, {result['blocks']:,} blocks in {seconds:.2f} s, "
+          f"{len(statements)} SQL statements")
+    print(f"{label} allocation reference (pure-Python rule over prefetched rows): {reference:.2f} s")
+    print(f"{label} ratio allocation / reference: {seconds / reference:.2f}x (target <= 2x)")
     wall = ldcli(db, "plt", "allocate", "--month", MONTH)
-    print(f"ldcli plt allocate (re-run, places nothing, whole command): {wall:.2f} s")
+    print(f"{label} ldcli plt allocate (re-run, places nothing, whole command): {wall:.2f} s")
 
 
 def reference_markers(db: Path, out: Path) -> float:
@@ -216,15 +220,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         files = write_force(folder, people=10_000, shifts_each=25, enrolled=2_000)
-        db = bench_roster(folder, files, "force of 10,000:")
-        bench_allocation(folder, db, files)
+        db = bench_roster(folder, files, "force of 10,000:", 3, 1024)
+        bench_allocation(folder, db, files, "force of 10,000:")
         bench_markers(folder, db)
     if quick:
         return
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        files = write_force(folder, people=150_000, shifts_each=25, enrolled=2_000)
-        bench_roster(folder, files, "national 150,000:")
+        files = write_force(folder, people=150_000, shifts_each=25, enrolled=26_000)
+        db = bench_roster(folder, files, "national 150,000:", 2.5, 300)
+        bench_allocation(folder, db, files, "national 150,000:")
 
 
 if __name__ == "__main__":
