@@ -83,6 +83,25 @@ def json_value(key: str, value: object) -> object:
     return value
 
 
+def json_record(row: dict) -> dict:
+    """`json_value` of a record, one loop over its fields rather than a call per value (a batch of
+    100,000 leavers' calculations is millions of values); nested records go through it once each."""
+    out = {}
+    for key, value in row.items():
+        kind = type(value)
+        if kind is int:
+            out[key] = plain_gbp(value) if key.endswith("_gbp") else value
+        elif value is None or kind is str or kind is bool or kind is float:
+            out[key] = value
+        elif kind is date:
+            out[key] = value.isoformat()
+        elif kind is list:
+            out[key] = [json_record(v) if type(v) is dict else json_value(key, v) for v in value]
+        else:
+            out[key] = json_value(key, value)
+    return out
+
+
 @contextmanager
 def _destination(output: str | None):
     """stdout, or a file written whole: a temporary file renamed into place, so a reader never sees
@@ -412,7 +431,7 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
         if kind == "json" and isinstance(listing.data, dict):
             _write_json_object(fh, listing.data)
         elif kind == "json" and listing.data is not None:
-            _write_json_list(fh, (json_value("", r) for r in listing.data))
+            _write_json_list(fh, (json_record(r) if type(r) is dict else json_value("", r) for r in listing.data))
         elif kind == "json":
             _write_json_list(fh, ({c: json_value(c, r.get(c)) for c in columns} for r in rows))
         else:

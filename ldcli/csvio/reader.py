@@ -109,19 +109,27 @@ def stream_csv(path: str | Path, layout: Layout) -> Iterator[tuple[dict[str, int
     checked here: the caller parses those it does not recognise with the layout."""
     source = Path(path)
     with _open(source) as fh:
-        records = _records(source, csv.reader(fh, strict=True))
-        header = [h.strip() for h in next(records, (1, []))[1]]
+        reader = csv.reader(fh, strict=True)
+        header = [h.strip() for h in next(_records(source, reader), (1, []))[1]]
         if not header:
             raise LdcliError(f"file {source} is empty: it needs a header row")
         check_header(source, header, layout.required, layout.optional)
         width = len(header)
 
         def rows() -> Iterator[tuple[int, list[str]]]:
-            for number, record in records:
-                if not record or (not record[0].strip() and not any(c.strip() for c in record)):
-                    continue
-                if len(record) < width:
-                    record = record + [""] * (width - len(record))
-                yield number, record
+            # One plain loop (a national roster is millions of rows): a record's number is the line
+            # it starts on, one after where the previous record ended.
+            ended = reader.line_num
+            try:
+                for record in reader:
+                    number, ended = ended + 1, reader.line_num
+                    if not record or (not record[0].strip() and not any(c.strip() for c in record)):
+                        continue
+                    if len(record) < width:
+                        record = record + [""] * (width - len(record))
+                    yield number, record
+            except csv.Error as exc:
+                raise LdcliError(f"file {source}, row {ended + 1}: not valid CSV ({exc}); "
+                                 "check that every quoted cell has its closing quote") from None
 
         yield {name: i for i, name in enumerate(header)}, rows()

@@ -66,7 +66,7 @@ def make_engine(url: str) -> Engine:
             "journal_mode = WAL",
             "synchronous = NORMAL",
             "secure_delete = ON",
-            "temp_store = MEMORY",  # bulk imports stage rows in a temporary table
+            "temp_store = FILE",  # a staged national roster (a re-run, --replace) stays on disk, not in memory
             "cache_size = -65536",  # 64 MiB of page cache (the default 2 MiB thrashes on a month's roster)
         ):
             cursor.execute(f"PRAGMA {pragma}")

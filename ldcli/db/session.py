@@ -125,12 +125,11 @@ class Session:
         params = compiled.construct_params()
         if compiled.positiontup is not None:
             params = tuple(params[name] for name in compiled.positiontup)
-        cursor = self.conn.connection.driver_connection.cursor()
+        result = self.conn.exec_driver_sql(str(compiled), params)
         try:
-            cursor.execute(str(compiled), params)
-            return cursor.fetchall()
+            return result.cursor.fetchall()
         finally:
-            cursor.close()
+            result.close()
 
     def execute(self, statement: Any, parameters: Any = None):
         return self.conn.execute(statement, parameters)

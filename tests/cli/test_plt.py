@@ -298,3 +298,23 @@ def test_exports(cli, force):
                                                               "L1,2026-11-02,2200,0700,duty"]
     assert cli.ok("export", "enrolments").stdout.splitlines()[1] == "1,L1,PCDA,2026-11,,,"
     assert cli.ok("export", "markers").stdout.splitlines()[1] == "L1,Lee One,Alpha,2026-11-02,2200-0700,PLT 2200-0200,no"
+
+
+def test_bulk_writes_are_audited_as_runs_of_ids(cli, force):
+    """A roster import and an allocation write one audit entry per run of ids, and `audit --id`
+    finds the entry that covers a given shift or block."""
+    force("L1,2026-11-02,0800,1600,duty", "L2,2026-11-03,0800,1600,duty", "L3,2026-11-04,0800,1600,duty")
+    shifts = cli.ok("export", "shifts", "--format", "json").json()
+    assert len(shifts) == 3
+    entries = cli.ok("audit", "--entity", "shift", "--format", "json").json()
+    assert [(e["entity_id"], e["action"], e["command"]) for e in entries] == [("1-3", "create", "plt roster import")]
+    found = cli.ok("audit", "--entity", "shifts", "--id", "2", "--format", "json").json()
+    assert [e["entity_id"] for e in found] == ["1-3"]
+    assert cli.ok("audit", "--entity", "shift", "--id", "4", "--format", "json").json() == []
+    for person in ("L1", "L2", "L3"):
+        cli.ok("plt", "enrol", person, "--programme", "PCDA", "--from", "2026-11")
+    cli.ok("plt", "allocate", "--month", "2026-11")
+    blocks = [e for e in cli.ok("audit", "--entity", "plt_block", "--format", "json").json()]
+    assert [(e["entity_id"], e["command"]) for e in blocks] == [("1-3", "plt allocate")]
+    force("L1,2026-11-02,0800,1600,duty", "L2,2026-11-03,0800,1600,duty", "L3,2026-11-04,0800,1600,duty")
+    assert len(cli.ok("audit", "--entity", "shift", "--format", "json").json()) == 1  # a re-run writes nothing

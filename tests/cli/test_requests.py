@@ -240,3 +240,22 @@ def test_withdrawn_before_leaving_is_not_a_leavers_debt_and_batch(cli, hr, write
     for fragment in ("row 2, column person_id: person 'ZZ' not found", "row 2, column leave_date",
                      "row 2, column reason", "row 2, column final_pay_gbp"):
         assert fragment in result.stderr
+
+
+def test_a_batch_of_many_leavers_matches_calc_one_by_one(cli, hr, write):
+    """Over 500 leavers the batch looks them up through a temporary table (a constant number of
+    statements): the figures are those of `repay calc`, an unknown person is still named by row."""
+    request_id = hr.through(hr("S1", "bespoke", "1000"), to="in_progress")
+    cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "1000")
+    many = "".join(f"X{i:04d},Extra {i},staff,HR,,permanent,,37\n" for i in range(600))
+    cli.ok("people", "import", write("many.csv", PEOPLE.splitlines()[0] + "\n" + many))
+    rows = "".join(f"X{i:04d},2027-03-01,resignation,\n" for i in range(600))
+    leavers = write("leavers.csv", "person_id,leave_date,reason,final_pay_gbp\n" + rows + "S1,2027-03-01,resignation,\n")
+    batch = cli.ok("repay", "batch", leavers, "--format", "json").json()
+    assert len(batch) == 601 and [r["total_gbp"] for r in batch[:600]] == ["0.00"] * 600
+    alone = cli.ok("repay", "calc", "S1", "--leave-date", "2027-03-01", "--reason", "resignation", "--format",
+                   "json").json()
+    assert batch[600] == alone and alone["total_gbp"] == "1000.00"
+    unknown = cli("repay", "batch", write("unknown.csv", "person_id,leave_date,reason\n" + rows.replace(
+        ",\n", "\n") + "NOBODY,2027-03-01,other\n"))
+    assert unknown.exit_code == 1 and "row 602, column person_id: person 'NOBODY' not found" in unknown.stderr
