@@ -25,6 +25,13 @@ app = group("Repayment of training fees by leavers.",
             '--final-pay-gbp 3000',
             'ldcli repay letter 100182 --leave-date 2026-12-15 --reason retirement')
 
+# A leaver, as `repay calc` and `repay letter` both take one.
+LeaverArg = Annotated[str, typer.Argument(metavar="PERSON", autocompletion=complete_person,
+                                          help="The leaver's person_id.")]
+LeaveDateOpt = Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")]
+ReasonOpt = Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")]
+FinalPayOpt = Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
+                                                 help="Final pay, to split deduction from invoice.")]
 RecordOpt = Annotated[bool, typer.Option("--record", help="Store the calculation for the audit (otherwise "
                                                           "nothing is written).")]
 
@@ -39,12 +46,10 @@ def recorded_note(stored: int | None, results: int = 1) -> str:
 
 @app.command("calc")
 def repay_calc(
-    person_id: Annotated[str, typer.Argument(
-        metavar="PERSON", autocompletion=complete_person, help="The leaver's person_id.")],
-    leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
-    reason: Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")],
-    final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
-                                                  help="Final pay, to split deduction from invoice.")] = None,
+    person_id: LeaverArg,
+    leave_date: LeaveDateOpt,
+    reason: ReasonOpt,
+    final_pay_gbp: FinalPayOpt = None,
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
@@ -69,12 +74,10 @@ def repay_calc(
 
 @app.command("letter")
 def repay_letter(
-    person_id: Annotated[str, typer.Argument(
-        metavar="PERSON", autocompletion=complete_person, help="The leaver's person_id.")],
-    leave_date: Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")],
-    reason: Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")],
-    final_pay_gbp: Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
-                                                  help="Final pay, to split deduction from invoice.")] = None,
+    person_id: LeaverArg,
+    leave_date: LeaveDateOpt,
+    reason: ReasonOpt,
+    final_pay_gbp: FinalPayOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """The letter HR sends a leaver: each course with its band, figures and explanation as in
