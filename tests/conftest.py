@@ -87,6 +87,32 @@ def cli() -> Run:
     return Run()
 
 
+_PROBE = """
+import sys, atexit
+watch = sys.argv[1].split(",")
+atexit.register(lambda: sys.__stderr__.write("MODULES " + " ".join(m for m in watch if m in sys.modules) + "\\n"))
+sys.argv = ["ldcli"] + sys.argv[2:]
+from ldcli.cli.app import main
+main()
+"""
+
+
+@pytest.fixture
+def loaded_modules():
+    """Run ldcli in a fresh interpreter: (exit code, which of the `watch` modules it imported), to
+    keep heavy libraries out of the commands that do not need them."""
+    import subprocess
+    import sys
+
+    def run(*args: str, cwd, watch: tuple[str, ...]) -> tuple[int, set[str]]:
+        done = subprocess.run([sys.executable, "-c", _PROBE, ",".join(watch), *args], capture_output=True,
+                              text=True, cwd=cwd)
+        line = [x for x in done.stderr.splitlines() if x.startswith("MODULES")][-1]
+        return done.returncode, set(line.split()[1:])
+
+    return run
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a text file in the test's folder and return its path."""

@@ -3,8 +3,6 @@ icalendar package — every event's start and end instant, the clock-change nigh
 a recall, a cancel and an undo, and icalendar loaded by this command only."""
 
 import stat
-import subprocess
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -247,22 +245,12 @@ def test_a_person_id_is_kept_apart_in_the_uid(cli, write):
     assert list(export(cli, "2026-11")[1]) == ["plt-A%2C1%20x-20261102-0700@ldcli"]
 
 
-PROBE = """
-import sys, atexit
-atexit.register(lambda: sys.__stderr__.write("ICALENDAR " + str("icalendar" in sys.modules) + "\\n"))
-sys.argv = ["ldcli"] + sys.argv[1:]
-from ldcli.cli.app import main
-main()
-"""
+def test_only_the_calendar_imports_icalendar(cli, force, db, tmp_path, loaded_modules):
+    def loads_icalendar(*args, cwd) -> bool:
+        code, found = loaded_modules(*args, cwd=cwd, watch=("icalendar",))
+        assert code == 0
+        return "icalendar" in found
 
-
-def loads_icalendar(*args, cwd) -> bool:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd)
-    assert done.returncode == 0, done.stderr
-    return [x for x in done.stderr.splitlines() if x.startswith("ICALENDAR")][-1] == "ICALENDAR True"
-
-
-def test_only_the_calendar_imports_icalendar(cli, force, db, tmp_path):
     roster, enrol = force
     roster("L1,2026-11-02,0700,1600,duty")
     enrol("2026-11", "L1")

@@ -3,8 +3,6 @@ evidence (table, CSV, JSON and HTML). The headless-browser checks are in test_do
 
 import re
 import stat
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -208,24 +206,13 @@ def test_compliance_refusals(cli, force):
     assert "no enrolment was owed protected learning time in 2026-01" in nothing.stderr
 
 
-PROBE = """
-import sys, atexit
-atexit.register(lambda: sys.__stderr__.write("MODULES " + " ".join(
-    m for m in ("jinja2", "icalendar") if m in sys.modules) + "\\n"))
-sys.argv = ["ldcli"] + sys.argv[1:]
-from ldcli.cli.app import main
-main()
-"""
-
-
-def modules(*args, cwd):
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd)
-    assert done.returncode == 0, done.stderr
-    return set([x for x in done.stderr.splitlines() if x.startswith("MODULES")][-1].split()[1:])
-
-
 @pytest.mark.slow
-def test_only_the_commands_writing_a_page_import_the_template_engine(cli, sample, tmp_path, db):
+def test_only_the_commands_writing_a_page_import_the_template_engine(cli, sample, tmp_path, db, loaded_modules):
+    def modules(*args, cwd):
+        code, found = loaded_modules(*args, cwd=cwd, watch=("jinja2", "icalendar"))
+        assert code == 0
+        return found
+
     assert modules("--help", cwd=tmp_path) == set()
     assert modules("--db", db, "cadet", "dashboard", "--as-of", "2019-12-17", cwd=tmp_path) == set()
     assert modules("--db", db, "plt", "report", "--month", "2027-03", cwd=tmp_path) == set()

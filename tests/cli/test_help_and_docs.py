@@ -1,7 +1,5 @@
 """Every command explains itself, docs/cli.md is generated from that help, and --help is fast."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -37,34 +35,21 @@ def test_version(cli):
     assert cli.ok("--version").stdout.startswith("ldcli 0.")
 
 
-PROBE = """
-import sys, atexit
-atexit.register(lambda: sys.__stderr__.write("MODULES " + " ".join(
-    m for m in ("sqlalchemy", "alembic") if m in sys.modules) + "\\n"))
-sys.argv = ["ldcli"] + sys.argv[1:]
-from ldcli.cli.app import main
-main()
-"""
-
-
-def loaded_modules(*args, cwd):
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd)
-    line = [x for x in done.stderr.splitlines() if x.startswith("MODULES")][-1]
-    return done.returncode, set(line.split()[1:])
+DATABASE = ("sqlalchemy", "alembic")
 
 
 @pytest.mark.parametrize("args", [["--help"], ["people", "--help"], ["db", "--help"],
                                   ["policy", "--help"], ["export", "--help"], ["policy", "show"]])
-def test_help_imports_neither_sqlalchemy_nor_alembic(args, tmp_path):
-    code, modules = loaded_modules(*args, cwd=tmp_path)
+def test_help_imports_neither_sqlalchemy_nor_alembic(args, tmp_path, loaded_modules):
+    code, modules = loaded_modules(*args, cwd=tmp_path, watch=DATABASE)
     assert code == 0 and modules == set()
 
 
 @pytest.mark.sqlite_only
-def test_only_db_commands_import_alembic(tmp_path, cli, db):
-    code, modules = loaded_modules("--db", db, "people", "list", cwd=tmp_path)
+def test_only_db_commands_import_alembic(tmp_path, cli, db, loaded_modules):
+    code, modules = loaded_modules("--db", db, "people", "list", cwd=tmp_path, watch=DATABASE)
     assert code == 0 and modules == {"sqlalchemy"}
-    code, modules = loaded_modules("--db", db, "db", "current", cwd=tmp_path)
+    code, modules = loaded_modules("--db", db, "db", "current", cwd=tmp_path, watch=DATABASE)
     assert code == 0 and modules == {"sqlalchemy", "alembic"}
 
 
