@@ -104,14 +104,17 @@ def bench_roster(folder: Path, files: dict[str, Path], label: str, target: float
 
 def prefetch(db: Path):
     """The rows the allocation reads, straight from sqlite3, as the domain rule takes them."""
-    from ldcli.domain.plt import AD_HOC, APPRENTICE, FreeShift, Need, required_minutes
+    from ldcli.domain.plt import FreeShift, Need, required_minutes
+    from ldcli.policy import Policy
+
+    programmes = Policy().programmes
 
     conn = sqlite3.connect(db)
     enrolments = conn.execute(
         "SELECT e.id, e.person_id, e.programme, e.hours, p.team FROM plt_enrolments e JOIN people p "
         "ON p.person_id = e.person_id WHERE e.from_month <= ? AND (e.to_month IS NULL OR e.to_month >= ?)",
         (MONTH, MONTH)).fetchall()
-    enrolments = [e for e in enrolments if e[2] not in AD_HOC]
+    enrolments = [e for e in enrolments if programmes[e[2]].allocated]
     persons = {e[1] for e in enrolments}
     free, rostered, duty = defaultdict(list), Counter(), Counter()
     for sid, pid, day, start, starts_at, ends_at in conn.execute(
@@ -122,9 +125,8 @@ def prefetch(db: Path):
             rostered[pid] += 1
             duty[pid] += ends_at - starts_at
     conn.close()
-    needs = [Need(eid, pid, team, required_minutes(prog, baseline_hours=4, apprentice_percent=20,
-                                                    negotiated_hours=hours, duty_minutes=duty[pid]),
-                  splittable=prog == APPRENTICE) for eid, pid, prog, hours, team in enrolments]
+    needs = [Need(eid, pid, team, required_minutes(programmes[prog], negotiated_hours=hours, duty_minutes=duty[pid]),
+                  splittable=programmes[prog].of_duty) for eid, pid, prog, hours, team in enrolments]
     return needs, free, rostered, {e[1]: e[4] for e in enrolments}
 
 

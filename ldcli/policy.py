@@ -5,6 +5,10 @@ sections; `ldcli policy show` prints what is in force:
 
     [plt]
     hours_per_month = 4
+    [plt.programmes.SC_IPLDP]      # a programme the force adds (SPEC §11)
+    rule = "monthly_hours"
+    value = 6
+    mode = "allocated"
     [request]
     books_cap_gbp = 75
 """
@@ -14,10 +18,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.money import parse_pounds, plain_gbp
+from ldcli.domain.plt import MODES, MONTHLY_HOURS, PERCENT_OF_DUTY, RULES, Programme, programme_name
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.text import MAX_TEXT, control_problem, quoted
 from ldcli.domain.timeutil import parse_date
@@ -34,9 +40,11 @@ def _p(default, meaning: str, unit: str = "", low: int = 0, high: int = 1_000_00
 
 @dataclass(frozen=True)
 class Policy:
-    plt_hours_per_month: int = _p(4, "PLT hours a month for learners, tutors and ad hoc programmes", "hours", high=744)
-    plt_apprentice_percent: int = _p(20, "apprentices' PLT as a share of rostered duty hours", "percent")
-    plt_nppf_months: int = _p(12, "default length of an NPPF_SGT / NPPF_INSP enrolment", "months", low=1, high=600)
+    plt_hours_per_month: int = _p(4, "PLT hours a month of the default hours-a-month programmes", "hours", high=744)
+    plt_apprentice_percent: int = _p(20, "share of rostered duty hours of the default share-of-duty programme",
+                                     "percent")
+    plt_nppf_months: int = _p(12, "default length of an enrolment on the two default NPPF programmes", "months",
+                              low=1, high=600)
     request_books_cap_pence: int = _p(7500, "most a request may carry for books", "gbp")
     request_residential_days_per_year: int = _p(3, "residential days a person may take a year", "days", high=366)
     request_professional_fees_per_year: int = _p(
@@ -63,6 +71,44 @@ class Policy:
     cadet_target_cadets: int = _p(500, "target number of cadets", "count")
     cadet_target_leaders: int = _p(100, "target number of leaders", "count")
     cadet_target_active: int = _p(250, "target number of active cadets", "count")
+    # The file's [plt.programmes.NAME] tables, checked: (name, {key: value}) in the file's order.
+    plt_programmes: tuple = field(default=(), metadata={"unit": "programmes"})
+    source: str = field(default="", compare=False, metadata={"unit": "source"})  # the file, if any
+
+    @cached_property
+    def programmes(self) -> dict[str, Programme]:
+        """Every PLT programme in force by name: SPEC §3's table, then the file's changes and additions."""
+        table = {name: Programme(name, rule, self.plt_apprentice_percent if rule == PERCENT_OF_DUTY
+                                 else self.plt_hours_per_month, mode, self.plt_nppf_months if fixed else None)
+                 for name, rule, mode, fixed in DEFAULT_PROGRAMMES}
+        for name, given in self.plt_programmes:
+            if given.get("removed"):
+                table.pop(name, None)
+            elif name in table:
+                table[name] = table[name]._replace(**given)
+            else:
+                table[name] = Programme(name, **given)
+        return table
+
+    def programme(self, name: str) -> Programme:
+        """The rule of an enrolment's programme (checked against the enrolments by `programmes_in_use`)."""
+        return self.programmes[name]
+
+
+# SPEC §3's programme table (WMP143; seed 004 for apprentices): name, rule, who picks the dates, and
+# whether an enrolment given no last month ends after plt.nppf_months. Hours come from
+# plt.hours_per_month, the share of duty from plt.apprentice_percent.
+DEFAULT_PROGRAMMES = (
+    ("PCDA", MONTHLY_HOURS, "allocated", False), ("DHEP", MONTHLY_HOURS, "allocated", False),
+    ("DC_DHEP", MONTHLY_HOURS, "allocated", False), ("POLICE_NOW", MONTHLY_HOURS, "allocated", False),
+    ("TUTOR", MONTHLY_HOURS, "allocated", False),
+    ("NPPF_SGT", MONTHLY_HOURS, "ad_hoc", True), ("NPPF_INSP", MONTHLY_HOURS, "ad_hoc", True),
+    ("DETECTIVE", MONTHLY_HOURS, "ad_hoc", False), ("OTHER", MONTHLY_HOURS, "ad_hoc", False),
+    ("APPRENTICE", PERCENT_OF_DUTY, "allocated", False),
+)
+DEFAULT_NAMES = tuple(name for name, *_ in DEFAULT_PROGRAMMES)
+# A programme's keys: what each must be, and its range for numbers.
+PROGRAMME_KEYS = {"rule": RULES, "value": (1, 744), "mode": MODES, "months": (1, 600), "removed": bool}
 
 
 SECTIONS = ("plt", "request", "repay", "placement", "cadet")
@@ -73,7 +119,59 @@ def _toml_key(name: str) -> str:
     return f"{section}.{key.replace('_pence', '_gbp')}"
 
 
-FIELDS = {_toml_key(f.name): f for f in dataclasses.fields(Policy)}
+FIELDS = {_toml_key(f.name): f for f in dataclasses.fields(Policy) if f.name not in ("plt_programmes", "source")}
+
+
+def _programme(name: str, body, path: str) -> tuple[str, dict]:
+    """One [plt.programmes.NAME] table, checked whole: (NAME, the keys it sets)."""
+    where = f"policy file {path}: plt.programmes.{name}"
+    try:
+        if programme_name(name) != name:
+            raise ValueError(f"{quoted(name)} is not in capitals")
+    except ValueError as exc:
+        raise LdcliError(f"policy file {path}: plt.programmes: {exc}") from None
+    if not isinstance(body, dict):
+        raise LdcliError(f"{where} is not a table of rule, value, mode and months")
+    given = {}
+    for key, value in body.items():
+        shape = PROGRAMME_KEYS.get(key)
+        if shape is None:
+            raise LdcliError(f"{where}: unknown key {key} (known: {', '.join(PROGRAMME_KEYS)})")
+        if shape is bool:
+            if not isinstance(value, bool):
+                raise LdcliError(f"{where}.{key} = {quoted(str(value))} is not true or false")
+        elif isinstance(shape[0], str):
+            if value not in shape:
+                raise LdcliError(f"{where}.{key} = {quoted(str(value))} is not one of {', '.join(shape)}")
+        elif isinstance(value, bool) or not isinstance(value, int):
+            raise LdcliError(f"{where}.{key} = {quoted(str(value))} is not a whole number")
+        elif not shape[0] <= value <= shape[1]:
+            raise LdcliError(f"{where}.{key} = {value} is out of range: from {shape[0]} to {shape[1]}")
+        given[key] = value
+    if given.get("removed"):
+        if len(given) > 1:
+            raise LdcliError(f"{where}: a removed programme takes no other keys")
+        if name not in DEFAULT_NAMES:
+            raise LdcliError(f"{where}: only a default programme can be removed ({', '.join(DEFAULT_NAMES)})")
+        return name, given
+    given.pop("removed", None)
+    missing = [k for k in ("rule", "value", "mode") if k not in given]
+    if name not in DEFAULT_NAMES and missing:
+        raise LdcliError(f"{where}: a programme the policy adds needs {', '.join(missing)}")
+    default_rule = {n: r for n, r, *_ in DEFAULT_PROGRAMMES}.get(name)
+    if "rule" in given and given["rule"] != default_rule and "value" not in given:
+        raise LdcliError(f"{where}: a programme given a new rule needs its value")
+    rule = given.get("rule", default_rule)
+    if rule == PERCENT_OF_DUTY and given.get("value", 0) > 100:
+        raise LdcliError(f"{where}.value = {given['value']} is out of range: a share of duty is at most 100")
+    return name, given
+
+
+def _programmes(body, path: str) -> tuple:
+    if not isinstance(body, dict):
+        raise LdcliError(f"policy file {path}: plt.programmes is not a table of programmes "
+                         "([plt.programmes.NAME] sections)")
+    return tuple(_programme(name, table, path) for name, table in body.items())
 
 
 def _convert(f: dataclasses.Field, key: str, value) -> object:
@@ -110,6 +208,23 @@ def _check_together(values: dict) -> tuple[str, str] | None:
     return None
 
 
+def shipped_policies() -> list[str]:
+    """The example policy files in the package, by name: west-mercia, northumbria."""
+    from importlib.resources import files
+
+    return sorted(p.name.removesuffix(".toml") for p in files("ldcli.policies").iterdir() if p.name.endswith(".toml"))
+
+
+def _policy_file(path: str) -> Path:
+    """The file at `path`; a bare name that is no file here (`northumbria`) is the policy shipped so named."""
+    given = Path(path)
+    if given.exists() or given.name != path or path not in shipped_policies():
+        return given
+    from importlib.resources import files
+
+    return Path(str(files("ldcli.policies") / f"{path}.toml"))
+
+
 def load_policy(path: str | None) -> Policy:
     """The defaults, overridden by the TOML file at `path` if given. Unknown keys are refused."""
     if not path:
@@ -117,9 +232,10 @@ def load_policy(path: str | None) -> Policy:
     import tomllib
 
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        data = tomllib.loads(_policy_file(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise LdcliError(f"policy file {path} does not exist") from None
+        raise LdcliError(f"policy file {path} does not exist (the policies that ship with ldcli: "
+                         f"{', '.join(shipped_policies())})") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LdcliError(f"policy file {path} cannot be read: {exc}") from None
     values = {}
@@ -128,6 +244,9 @@ def load_policy(path: str | None) -> Policy:
             raise LdcliError(f"policy file {path}: unknown section [{section}] (known: {', '.join(SECTIONS)})")
         for key, value in body.items():
             name = f"{section}.{key}"
+            if name == "plt.programmes":
+                values["plt_programmes"] = _programmes(value, path)
+                continue
             f = FIELDS.get(name)
             if f is None:
                 raise LdcliError(f"policy file {path}: unknown key {name}; see `ldcli policy show`")
@@ -138,11 +257,12 @@ def load_policy(path: str | None) -> Policy:
     broken = _check_together(values)
     if broken:
         raise LdcliError(f"policy file {path}: {broken[0]} {broken[1]}")
-    return Policy(**values)
+    return Policy(**values, source=str(path))
 
 
-def policy_rows(policy: Policy) -> list[dict]:
-    """The values in force, one row each, for `ldcli policy show`."""
+def policy_rows(policy: Policy, *, as_data: bool = False) -> list[dict]:
+    """The values in force, one row each, for `ldcli policy show`; after the plt keys, one row per
+    programme (`as_data`: its value an object of rule, value, mode and months, for JSON)."""
     default = Policy()
     rows = []
     for key, f in FIELDS.items():
@@ -153,5 +273,22 @@ def policy_rows(policy: Policy) -> list[dict]:
             "value": shown.isoformat() if isinstance(shown, date) else shown,
             "meaning": f.metadata["meaning"],
             "source": "default" if value == getattr(default, f.name) else "policy file",
+        })
+        if key == "plt.nppf_months":
+            rows += _programme_rows(policy, default, as_data)
+    return rows
+
+
+def _programme_rows(policy: Policy, default: Policy, as_data: bool) -> list[dict]:
+    rows = []
+    for name, p in policy.programmes.items():
+        amount = "share of the month's duty hours, rounded up to whole hours; " if p.of_duty else ""
+        who = "the allocator picks dates" if p.allocated else "the officer books dates"
+        rows.append({
+            "key": f"plt.programmes.{name}",
+            "value": {"rule": p.rule, "value": p.value, "mode": p.mode, "months": p.months} if as_data
+            else p.describe(),
+            "meaning": f"PLT programme: {amount}{who}",
+            "source": "default" if default.programmes.get(name) == p else "policy file",
         })
     return rows

@@ -23,12 +23,41 @@ ExportKind = StrEnum("ExportKind", {k: k for k in EXPORT_KINDS})
 
 @policy_app.command("show")
 def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
-    """Print every policy value in force: the defaults, or what the --policy file sets."""
+    """Print every policy value in force: the defaults, or what the --policy file sets, with every
+    PLT programme and its rule (in JSON an object of rule, value, mode and months). With a database
+    at hand, a policy file that drops a programme enrolments still use is refused."""
     from ldcli.cli.output import Listing, render
     from ldcli.policy import policy_rows
 
-    rows = policy_rows(state().policy())
-    render(Listing(rows, ["key", "value", "meaning", "source"], title="Policy in force"), fmt, output)
+    policy = state().policy()
+    _check_programmes_in_use()
+    rows = policy_rows(policy)
+    render(Listing(rows, ["key", "value", "meaning", "source"], title="Policy in force",
+                   data=policy_rows(policy, as_data=True)), fmt, output)
+
+
+def _check_programmes_in_use() -> None:
+    """Refuse a policy file that drops a programme in use, when the database exists and can be read
+    (checking a new policy file needs no database; the defaults alone need no database either)."""
+    import os
+
+    given = state().db or os.environ.get("LDCLI_DB") or "ldcli.db"
+    if not state().policy_path or ("://" not in given and not Path(given).is_file()):
+        return  # no database here (yet): the file alone is checked, without loading the database layer
+    from sqlalchemy.exc import DBAPIError
+
+    from ldcli.db.access import refusal
+    from ldcli.domain.errors import DatabaseProblem
+    from ldcli.services.enrolments import programmes
+
+    try:
+        with transaction() as session:
+            programmes(session)
+    except DatabaseProblem:
+        pass  # no database here (yet): the file alone is checked
+    except DBAPIError as exc:
+        if refusal(exc) is None:  # a login that may not read the enrolments does not need them
+            raise
 
 
 @sample_app.command("load")

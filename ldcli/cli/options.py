@@ -139,8 +139,26 @@ def _hours_text(text: str) -> str:
     return text.strip()
 
 
+def _policy_programmes() -> tuple[str, ...]:
+    """The programmes of the policy in force: the root callback has read --policy before any
+    subcommand's options are parsed."""
+    from ldcli.cli.context import state
+
+    return tuple(state().policy().programmes)
+
+
+def _programme(text: str) -> str:
+    from ldcli.domain.rows import choice
+
+    return choice(text, _policy_programmes())
+
+
 def _programme_names(incomplete: str) -> list[str]:
-    return [p for p in _c.PROGRAMMES if p.startswith(incomplete.upper())]
+    try:
+        names = _policy_programmes()
+    except Exception:  # noqa: BLE001 - completion must never fail on a bad policy file
+        return []
+    return [p for p in names if p.startswith(incomplete.upper())]
 
 
 def _nearby_months(incomplete: str) -> list[str]:
@@ -186,7 +204,7 @@ HOURS = {"parser": _parser(_HOURS), "metavar": "HOURS"}
 MONTH = {"parser": _parser(_kind("month")), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
 POUNDS = {"parser": _parser(_kind("pounds")), "metavar": "GBP"}
 HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
-PROGRAMME = {"parser": _parser(_kind("programme")), "metavar": "PROGRAMME", "autocompletion": _programme_names}
+PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME", "autocompletion": _programme_names}
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ldcli.cli.context import transaction
+from ldcli.cli.context import state, transaction
 from ldcli.cli.options import (
     DATE,
     HOURS,
@@ -52,11 +52,12 @@ def _counts_line(counts: dict, dry_run: bool) -> str:
 def plt_enrol(
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
-    programme: Annotated[str, typer.Option(**PROGRAMME, help="PCDA, DHEP, DC_DHEP, POLICE_NOW, TUTOR, APPRENTICE, "
-                                                           "NPPF_SGT, NPPF_INSP, DETECTIVE or OTHER.")],
+    programme: Annotated[str, typer.Option(**PROGRAMME, help="A programme of the policy in force "
+                                                           "(`ldcli policy show` lists them and their rules).")],
     from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month.")],
     to_month: Annotated[object, typer.Option("--to", **MONTH,
-                                                   help="Last month (NPPF: 12 months by default).")] = None,
+                                                   help="Last month [default: open-ended, or the programme's length "
+                                                        "if the policy gives one].")] = None,
     hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
                                               help="Negotiated hours a month, above the policy baseline.")] = None,
     fmt: FormatOpt = OutputFormat.table,
@@ -380,7 +381,7 @@ def plt_report(
     """Evidence that protected time was given: per enrolment and month, the hours required,
     allocated, recalled and short, with the total shortfall."""
     from ldcli.cli.output import Listing, render, say
-    from ldcli.domain.plt import hours
+    from ldcli.domain.plt import hours, rules_in
     from ldcli.services import plt
 
     if month is not None and (from_month is not None or to_month is not None):
@@ -391,12 +392,14 @@ def plt_report(
     with transaction() as session:
         rows = plt.report(session, first=first, last=last, team=team)
     title = f"PLT report {first}" + (f" to {last}" if last != first else "") + (f", {team}" if team else "")
-    shown = [c for c in plt.REPORT_COLUMNS  # a table leaves out what its title states
-             if not (c == "month" and first == last) and not (c == "team" and team)]
+    shown = [c for c in plt.REPORT_COLUMNS  # a table leaves out what its title states, and the rule (below)
+             if not (c == "month" and first == last) and not (c == "team" and team) and c != "rule"]
     render(Listing(rows, shown, title=title, data_columns=plt.REPORT_COLUMNS), fmt, output)
     shortfall = sum(r["shortfall_hours"] for r in rows)
     short = sum(1 for r in rows if r["status"] == "short")
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")
+    if rows:
+        say("owed by the policy: " + rules_in(state().policy().programmes, {r["programme"] for r in rows}))
 
 
 

@@ -12,9 +12,4 @@ CATEGORIES = ("bespoke", "project_management", "masters", "conference", "short_c
               "professional_fee", "apprenticeship", "undergraduate")
 REQUEST_STATUSES = ("draft", "submitted", "approved", "declined", "in_progress", "completed", "withdrawn")
 LEADER_ROLES = ("leader", "deputy", "commander")
-# PLT programmes (SPEC §3): allocated by the allocator, booked ad hoc by the officer, or the apprentice's share.
-ALLOCATED = ("PCDA", "DHEP", "DC_DHEP", "POLICE_NOW", "TUTOR")
-AD_HOC = ("NPPF_SGT", "NPPF_INSP", "DETECTIVE", "OTHER")
-APPRENTICE = "APPRENTICE"
-PROGRAMMES = ALLOCATED + AD_HOC + (APPRENTICE,)
 SHIFT_KINDS = ("duty", "rest", "leave", "training", "court", "sick")

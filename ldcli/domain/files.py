@@ -37,6 +37,13 @@ PEOPLE = Layout("people", (
     optional("start_date", "date"), optional("leave_date", "date"),
 ), key=("person_id",))
 
+
+def with_programmes(layout: Layout, names: tuple[str, ...]) -> Layout:
+    """`layout` reading its programme column as one of `names`: the programmes of the policy in force."""
+    return layout._replace(columns=tuple(c._replace(choices=names) if c.kind == "programme" else c
+                                         for c in layout.columns))
+
+
 ENROLMENTS = Layout("enrolments", (
     required("person_id", "id"), required("programme", "programme"), required("from_month", "month"),
     optional("to_month", "month"), optional("hours", "count", low=1, high=HOURS_IN_A_MONTH),

@@ -1,4 +1,4 @@
-"""Protected learning time (SPEC §3; WMP143 and the 20% apprentice rule): who is owed what, and the
+"""Protected learning time (SPEC §3, §11; WMP143, seed 004): who is owed what by a programme's rule, and the
 monthly allocation of blocks inside duty shifts. Pure functions over plain values; minutes inside."""
 
 from __future__ import annotations
@@ -8,32 +8,91 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from ldcli.domain.choices import AD_HOC as AD_HOC
-from ldcli.domain.choices import ALLOCATED as ALLOCATED
-from ldcli.domain.choices import APPRENTICE as APPRENTICE
-from ldcli.domain.choices import PROGRAMMES as PROGRAMMES
 from ldcli.domain.choices import SHIFT_KINDS as SHIFT_KINDS
 from ldcli.domain.files import HOURS_IN_A_MONTH as HOURS_IN_A_MONTH
 from ldcli.domain.text import quoted
 from ldcli.domain.timeutil import hhmm, wall_clock
 
-NPPF = ("NPPF_SGT", "NPPF_INSP")
+MONTHLY_HOURS, PERCENT_OF_DUTY = "monthly_hours", "percent_of_duty"
+RULES = (MONTHLY_HOURS, PERCENT_OF_DUTY)
+ALLOCATED, AD_HOC = "allocated", "ad_hoc"
+MODES = (ALLOCATED, AD_HOC)
+NAME_LENGTH = 16  # the enrolments table's programme column
 
 
-def is_allocated(programme: str) -> bool:
-    """The allocator places blocks for these; ad hoc programmes are booked by the officer."""
-    return programme not in AD_HOC
+class Programme(NamedTuple):
+    """A PLT programme of the policy (SPEC §3, §11): what it owes a month, by which rule, and who
+    picks the dates. `value` is hours a month or a percent of the month's rostered duty hours;
+    `months` the length of an enrolment given no last month (None: open-ended)."""
+
+    name: str
+    rule: str
+    value: int
+    mode: str
+    months: int | None = None
+
+    @property
+    def allocated(self) -> bool:
+        """The allocator places blocks for these; ad hoc programmes are booked by the officer."""
+        return self.mode == ALLOCATED
+
+    @property
+    def of_duty(self) -> bool:
+        """Owed a share of duty: met in blocks of up to a whole shift, not one block."""
+        return self.rule == PERCENT_OF_DUTY
+
+    def describe(self) -> str:
+        """'4 h a month, allocated', '20% of duty, allocated, 12 months'."""
+        amount = f"{self.value}% of duty" if self.of_duty else f"{self.value} h a month"
+        length = f", {self.months} months" if self.months else ""
+        return f"{amount}, {self.mode.replace('_', ' ')}{length}"
 
 
-def required_minutes(programme: str, *, baseline_hours: int, apprentice_percent: int,
-                     negotiated_hours: int | None, duty_minutes: int) -> int:
-    """Minutes owed in a month: the policy baseline (for apprentices a share of the month's rostered
-    duty, rounded up to a whole hour), raised to the negotiated hours, never below the baseline."""
-    if programme == APPRENTICE:
-        base = -(-duty_minutes * apprentice_percent // (100 * 60))  # ceiling, whole hours
-    else:
-        base = baseline_hours
-    return max(base, negotiated_hours or 0) * 60
+def programme_name(text: str) -> str:
+    """A programme's name as enrolments store it: letters, digits and _, from a letter, at most 16,
+    in capitals ('sc_ipldp' -> 'SC_IPLDP')."""
+    import re
+
+    name = text.strip().upper()
+    if not re.fullmatch(rf"[A-Z][A-Z0-9_]{{0,{NAME_LENGTH - 1}}}", name, re.ASCII):
+        raise ValueError(f"{quoted(text)} is not a programme name (letters, digits and _, starting with a letter, "
+                         f"at most {NAME_LENGTH})")
+    return name
+
+
+def baseline_hours(programme: Programme, duty_minutes: int) -> int:
+    """Whole hours the programme owes in a month: its hours, or its share of the month's rostered
+    duty rounded up to a whole hour."""
+    if programme.of_duty:
+        return -(-duty_minutes * programme.value // (100 * 60))  # ceiling, whole hours
+    return programme.value
+
+
+def required_minutes(programme: Programme, *, negotiated_hours: int | None, duty_minutes: int) -> int:
+    """Minutes owed in a month: the programme's baseline raised to the negotiated hours, never below."""
+    return max(baseline_hours(programme, duty_minutes), negotiated_hours or 0) * 60
+
+
+def rule_words(programme: Programme, *, negotiated_hours: int | None, duty_minutes: int) -> str:
+    """Why a month owes what it does, for the report: '4 h a month', '20% of 38 h duty',
+    '6 h negotiated' (when that is above the programme's baseline)."""
+    if negotiated_hours and negotiated_hours > baseline_hours(programme, duty_minutes):
+        return f"{negotiated_hours} h negotiated"
+    if programme.of_duty:
+        return f"{programme.value}% of {hours(duty_minutes)} h duty"
+    return f"{programme.value} h a month"
+
+
+def rules_in(programmes: dict[str, Programme], names: set[str]) -> str:
+    """The rules of the programmes `names`, grouped, in the policy's order: 'TUTOR 4 h a month; PCDA,
+    APPRENTICE 20% of the month's duty hours, rounded up to a whole hour' (negotiated hours above)."""
+    groups: dict[str, list[str]] = {}
+    for name, p in programmes.items():
+        if name in names:
+            text = f"{p.value}% of the month's duty hours, rounded up to a whole hour" if p.of_duty \
+                else f"{p.value} h a month"
+            groups.setdefault(text, []).append(name)
+    return "; ".join(f"{', '.join(n)} {t}" for t, n in groups.items())
 
 
 def hours(minutes: int) -> int | float:
@@ -74,7 +133,7 @@ class Need:
     person_id: str
     team: str | None
     remaining: int
-    splittable: bool = False  # apprentices: blocks of up to a whole shift
+    splittable: bool = False  # a share of duty: blocks of up to a whole shift
     after: date | None = None  # replacing a recalled block: only shifts after this date
     placed: int = 0
     reason: str | None = None
@@ -101,8 +160,9 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
 
     a block lies inside one duty shift and starts at its start; one block per person per shift;
     the largest number of one team on PLT on one day is as small as possible; then the earliest
-    date. A need is met in one block on a free shift long enough to hold it; only apprentices'
-    needs are split into blocks of up to a whole shift, after everyone else is placed.
+    date. A need is met in one block on a free shift long enough to hold it; only the needs of a
+    share of duty (apprentices by default) are split into blocks of up to a whole shift, after
+    everyone else is placed.
     The result depends only on the input values, so it is the same every run.
     """
     free = {p: sorted(s, key=lambda s: (s.date, s.start_minute, s.id)) for p, s in free.items()}
@@ -287,18 +347,18 @@ def parse_hours(text: str, *, most: int = 10_000) -> int:
     return int(minutes)
 
 
-def enrolment_problems(clean: dict, *, baseline_hours: int, nppf_months: int) -> list[tuple[str, str, str]]:
+def enrolment_problems(clean: dict, programme: Programme) -> list[tuple[str, str, str]]:
     """The rules across one parsed enrolment's fields (from a file row or options), as (column,
-    value, problem); NPPF enrolments given no end end after `nppf_months`."""
+    value, problem); an enrolment given no end on a programme with a length ends after it."""
     errors: list[tuple[str, str, str]] = []
-    programme, start, end = clean["programme"], clean["from_month"], clean.get("to_month")
+    start, end = clean["from_month"], clean.get("to_month")
     if end and end < start:
         errors.append(("to_month", str(end), f"is before from_month {start}"))
-    if not end and programme in NPPF and "to_month" in clean:
-        clean["to_month"] = start.add(nppf_months - 1)
+    if not end and programme.months and "to_month" in clean:
+        clean["to_month"] = start.add(programme.months - 1)
     value = clean.get("hours")
-    if value is not None and programme != APPRENTICE and value < baseline_hours:
-        errors.append(("hours", str(value), f"{value} is below the policy baseline of {baseline_hours} hours a month"))
+    if value is not None and not programme.of_duty and value < programme.value:
+        errors.append(("hours", str(value), f"{value} is below the policy baseline of {programme.value} hours a month"))
     clean.setdefault("hours", None)
     clean.setdefault("to_month", None)
     return errors

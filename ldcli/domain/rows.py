@@ -47,9 +47,7 @@ class Column(NamedTuple):
         if self.kind == "choice":
             return "|".join(self.choices)
         if self.kind == "programme":
-            from ldcli.domain.choices import PROGRAMMES
-
-            return "|".join(PROGRAMMES)
+            return "|".join(self.choices) if self.choices else "a programme of the policy (ldcli policy show)"
         return SHAPES.get(self.kind, "")
 
     def parse(self, text: str) -> Any:
@@ -216,9 +214,13 @@ def yes_no(text: str) -> bool:
 
 
 def _programme(column: Column, text: str) -> str:
-    from ldcli.domain.choices import PROGRAMMES
+    """One of the policy's programmes when the layout was given them (`with_programmes`), else any
+    well-formed name (the service then checks it against the policy)."""
+    if column.choices:
+        return choice(text, column.choices)
+    from ldcli.domain.plt import programme_name
 
-    return choice(text, PROGRAMMES)
+    return programme_name(text)
 
 
 def _date(column: Column, text: str):

@@ -10,10 +10,9 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from ldcli.db.models import people, plt_enrolments, shifts
 from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
-from ldcli.domain.files import ENROLMENTS
-from ldcli.domain.plt import APPRENTICE, enrolment_problems, hours, is_allocated, required_minutes
+from ldcli.domain.files import ENROLMENTS, with_programmes
+from ldcli.domain.plt import Programme, enrolment_problems, hours, required_minutes, rule_words
 from ldcli.domain.timeutil import Month
-from ldcli.policy import Policy
 from ldcli.services import audit
 
 NO_PLT_KINDS = ("contractor", "volunteer")
@@ -29,6 +28,25 @@ def active_in(first: Month, last: Month | None = None):
                 or_(plt_enrolments.c.to_month.is_(None), plt_enrolments.c.to_month >= str(first)))
 
 
+def programmes(session: Session) -> dict[str, Programme]:
+    """The policy's programmes (SPEC §11), refused if an enrolment on record is on a programme the
+    policy does not define (renamed or removed): every command that applies the rules asks here."""
+    known = session.policy.programmes
+    unknown = session.execute(
+        select(plt_enrolments.c.programme, func.count()).where(LIVE, plt_enrolments.c.programme.not_in(list(known)))
+        .group_by(plt_enrolments.c.programme).order_by(plt_enrolments.c.programme)).first()
+    if unknown is not None:
+        name, count = unknown
+        used = f"{count} enrolment{'s' if count != 1 else ''} {'use' if count != 1 else 'uses'} it"
+        source = session.policy.source
+        if source:
+            raise LdcliError(f"policy file {source} does not define programme {name} and {used}: keep "
+                             f"[plt.programmes.{name}] in the file (or cancel those enrolments first)")
+        raise LdcliError(f"programme {name} is not in the default policy and {used}: give the force's policy "
+                         "file (--policy FILE or LDCLI_POLICY)")
+    return known
+
+
 def covers(row, month: Month) -> bool:
     return row.from_month <= str(month) and (row.to_month is None or row.to_month >= str(month))
 
@@ -37,14 +55,13 @@ def covers(row, month: Month) -> bool:
 def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source: str) -> dict:
     """Create enrolments, or update the end and hours of one that starts in the same month on the
     same programme. Every row is checked first; nothing is written if any is bad."""
-    policy = session.policy
-    parsed = ENROLMENTS.parse_rows(rows)
+    known = programmes(session)
+    parsed = with_programmes(ENROLMENTS, tuple(known)).parse_rows(rows)
     errors = parsed.errors
     good = {number for number, _ in parsed.good}
     cleaned = []
     for number, clean in parsed.rows:
-        problems = (enrolment_problems(clean, baseline_hours=policy.plt_hours_per_month,
-                                       nppf_months=policy.plt_nppf_months) if number in good else [])
+        problems = enrolment_problems(clean, known[clean["programme"]]) if number in good else []
         errors += [RowError(number, c, v, m) for c, v, m in problems]
         cleaned.append((number, clean, number in good and not problems))
     ids = sorted({c["person_id"] for _, c, _ in cleaned if c.get("person_id")})
@@ -130,16 +147,21 @@ def duty_minutes(session: Session, person_ids, first: date, last: date) -> dict[
     return totals
 
 
-def owed(policy: Policy, enrolment, month: Month, duty: dict) -> int:
-    """Minutes the enrolment is owed in `month` (apprentices: from the month's rostered duty)."""
-    return required_minutes(enrolment.programme, baseline_hours=policy.plt_hours_per_month,
-                            apprentice_percent=policy.plt_apprentice_percent,
-                            negotiated_hours=enrolment.hours,
+def owed(known: dict[str, Programme], enrolment, month: Month, duty: dict) -> int:
+    """Minutes the enrolment is owed in `month` (a share of duty: from the month's rostered duty)."""
+    return required_minutes(known[enrolment.programme], negotiated_hours=enrolment.hours,
                             duty_minutes=duty.get((enrolment.person_id, str(month)), 0))
 
 
-def apprentices_of(query_rows) -> list[str]:
-    return sorted({r.person_id for r in query_rows if r.programme == APPRENTICE})
+def owed_because(known: dict[str, Programme], enrolment, month: Month, duty: dict) -> str:
+    """Why: '4 h a month', '20% of 152 h duty', '6 h negotiated'."""
+    return rule_words(known[enrolment.programme], negotiated_hours=enrolment.hours,
+                      duty_minutes=duty.get((enrolment.person_id, str(month)), 0))
+
+
+def on_share_of_duty(known: dict[str, Programme], query_rows) -> list[str]:
+    """The people whose rostered duty decides what they are owed."""
+    return sorted({r.person_id for r in query_rows if known[r.programme].of_duty})
 
 
 def list_enrolments(session: Session, *, month: Month | None = None, enrolment_id: int | None = None,
@@ -153,16 +175,16 @@ def list_enrolments(session: Session, *, month: Month | None = None, enrolment_i
         query = query.where(plt_enrolments.c.id == enrolment_id)
     if month is not None:
         query = query.where(active_in(month))
+    known = programmes(session)
     rows = session.execute(query).all()
-    duty = (duty_minutes(session, apprentices_of(rows), month.first_day, month.last_day)
+    duty = (duty_minutes(session, on_share_of_duty(known, rows), month.first_day, month.last_day)
             if month is not None else {})
-    policy = session.policy
     result = []
     for r in rows:
         row = {c: getattr(r, c) for c in LIST_COLUMNS if c != "mode"}
-        row["mode"] = "allocated" if is_allocated(r.programme) else "ad hoc"
+        row["mode"] = "allocated" if known[r.programme].allocated else "ad hoc"
         if month is not None:
-            row["required_hours"] = hours(owed(policy, r, month, duty))
+            row["required_hours"] = hours(owed(known, r, month, duty))
         result.append(row)
     return result
 
@@ -191,13 +213,12 @@ def edit(session: Session, *, enrolment_id: int, to_month: Month | None = None, 
     raw = {"person_id": e.person_id, "programme": e.programme, "from_month": e.from_month,
            "to_month": "" if open_ended else str(to_month) if to_month else (e.to_month or ""),
            "hours": hours_text if hours_text is not None else ("" if e.hours is None else str(e.hours))}
-    parsed = ENROLMENTS.parse_rows([(0, raw)])
+    known = programmes(session)
+    parsed = with_programmes(ENROLMENTS, tuple(known)).parse_rows([(0, raw)])
     errors = parsed.errors
     if not errors:
         clean = parsed.rows[0][1]
-        policy = session.policy
-        errors += [RowError(0, c, v, m) for c, v, m in enrolment_problems(
-            clean, baseline_hours=policy.plt_hours_per_month, nppf_months=policy.plt_nppf_months)]
+        errors += [RowError(0, c, v, m) for c, v, m in enrolment_problems(clean, known[clean["programme"]])]
     if errors:
         first = errors[0]
         raise LdcliError(first.message, field={"to_month": "to"}.get(first.column, first.column))

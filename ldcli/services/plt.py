@@ -14,13 +14,13 @@ from ldcli.domain import plt as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.timeutil import Month, epoch_minutes, hhmm, wall_clock
 from ldcli.services import audit
-from ldcli.services.enrolments import active_in, apprentices_of, covers, duty_minutes, owed
+from ldcli.services.enrolments import active_in, covers, duty_minutes, on_share_of_duty, owed, owed_because, programmes
 
 BLOCK_COLUMNS = ["enrolment_id", "shift_id", "person_id", "date", "starts_at", "minutes", "wfh", "source",
                  "recalled"]
 MARKER_COLUMNS = ["person_id", "name", "team", "date", "shift", "marker", "wfh"]
 REPORT_COLUMNS = ["month", "person_id", "name", "team", "programme", "required_hours", "allocated_hours",
-                  "recalled_hours", "shortfall_hours", "status"]
+                  "recalled_hours", "shortfall_hours", "status", "rule"]
 
 
 # A block counts, blocks a shift and is listed unless it was cancelled (entered in error).
@@ -98,7 +98,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     duty = duty_minutes(session, [person_id], month.first_day, month.last_day)
     mine = _blocks(session, month.first_day, month.last_day, person_id=person_id)
     counted = sum(b.minutes for b in mine if b.enrolment_id == enrolment.id and not b.recalled)
-    still = owed(session.policy, enrolment, month, duty) - counted
+    still = owed(programmes(session), enrolment, month, duty) - counted
     room = shift.ends_at - begin
     if minutes is None:
         if still <= 0:
@@ -256,7 +256,8 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
     first, last = month.first_day, month.last_day
-    enrolments = [e for e in _enrolments(session, month, team) if rules.is_allocated(e.programme)]
+    known = programmes(session)
+    enrolments = [e for e in _enrolments(session, month, team) if known[e.programme].allocated]
     persons = sorted({e.person_id for e in enrolments})
     # Each learner's shifts by the (person, start) index: a shift belongs to the month it starts in.
     learners = (select(plt_enrolments.c.person_id).join(people, people.c.person_id == plt_enrolments.c.person_id)
@@ -284,13 +285,13 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
             if not isinstance(day, date):  # SQLite gives ISO text: a month has 31 of them at most
                 day = days.get(day) or days.setdefault(day, date.fromisoformat(day))
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
-    needs, met, policy = [], 0, session.policy
+    needs, met = [], 0
     for e in enrolments:
-        remaining = owed(policy, e, month, duty) - counted[e.id]
+        remaining = owed(known, e, month, duty) - counted[e.id]
         if remaining <= 0:
             met += 1
             continue
-        needs.append(rules.Need(e.id, e.person_id, e.team, remaining, splittable=e.programme == rules.APPRENTICE,
+        needs.append(rules.Need(e.id, e.person_id, e.team, remaining, splittable=known[e.programme].of_duty,
                                 after=recalled_after.get(e.id)))
     on_plt = {(b.person_id, b.date) for b in blocks if not b.recalled}
     team_of = {b.person_id: b.team for b in blocks} | {e.person_id: e.team for e in enrolments}
@@ -397,8 +398,9 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
                                                      plt_enrolments.c.programme))
     if team:
         query = query.where(people.c.team == team)
+    known = programmes(session)
     enrolments = session.execute(query).all()
-    duty = duty_minutes(session, apprentices_of(enrolments), first.first_day, last.last_day)
+    duty = duty_minutes(session, on_share_of_duty(known, enrolments), first.first_day, last.last_day)
     standing, recalled = Counter(), Counter()
     for b in session.execute(text(
             "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b "
@@ -406,18 +408,19 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
             {"a": first.first_day, "b": last.last_day}):
         key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
         (recalled if b.recalled else standing)[key] += b.minutes
-    rows, month, policy = [], first, session.policy
+    rows, month = [], first
     while month <= last:
         for e in enrolments:
             if covers(e, month):
-                required = owed(policy, e, month, duty)
+                required = owed(known, e, month, duty)
                 got = standing[(e.id, str(month))]
                 rows.append({"month": str(month), "person_id": e.person_id, "name": e.name, "team": e.team,
                              "programme": e.programme, "required_hours": rules.hours(required),
                              "allocated_hours": rules.hours(got),
                              "recalled_hours": rules.hours(recalled[(e.id, str(month))]),
                              "shortfall_hours": rules.hours(max(0, required - got)),
-                             "status": "met" if got >= required else "short"})
+                             "status": "met" if got >= required else "short",
+                             "rule": owed_because(known, e, month, duty)})
         month = month.add(1)
     return rows
 

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldcli.domain.plt import FreeShift, Need, allocate, required_minutes
+from ldcli.policy import Policy
 
 PEOPLE = [f"P{i}" for i in range(5)]
 TEAM = {p: ("T0" if i < 3 else "T1") for i, p in enumerate(PEOPLE)}
@@ -106,9 +107,9 @@ def test_the_most_of_a_team_on_one_day_is_as_small_as_possible(day_sets):
 
 @given(st.integers(0, 300 * 60), st.integers(0, 12))
 def test_required_hours_never_below_the_baseline(duty, negotiated):
+    programmes = Policy().programmes
     for programme in ("PCDA", "TUTOR", "NPPF_SGT", "APPRENTICE"):
-        owed = required_minutes(programme, baseline_hours=4, apprentice_percent=20,
-                                negotiated_hours=negotiated or None, duty_minutes=duty)
+        owed = required_minutes(programmes[programme], negotiated_hours=negotiated or None, duty_minutes=duty)
         assert owed % 60 == 0 and owed >= negotiated * 60
         if programme == "APPRENTICE":
             assert owed >= duty * 20 // 100 and owed - duty * 20 / 100 < 60 or owed == negotiated * 60
