@@ -15,10 +15,12 @@ from ldcli.cli.options import (
     DryRunOpt,
     FormatOpt,
     LeaderRole,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
     PageFormat,
     PageFormatOpt,
+    SortOpt,
     YesNo,
     YesOpt,
     choice,
@@ -106,7 +108,12 @@ def unit_edit(
 
 
 @unit_app.command("list")
-def unit_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def unit_list(
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
     """List the cadet units."""
     from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
@@ -253,6 +260,10 @@ def cadet_purge(
 @app.command("list")
 def cadet_list(
     unit: Annotated[str | None, typer.Option(help="Only this unit (name or id).")] = None,
+    search: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Only names containing TEXT (any case, accents aside).")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -261,7 +272,7 @@ def cadet_list(
     from ldcli.services import cadet
 
     with transaction() as session:
-        rows = cadet.list_cadets(session, unit_ref=unit)
+        rows = cadet.list_cadets(session, unit_ref=unit, search=search)
     render(Listing(rows, ["id", "unit", "name", "dob", "joined", "left", "consent"],
                    title=f"Cadets ({len(rows)})"), fmt, output)
 
@@ -391,6 +402,8 @@ def activity_remove(
 def cadet_hours(
     first: Annotated[object, typer.Option("--from", **MONTH, help="First month.")] = None,
     last: Annotated[object, typer.Option("--to", **MONTH, help="Last month.")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -459,6 +472,8 @@ def cadet_dashboard(
 def cadet_trend(
     first: Annotated[object, typer.Option("--from", **MONTH, help="First month.")],
     last: Annotated[object, typer.Option("--to", **MONTH, help="Last month.")],
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -475,6 +490,8 @@ def cadet_trend(
 def cadet_ageing(
     within: Annotated[int, typer.Option(min=0, max=600, help="Months ahead.")],
     as_of: Annotated[date | None, typer.Option("--as-of", **DATE, help="The date to count from.")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -25,6 +25,8 @@ class AppState:
                  as_of: date | None = None, debug: bool = False):
         self.db, self.actor, self.policy_path, self.as_of, self.debug = db, actor, policy_path, as_of, debug
         self._policy: Policy | None = None
+        self.sort: tuple[tuple[str, bool], ...] | None = None  # --sort and --limit of a listing
+        self.limit: int | None = None
 
     @property
     def url(self) -> str:

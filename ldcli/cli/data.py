@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state, transaction
-from ldcli.cli.options import DATE, ExportFormat, FormatOpt, OutputFormat, OutputOpt, group
+from ldcli.cli.options import DATE, ExportFormat, FormatOpt, LimitOpt, OutputFormat, OutputOpt, SortOpt, group
 
 policy_app = group("The policy numbers in force.",
                    'ldcli policy show', 'ldcli --policy force.toml policy show --format json')
@@ -22,7 +22,12 @@ ExportKind = StrEnum("ExportKind", {k: k for k in EXPORT_KINDS})
 
 
 @policy_app.command("show")
-def policy_show(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def policy_show(
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
     """Print every policy value in force: the defaults, or what the --policy file sets, with every
     PLT programme and its rule (in JSON an object of rule, value, mode and months). With a database
     at hand, a policy file that drops a programme enrolments still use is refused."""
@@ -79,24 +84,38 @@ def sample_load(
 
 def audit(
     since: Annotated[date | None, typer.Option(**DATE, help="Only entries on or after this date.")] = None,
+    until: Annotated[date | None, typer.Option(**DATE, help="Only entries on or before this date.")] = None,
+    actor: Annotated[str | None, typer.Option(metavar="NAME", help="Only entries by this actor (any case).")] = None,
+    login: Annotated[str | None, typer.Option(metavar="LOGIN", help="Only entries made from this login.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person, shift.")] = None,
     record_id: Annotated[str | None, typer.Option(
         "--id", metavar="ID", help="Only entries about this record (a bulk write's range included).")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """List the audit trail: who changed which record, when, with which command (ids only). A
     bulk write (an import, an allocation) is one entry per run of ids, e.g. shift 1-250000."""
+    from ldcli.cli.arrange import check_sort
     from ldcli.cli.output import Listing, render
     from ldcli.services import audit as audit_service
 
+    check_sort(sort, audit_service.COLUMNS)
+    in_sql = not any(name == "fields" for name, _ in sort or ())  # sorted and cut by the database
+    if since and until and until < since:
+        raise typer.BadParameter(f"{until} is before --since {since}", param_hint="'--until'")
     with transaction() as session:
-        rows = audit_service.list_entries(session, since=since, entity=entity, record_id=record_id)
+        rows = audit_service.list_entries(session, since=since, until=until, entity=entity, record_id=record_id,
+                                          actor=actor, login=login, order=list(sort or ()) if in_sql else None,
+                                          limit=limit if in_sql else None)
     render(Listing(rows, audit_service.COLUMNS, title="Audit trail"), fmt, output)
 
 
 def export(
     kind: Annotated[ExportKind, typer.Argument(metavar="KIND", case_sensitive=False, help="What to export.")],
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="CSV or JSON.")] = ExportFormat.csv,
     output: OutputOpt = None,
 ) -> None:

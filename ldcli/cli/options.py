@@ -220,6 +220,36 @@ DryRunOpt = Annotated[
 ]
 
 
+def _sort_keys(text: str) -> tuple[tuple[str, bool], ...]:
+    """'name,-date' -> (('name', False), ('date', True)): output columns, '-' for descending."""
+    keys = []
+    for part in text.split(","):
+        name = part.strip().lstrip("+-").strip()
+        if not name:
+            raise ValueError(f"{text!r} is not a list of columns: give e.g. name or team,-date")
+        keys.append((name.lower(), part.strip().startswith("-")))
+    return tuple(keys)
+
+
+def _remember(name: str):
+    """An option the renderer applies to every listing (sort, limit): kept for the one invocation."""
+
+    def keep(value):
+        from ldcli.cli.context import state
+
+        setattr(state(), name, value)
+        return value
+
+    return keep
+
+
+SortOpt = Annotated[object, typer.Option(
+    "--sort", parser=_parser(_sort_keys), callback=_remember("sort"), metavar="COLUMN[,-COLUMN]",
+    help="Sort by these output columns (- before one: descending); text ignores case.")]
+LimitOpt = Annotated[int | None, typer.Option(
+    "--limit", min=1, callback=_remember("limit"), metavar="N", help="Show at most N rows (after --sort).")]
+
+
 def examples(*lines: str) -> str:
     """A group's help ends with examples a person can copy."""
     return "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)

@@ -388,7 +388,10 @@ def render(result, fmt, output: str | None = None) -> None:
             return
         _record(result, kind, output)
     elif isinstance(result, Listing):
-        _listing(result, kind, output)
+        from ldcli.cli.arrange import arrange
+        from ldcli.cli.context import state
+
+        _listing(arrange(result, state().sort, state().limit), kind, output)
     elif isinstance(result, Document):
         if kind == "table" or result.data is None:  # wrapped to the terminal, or at 200 columns into a file
             from rich.text import Text

@@ -12,9 +12,11 @@ from ldcli.cli.options import (
     DryRunOpt,
     Employment,
     FormatOpt,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
     PersonKind,
+    SortOpt,
     YesOpt,
     as_option_error,
     complete_person,
@@ -115,6 +117,10 @@ def people_add(
 def people_list(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="Only this kind of person.")] = None,
+    search: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Only names or ids containing TEXT (any case, accents aside: sian finds Siân).")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -123,7 +129,7 @@ def people_list(
     from ldcli.services import people
 
     with transaction() as session:
-        rows = people.list_people(session, team=team, kind=kind and kind.value)
+        rows = people.list_people(session, team=team, kind=kind and kind.value, search=search)
     render(Listing(rows, list(COLUMNS), title=f"People ({len(rows)})"), fmt, output)
 
 

@@ -11,10 +11,12 @@ from ldcli.cli.options import (
     ID_MAX,
     DryRunOpt,
     FormatOpt,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
     PlacementStatus,
     PlacementType,
+    SortOpt,
     Vetting,
     VettingNeed,
     YesOpt,
@@ -236,6 +238,12 @@ def placement_show(placement_id: IdArg, fmt: FormatOpt = OutputFormat.table, out
 def placement_list(
     status: Annotated[PlacementStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
     kind: Annotated[PlacementType | None, typer.Option("--type", case_sensitive=False, help="Only this type.")] = None,
+    first: Annotated[date | None, typer.Option("--from", **DATE, help="Only placements running on or after this day.")
+                     ] = None,
+    last: Annotated[date | None, typer.Option("--to", **DATE, help="Only placements starting on or before this day.")
+                    ] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -244,7 +252,7 @@ def placement_list(
     from ldcli.services import placement
 
     with transaction() as session:
-        rows = placement.list_placements(session, status=choice(status), kind=choice(kind))
+        rows = placement.list_placements(session, status=choice(status), kind=choice(kind), first=first, last=last)
     render(Listing(rows, placement.LIST_COLUMNS, title=f"Placements ({len(rows)})", data_columns="all"), fmt, output)
 
 
@@ -252,6 +260,8 @@ def placement_list(
 def placement_calendar(
     first: Annotated[date, typer.Option("--from", **DATE, help="First day.")],
     last: Annotated[date, typer.Option("--to", **DATE, help="Last day.")],
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -350,7 +360,12 @@ def insight_cancel(
 
 
 @insight_app.command("list")
-def insight_list(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def insight_list(
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    output: OutputOpt = None,
+) -> None:
     """Insight days with their bookings and waiting lists."""
     from ldcli.cli.output import Listing, render
     from ldcli.services import insight

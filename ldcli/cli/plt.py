@@ -18,10 +18,12 @@ from ldcli.cli.options import (
     TIME,
     DryRunOpt,
     FormatOpt,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
     PageFormat,
     PageFormatOpt,
+    SortOpt,
     as_option_error,
     complete_person,
     group,
@@ -105,6 +107,8 @@ def plt_import_enrolments(
 def plt_enrolments(
     month: Annotated[object, typer.Option("--month", **MONTH,
                                           help="Only enrolments covering this month, with the hours owed.")] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -320,6 +324,8 @@ def plt_roster_list(
     month: MonthOpt,
     person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
     team: TeamOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -347,6 +353,8 @@ def plt_markers(
     month: MonthOpt,
     person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
     team: TeamOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: Annotated[MarkersFormat, typer.Option(
         "--format", help="A table, CSV, JSON, or ics: an iCalendar file for calendar programs (also chosen by "
                          "-o FILE.ics).")] = MarkersFormat.table,
@@ -375,6 +383,8 @@ def plt_report(
     from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month of a range.")] = None,
     to_month: Annotated[object, typer.Option("--to", **MONTH, help="Last month of a range.")] = None,
     team: TeamOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -416,6 +426,8 @@ def plt_compliance(
     by: Annotated[Grouping, typer.Option("--by", case_sensitive=False, help="Group by team or programme.")]
     = Grouping.team,
     team: TeamOpt = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: PageFormatOpt = PageFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -12,8 +12,10 @@ from ldcli.cli.options import (
     POUNDS,
     FormatOpt,
     LeaveReason,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
+    SortOpt,
     choice,
     complete_person,
     group,
@@ -113,6 +115,8 @@ def _calc_parts(result: dict) -> list:
 def repay_batch(
     file: Annotated[str, typer.Argument(metavar="FILE", help=LEAVERS.help())],
     record: RecordOpt = False,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -13,9 +13,11 @@ from ldcli.cli.options import (
     Category,
     Check,
     FormatOpt,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
     RequestStatus,
+    SortOpt,
     TrainingCheck,
     YesNo,
     choice,
@@ -309,6 +311,13 @@ def request_list(
     lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due",
                                                   help="Only completed courses still owing a lunch-and-learn.")
                                ] = False,
+    category: Annotated[Category | None, typer.Option(case_sensitive=False, help="Only this category.")] = None,
+    first: Annotated[date | None, typer.Option("--from", **DATE, help="Only courses running on or after this day.")
+                     ] = None,
+    last: Annotated[date | None, typer.Option("--to", **DATE, help="Only courses starting on or before this day.")
+                    ] = None,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:
@@ -317,7 +326,8 @@ def request_list(
     from ldcli.services import requests
 
     with transaction() as session:
-        rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due)
+        rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due,
+                                      category=choice(category), first=first, last=last)
     render(Listing(rows, requests.LIST_COLUMNS, title=f"Training requests ({len(rows)})", data_columns="all"),
            fmt, output)
 
@@ -336,6 +346,8 @@ def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table, output:
 @app.command("reviews")
 def request_reviews(
     due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     output: OutputOpt = None,
 ) -> None:

@@ -17,6 +17,23 @@ BUSY_TIMEOUT_SECONDS = 30.0
 UPGRADE_HINT = "run `ldcli db upgrade`"
 
 
+def _fold(value):
+    from ldcli.domain.text import fold
+
+    return None if value is None else fold(value)
+
+
+def fold_sql(column, dialect: str):
+    """SQL for `fold(column)`: SQLite calls the Python rule; PostgreSQL translates the same letters."""
+    from sqlalchemy import func
+
+    from ldcli.domain.text import FOLD_FROM, FOLD_TO
+
+    if dialect == "sqlite":
+        return func.ldcli_fold(column)
+    return func.lower(func.translate(column, FOLD_FROM, FOLD_TO))
+
+
 def resolve_url(db: str | None) -> str:
     """`--db`, else env LDCLI_DB, else ./ldcli.db. A bare path means SQLite."""
     value = db or os.environ.get("LDCLI_DB") or DEFAULT_DB
@@ -60,6 +77,7 @@ def make_engine(url: str) -> Engine:
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
+        dbapi_connection.create_function("ldcli_fold", 1, _fold, deterministic=True)  # searches (fold_sql)
         for pragma in (
             "foreign_keys = ON",
             f"busy_timeout = {int(timeout * 1000)}",

@@ -89,3 +89,26 @@ def parse_count(text: str, *, low: int = 0, high: int = 1_000_000, what: str = "
     if not low <= number <= high:
         raise ValueError(f"{number} is out of range: from {low} to {high:,}")
     return number
+
+
+def _fold_table() -> tuple[str, str]:
+    """Latin letters with accents (U+00C0 to U+017F) and their plain letters, one for one."""
+    import unicodedata
+
+    plain = {"Ø": "O", "ø": "o", "Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
+    for code in range(0xC0, 0x180):
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[0]
+        if base != char and base.isascii() and base.isalpha():
+            plain.setdefault(char, base)
+    return "".join(plain), "".join(plain.values())
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+
+
+def fold(text: str) -> str:
+    """Text as a search compares it: accents of Latin letters dropped, then lower case ('Siân Ó
+    Briain' -> 'sian o briain'). The database applies the same rule (ldcli_fold, or translate)."""
+    return text.translate(_FOLD).lower()

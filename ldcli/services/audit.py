@@ -5,9 +5,9 @@ ids it touched, `entity_id` reading 'FIRST-LAST' (SPEC §2, issue 14: 250,000 sh
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, insert, or_, select, text
+from sqlalchemy import and_, func, insert, or_, select, text
 
 from ldcli.db.models import audit_log
 from ldcli.db.session import Session
@@ -78,13 +78,27 @@ def entity_names(name: str) -> list[str]:
         name, [name, name[:-1]] if name.endswith("s") else [name])
 
 
-def list_entries(session: Session, *, since: date | None = None, entity: str | None = None,
-                 record_id: str | None = None) -> list[dict]:
-    """Entries, oldest first; `record_id` finds the entries about that record, a bulk write's
-    range entry among them."""
-    query = select(*[c for c in audit_log.c if c.name not in ("id_from", "id_to")]).order_by(audit_log.c.id)
+def list_entries(session: Session, *, since: date | None = None, until: date | None = None,
+                 entity: str | None = None, record_id: str | None = None, actor: str | None = None,
+                 login: str | None = None, order: list[tuple[str, bool]] | None = None,
+                 limit: int | None = None) -> list[dict]:
+    """Entries, oldest first (or by `order`: (column, descending) pairs, text without case), at most
+    `limit`, all filtered in SQL; `record_id` finds the entries about that record, a bulk write's
+    range entry among them. `order` names columns of COLUMNS other than fields."""
+    query = select(*[c for c in audit_log.c if c.name not in ("id_from", "id_to")])
+    for name, descending in order or ():
+        column = audit_log.c[name]
+        key = column if name in ("id", "at") else func.lower(column)
+        query = query.order_by(key.desc() if descending else key.asc())
+    query = query.order_by(audit_log.c.id)
     if since is not None:
         query = query.where(audit_log.c.at >= since.isoformat())
+    if until is not None:
+        query = query.where(audit_log.c.at < (until + timedelta(days=1)).isoformat())
+    if actor:
+        query = query.where(func.lower(audit_log.c.actor) == actor.lower())
+    if login:
+        query = query.where(audit_log.c.login == login)
     if entity:
         query = query.where(audit_log.c.entity.in_(entity_names(entity)))
     if record_id is not None:
@@ -93,5 +107,7 @@ def list_entries(session: Session, *, since: date | None = None, entity: str | N
             n = int(record_id)
             match = or_(match, and_(audit_log.c.id_from <= n, audit_log.c.id_to >= n))
         query = query.where(match)
+    if limit is not None:
+        query = query.limit(limit)
     return [{**row._mapping, "fields": row.fields.split(",") if row.fields else []}
             for row in session.execute(query)]

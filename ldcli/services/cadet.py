@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, or_, select, update
 
+from ldcli.db.engine import fold_sql
 from ldcli.db.models import (
     cadet_activities,
     cadet_leader_units,
@@ -23,7 +24,7 @@ from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBro
 from ldcli.domain.files import CADET_FILES, MOST_CADETS
 from ldcli.domain.plt import hours as as_hours
 from ldcli.domain.rows import one_of
-from ldcli.domain.text import clean_text
+from ldcli.domain.text import clean_text, fold
 from ldcli.domain.timeutil import Month, add_months
 from ldcli.services import audit
 
@@ -314,8 +315,11 @@ def purge(session: Session, *, left_before: date) -> list[dict]:
     return rows
 
 
-def list_cadets(session: Session, *, unit_ref: str | None = None) -> list[dict]:
+def list_cadets(session: Session, *, unit_ref: str | None = None, search: str | None = None) -> list[dict]:
+    """Cadets by unit; `search` finds a name containing it (any case, accents aside)."""
     query = select(C, U.c.name.label("unit")).join(U, U.c.id == C.c.unit_id).order_by(U.c.name, C.c.id)
+    if search:
+        query = query.where(fold_sql(C.c.name, session.conn.dialect.name).contains(fold(search), autoescape=True))
     if unit_ref:
         query = query.where(C.c.unit_id == unit(session, unit_ref).id)
     return [{"id": r.id, "unit": r.unit, "name": r.name, "dob": r.dob, "joined": r.joined, "left": r.left,

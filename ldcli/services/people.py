@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 
+from ldcli.db.engine import fold_sql
 from ldcli.db.models import people
 from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
 from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
+from ldcli.domain.text import fold
 from ldcli.services import audit
 
 STORED = ("person_id", "name", "kind", "team", "department", "area", "line_manager_id",
@@ -192,8 +194,15 @@ def get_person(session: Session, *, person_id: str) -> dict:
     return {**person_row(person), "erased_on": person.erased_on}
 
 
-def list_people(session: Session, *, team: str | None = None, kind: str | None = None) -> list[dict]:
+def list_people(session: Session, *, team: str | None = None, kind: str | None = None,
+                search: str | None = None) -> list[dict]:
+    """People by person_id; `search` finds a name containing it (any case, accents aside) or an
+    id containing it."""
     query = select(people).order_by(people.c.person_id)
+    if search:
+        name = fold_sql(people.c.name, session.conn.dialect.name)
+        query = query.where(or_(name.contains(fold(search), autoescape=True),
+                                func.lower(people.c.person_id).contains(search.lower(), autoescape=True)))
     if team:
         query = query.where(people.c.team == team)
     if kind:

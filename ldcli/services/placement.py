@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from ldcli.db.models import people, placements
 from ldcli.db.session import Session, locked
@@ -253,8 +253,17 @@ def confirm(session: Session, *, placement_id: int) -> dict:
     return {"id": p.id, "confirmation": text}
 
 
-def list_placements(session: Session, *, status: str | None = None, kind: str | None = None) -> list[dict]:
+def list_placements(session: Session, *, status: str | None = None, kind: str | None = None,
+                    first: date | None = None, last: date | None = None) -> list[dict]:
+    """Placements by start date; `first`/`last`: those whose dates meet that range (an open end
+    runs on)."""
+    if first and last and last < first:
+        raise LdcliError(f"{last} is before the first day, {first}", field="to")
     query = select(P).order_by(P.c.start, P.c.id)
+    if last:
+        query = query.where(P.c.start <= last)
+    if first:
+        query = query.where(or_(P.c.end.is_(None), P.c.end >= first))
     if status:
         query = query.where(P.c.status == one_of(status, rules.STATUSES, field="status"))
     if kind:

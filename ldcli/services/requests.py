@@ -407,8 +407,18 @@ def payments_of(session: Session, request_id: int) -> list[dict]:
 
 
 def list_requests(session: Session, *, status: str | None = None, person_id: str | None = None,
-                  lunch_learn_due: bool = False) -> list[dict]:
+                  lunch_learn_due: bool = False, category: str | None = None, first: date | None = None,
+                  last: date | None = None) -> list[dict]:
+    """Requests by id; `first`/`last`: courses whose dates (start to end) meet that range."""
+    if first and last and last < first:
+        raise LdcliError(f"{last} is before the first day, {first}", field="to")
     query = select(T).order_by(T.c.id)
+    if category:
+        query = query.where(T.c.category == one_of(category, rules.CATEGORIES, field="category"))
+    if first:
+        query = query.where(T.c.end >= first)
+    if last:
+        query = query.where(T.c.start <= last)
     if status:
         query = query.where(T.c.status == one_of(status, rules.STATUSES, field="status"))
     if person_id:
