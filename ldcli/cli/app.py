@@ -219,10 +219,14 @@ def root(
         "--as-of", **DATE, help="Treat this date as today (reproducible reports).")] = None,
     debug: Annotated[bool, typer.Option(
         "--debug", help="Show the traceback of an unexpected error.")] = False,
+    no_pager: Annotated[bool, typer.Option(
+        "--no-pager", help="Print a long table instead of showing it through $PAGER (never paged when piped).")
+    ] = False,
     version: Annotated[bool, typer.Option(
         "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     ctx.obj = AppState(db=db_, actor=actor, policy_path=policy, as_of=as_of, debug=debug)
+    ctx.obj.no_pager = no_pager
     begin(ctx.obj)
     if _runs_a_command(ctx):
         ctx.obj.policy()  # every command checks the whole policy file first (a bad one is exit 1)

@@ -27,6 +27,7 @@ class AppState:
         self._policy: Policy | None = None
         self.sort: tuple[tuple[str, bool], ...] | None = None  # --sort and --limit of a listing
         self.limit: int | None = None
+        self.no_pager = False  # --no-pager: a long table is printed, not paged
 
     @property
     def url(self) -> str:

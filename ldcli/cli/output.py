@@ -247,6 +247,30 @@ def _rich_table(columns: list[str], rows: list[dict], title: str | None) -> _Gri
     return _GridTable(columns, cells, right, shown(title) if title else title)
 
 
+def _paged(console, renderable) -> bool:
+    """Show a table taller than the terminal through a pager, as git does: $PAGER, else `less`
+    (with LESS=FRX unless set: quits when it fits, keeps colour); never with --no-pager, a PAGER of
+    '' or cat (a missing pager: printed plainly)."""
+    import shlex
+    import shutil
+    import subprocess
+
+    from ldcli.cli.context import state
+
+    pager = os.environ.get("PAGER", "less").strip()
+    if state().no_pager or not sys.stdin.isatty() or pager in ("", "cat"):
+        return False
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.size.height or shutil.which(shlex.split(pager)[0]) is None:
+        sys.stdout.write(text)  # it fits, or there is no such pager
+    else:
+        subprocess.run(pager, shell=True, input=text, text=True, check=False,
+                       env={**os.environ, "LESS": os.environ.get("LESS", "FRX")})
+    return True
+
+
 def _print_rich(fh, renderable) -> None:
     """To a terminal as Rich draws it; piped or into a file as plain text without the spaces Rich
     pads each line with (200 columns wide unless COLUMNS says otherwise)."""
@@ -255,7 +279,9 @@ def _print_rich(fh, renderable) -> None:
     from rich.console import Console
 
     if fh is sys.stdout and fh.isatty():
-        Console(file=fh).print(renderable)
+        console = Console(file=fh)
+        if not _paged(console, renderable):
+            console.print(renderable)
         return
     columns = os.environ.get("COLUMNS", "")
     buffer = io.StringIO()
@@ -524,24 +550,53 @@ def _report(parts: list):
 
 
 @contextmanager
-def progress(label: str, *, enabled: bool = True, unit: str = "rows"):
+def progress(label: str, *, enabled: bool = True, unit: str = "rows", total: int | None = None,
+             after: float = 0.0):
     """A Rich progress line on a terminal (stderr) for long commands; a no-op when piped.
 
-    Yields a callback `report(done, stage)` for the service to call now and then."""
+    Yields a callback `report(done, stage, total=None)` for the service to call now and then. With a
+    total (given here or by a report) the line is a bar with the percentage and the time left. It
+    appears only once the command has run `after` seconds (a quick run shows nothing)."""
     if not enabled or not sys.stderr.isatty():
-        yield lambda done, stage="": None
+        yield lambda done, stage="", total=None: None
         return
+    import time
+
     from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} " + unit),
-                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=None)
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} " + unit),
+               TimeElapsedColumn()]
+    if total is not None or after:
+        columns = [TextColumn("{task.description}"), BarColumn(bar_width=24), TaskProgressColumn(),
+                   TextColumn("{task.completed:,} of {task.total:,} " + unit), TimeRemainingColumn()]
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=total)
+    began, shown_yet = time.monotonic(), False
 
-        def report(done: int, stage: str = "") -> None:
-            bar.update(task, completed=done, description=f"{label}{': ' + stage if stage else ''}")
+    def report(done: int, stage: str = "", total: int | None = None) -> None:
+        nonlocal shown_yet
+        size = total if total is not None else bar.tasks[0].total
+        if size is not None and done > size:  # an estimate passed: the end is near, not exceeded
+            size = done
+        bar.update(task, completed=done, total=size, description=f"{label}{': ' + stage if stage else ''}")
+        if not shown_yet and time.monotonic() - began >= after:
+            bar.start()
+            shown_yet = True
 
+    try:
         yield report
+    finally:
+        if shown_yet:
+            bar.stop()
 
 
 def _write_json_list(fh, items) -> None:

@@ -139,8 +139,8 @@ def plt_roster_import(
     from ldcli.cli.output import Record, progress, render
     from ldcli.services import roster
 
-    with progress(f"importing {file}", enabled=fmt == OutputFormat.table) as report, \
-            transaction(write=True, dry_run=dry_run) as session:
+    with progress(f"importing {file}", enabled=fmt == OutputFormat.table, unit="shifts",
+                  total=_rows_in(file)) as report, transaction(write=True, dry_run=dry_run) as session:
         counts = roster.import_roster(session, path=file, replace=replace, progress=report)
     lines = [_counts_line(counts, dry_run)]
     if counts["blocks_cancelled"]:
@@ -194,7 +194,7 @@ def plt_allocate(
     With --undo, the blocks allocation placed in the month (or the team's) are cancelled instead;
     booked and recalled blocks stay. Allocating again places the same blocks.
     """
-    from ldcli.cli.output import Listing, Record, render, say
+    from ldcli.cli.output import Listing, Record, progress, render, say
     from ldcli.services import plt
 
     if undo:
@@ -205,8 +205,9 @@ def plt_allocate(
                       f"cancelled {undone['blocks']} allocated block(s), {undone['hours']} h, in {month}{where}"),
                fmt, output)
         return
-    with transaction(write=True, dry_run=dry_run) as session:
-        result = plt.allocate(session, month=month, team=team)
+    with progress(f"allocating {month}", enabled=fmt == OutputFormat.table, unit="teams", after=1.0) as report, \
+            transaction(write=True, dry_run=dry_run) as session:
+        result = plt.allocate(session, month=month, team=team, progress=report)
     say(("dry run, nothing written: would have " if dry_run else "") +
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
@@ -319,6 +320,21 @@ def enrolment_cancel(
     render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
 
 
+def _rows_in(path: str) -> int | None:
+    """About how many rows a CSV file holds, from its size and its first 64 KiB (for the progress
+    bar's percentage and time left); None when it cannot be read (the import then says why)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+            size = fh.seek(0, 2)
+    except OSError:
+        return None
+    lines = head.count(b"\n") + (0 if head.endswith(b"\n") or not head else 1)
+    if size <= len(head):
+        return max(lines - 1, 0)
+    return max(round(size * lines / len(head)) - 1, 1)
+
+
 @roster_app.command("list")
 def plt_roster_list(
     month: MonthOpt,
@@ -346,6 +362,7 @@ class MarkersFormat(StrEnum):
     csv = "csv"
     json = "json"
     ics = "ics"
+    xlsx = "xlsx"
 
 
 @app.command("markers")
@@ -356,8 +373,8 @@ def plt_markers(
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: Annotated[MarkersFormat, typer.Option(
-        "--format", help="A table, CSV, JSON, or ics: an iCalendar file for calendar programs (also chosen by "
-                         "-o FILE.ics).")] = MarkersFormat.table,
+        "--format", help="A table, CSV, JSON, ics: an iCalendar file for calendar programs (also chosen by "
+                         "-o FILE.ics), or xlsx: a spreadsheet (-o FILE.xlsx).")] = MarkersFormat.table,
     output: OutputOpt = None,
 ) -> None:
     """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh.

@@ -155,7 +155,7 @@ class Allocation:
 
 
 def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Counter,
-             on_plt: set[tuple[str, date]], team_of: dict[str, str | None]) -> Allocation:
+             on_plt: set[tuple[str, date]], team_of: dict[str, str | None], progress=None) -> Allocation:
     """Place blocks for every need, by the rules of SPEC §3, in this order:
 
     a block lies inside one duty shift and starts at its start; one block per person per shift;
@@ -163,7 +163,8 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
     date. A need is met in one block on a free shift long enough to hold it; only the needs of a
     share of duty (apprentices by default) are split into blocks of up to a whole shift, after
     everyone else is placed.
-    The result depends only on the input values, so it is the same every run.
+    The result depends only on the input values, so it is the same every run. `progress(done,
+    team, total)` is told each team as it is done (the shares of duty come last, as one step).
     """
     free = {p: sorted(s, key=lambda s: (s.date, s.start_minute, s.id)) for p, s in free.items()}
     load = Counter((team_of.get(p), d) for p, d in on_plt)
@@ -190,7 +191,9 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
     teams: dict[str | None, list[Need]] = {}
     for need in singles:
         teams.setdefault(need.team, []).append(need)
-    for team in sorted(teams, key=lambda t: (t is None, t or "")):
+    for number, team in enumerate(sorted(teams, key=lambda t: (t is None, t or ""))):
+        if progress:
+            progress(number, team or "no team", len(teams) + 1)
         members = teams[team]
         options = [_fitting_by_day(n, candidates(n)) for n in members]
         days = spread([list(o) for o in options], lambda d, t=team: load[(t, d)],
@@ -204,6 +207,8 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
             else:
                 place(need, shift)
     turn = sorted((n for n in needs if n.remaining > 0 and n.splittable), key=lambda n: (n.person_id, n.enrolment_id))
+    if progress:
+        progress(len(teams), "shares of duty", len(teams) + 1)
     while turn:
         waiting = []
         for need in turn:

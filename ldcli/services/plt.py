@@ -250,7 +250,7 @@ def roster(session: Session, *, month: Month, person_id: str | None = None, team
              "hours": rules.hours(r.ends_at - r.starts_at)} for r in session.execute(query)]
 
 
-def allocate(session: Session, *, month: Month, team: str | None = None) -> dict:
+def allocate(session: Session, *, month: Month, team: str | None = None, progress=None) -> dict:
     """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3). A second
     run of the month at the same time waits for the first (its lock), then finds the hours met."""
     session.lock("plt enrolments")  # before the month: the order every writer keeps
@@ -295,7 +295,7 @@ def allocate(session: Session, *, month: Month, team: str | None = None) -> dict
                                 after=recalled_after.get(e.id)))
     on_plt = {(b.person_id, b.date) for b in blocks if not b.recalled}
     team_of = {b.person_id: b.team for b in blocks} | {e.person_id: e.team for e in enrolments}
-    result = rules.allocate(needs, free, rostered, on_plt, team_of)
+    result = rules.allocate(needs, free, rostered, on_plt, team_of, progress=progress)
     _place_blocks(session, month, result.placements)
     by_id = {e.id: e for e in enrolments}
     short = [n for n in result.needs if n.remaining > 0]

@@ -1,6 +1,8 @@
 """Finding, sorting and cutting listings (issue 16): --sort and --limit on every listing, and the
 filters each listing's users reach for, applied by the database (both engines)."""
 
+from pathlib import Path
+
 import pytest
 
 PEOPLE = """person_id,name,kind,team,weekly_hours
@@ -143,3 +145,46 @@ def test_cadet_list_search(cli, write):
     assert [c["name"] for c in found] == ["Siân Jones"]
     assert [c["name"] for c in cli.ok("cadet", "list", "--search", "price", "--format", "json").json()] == [
         "Sean Price"]
+
+
+@pytest.mark.sqlite_only
+def test_a_long_table_on_a_terminal_goes_through_the_pager(cli, db, tmp_path):
+    """On a terminal a table taller than it is shown through $PAGER; --no-pager, a short table or
+    piped output is printed as it is."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    rows = "".join(f"P{i:03d},Person {i},officer\n" for i in range(60))
+    (tmp_path / "many.csv").write_text("person_id,name,kind\n" + rows, encoding="utf-8")
+    cli.ok("people", "import", str(tmp_path / "many.csv"))
+    paged = tmp_path / "paged.txt"
+    pager = f"{sys.executable} -c \"import sys; open('{paged}', 'w').write(sys.stdin.read())\""
+    ldcli = str(Path(sys.executable).parent / "ldcli")
+    env = {**os.environ, "PAGER": pager, "LINES": "20", "COLUMNS": "100", "LDCLI_DB": db}
+
+    def run(*args, terminal=True):
+        paged.unlink(missing_ok=True)
+        if not terminal:
+            return subprocess.run([ldcli, *args], env=env, capture_output=True, text=True).stdout
+        main, side = pty.openpty()
+        subprocess.run([ldcli, *args], env=env, stdin=side, stdout=side, stderr=side, check=True)
+        os.close(side)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        os.close(main)
+        return shown.decode()
+
+    run("people", "list")
+    assert paged.exists() and "P059" in paged.read_text()
+    assert "P059" in run("--no-pager", "people", "list") and not paged.exists()
+    assert "P004" in run("people", "list", "--limit", "5") and not paged.exists()
+    assert "P059" in run("people", "list", terminal=False) and not paged.exists()
