@@ -116,10 +116,15 @@ def export(
     kind: Annotated[ExportKind, typer.Argument(metavar="KIND", case_sensitive=False, help="What to export.")],
     sort: SortOpt = None,
     limit: LimitOpt = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="CSV or JSON.")] = ExportFormat.csv,
+    fmt: Annotated[ExportFormat | None, typer.Option(
+        "--format", help="CSV, JSON or xlsx, a spreadsheet (default: csv, or what -o FILE.json or -o "
+                         "FILE.xlsx names).")] = None,
     output: OutputOpt = None,
 ) -> None:
-    """Export every record of KIND as CSV (formula-safe) or JSON, to stdout or a file."""
+    """Export every record of KIND as CSV (formula-safe) or JSON, to stdout or a file, or as a
+    spreadsheet (-o FILE.xlsx)."""
+    if fmt is None:  # CSV, unless -o names a .json or .xlsx file
+        fmt = ExportFormat.__members__.get(Path(output or "").suffix.lower()[1:], ExportFormat.csv)
     from ldcli.cli.output import Listing, render
     from ldcli.services.export import export as export_rows
 

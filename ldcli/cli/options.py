@@ -1,6 +1,9 @@
 """Options shared by the commands, and the parsers that read dates, months, times, hours and money."""
 
 
+import copy
+import functools
+import typing
 from enum import StrEnum
 from typing import Annotated
 
@@ -46,11 +49,60 @@ def _polish(command) -> None:
             return option
 
         command.get_help_option = help_option
+    _add_excel(command)
     for param in getattr(command, "params", ()):
         if isinstance(param, TyperOption) and param.is_flag:
             param.metavar = ""
         elif isinstance(param, TyperArgument) and param.metavar and param.type_descriptor.annotation is str:
             param.display_type_rich = lambda ctx: None
+
+
+def _excel_option() -> TyperOption:
+    """The --excel flag, as Typer builds it from a declaration (built once, copied onto each command)."""
+    global _EXCEL_OPTION
+    if _EXCEL_OPTION is None:
+        declared = typer.Typer()
+
+        @declared.command()
+        def excel(excel: Annotated[bool, typer.Option(
+                "--excel", help="CSV for Excel and other spreadsheet programs: UTF-8 with a byte-order mark and "
+                                "CRLF line ends (implies --format csv).")] = False) -> None:
+            """The declaration --excel is taken from."""
+
+        _EXCEL_OPTION = typer.main.get_command(declared).params[0]
+    return copy.copy(_EXCEL_OPTION)
+
+
+_EXCEL_OPTION: TyperOption | None = None
+
+
+def _add_excel(command) -> None:
+    """Every command that takes --format also takes --excel, declared here once rather than in
+    each command: the flag goes after --format, and is taken out of the command's arguments and
+    checked with them (`output.formats_checked`) before the command runs."""
+    params = getattr(command, "params", None)
+    if not params or getattr(command, "commands", None) is not None or any(p.name == "excel" for p in params):
+        return
+    fmt = next((p for p in params if isinstance(p, TyperOption) and "--format" in p.opts), None)
+    if fmt is None:
+        return
+    out = next((p for p in params if isinstance(p, TyperOption) and "--output" in p.opts), None)
+    kinds = [t for t in (fmt.type_descriptor.annotation, *typing.get_args(fmt.type_descriptor.annotation))
+             if isinstance(t, type) and issubclass(t, StrEnum)]
+    formats = {m.value for m in kinds[0]} if kinds else set()
+    params.insert(params.index(fmt) + 1, _excel_option())
+    run = command.callback
+
+    def checked(**kwargs):
+        from ldcli.cli.output import formats_checked
+
+        excel = kwargs.pop("excel", False)
+        with formats_checked(kwargs.get(fmt.name), kwargs.get(out.name) if out is not None else None, excel,
+                             formats):
+            return run(**kwargs)
+
+    functools.update_wrapper(checked, run)
+    command.callback = checked
 
 
 class Group(TyperGroup):
@@ -67,6 +119,7 @@ class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 class PageFormat(StrEnum):
@@ -76,11 +129,13 @@ class PageFormat(StrEnum):
     csv = "csv"
     json = "json"
     html = "html"
+    xlsx = "xlsx"
 
 
 class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"
 
 
 def _choices(name: str, values) -> type[StrEnum]:
@@ -207,10 +262,11 @@ HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
 PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME", "autocompletion": _programme_names}
 
 FormatOpt = Annotated[
-    OutputFormat, typer.Option("--format", help="Output as a table, CSV or JSON.")
+    OutputFormat, typer.Option("--format", help="Output as a table, CSV, JSON or a spreadsheet (xlsx: -o FILE.xlsx).")
 ]
 PageFormatOpt = Annotated[
-    PageFormat, typer.Option("--format", help="Output as a table, CSV, JSON or an HTML page (-o FILE.html).")
+    PageFormat, typer.Option("--format", help="Output as a table, CSV, JSON, an HTML page (-o FILE.html) or a "
+                                              "spreadsheet (xlsx: -o FILE.xlsx).")
 ]
 OutputOpt = Annotated[
     str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.")

@@ -1,6 +1,6 @@
 """The one way out: a command returns a result (Listing, Record, Counts, Document, Report, Page,
-Calendar) and `render` draws it as a Rich table, CSV or JSON, an HTML page or letter, or an
-iCalendar file, on stdout or into a file.
+Calendar) and `render` draws it as a Rich table, CSV or JSON, a spreadsheet (xlsx), an HTML page or
+letter, or an iCalendar file, on stdout or into a file.
 
 Conventions the services follow: a key ending `_gbp` holds integer pence; dates are `date`
 objects; lists are lists. Messages go to stderr through `say`, data to stdout.
@@ -14,6 +14,7 @@ import re
 import sys
 import tempfile
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -103,13 +104,18 @@ def json_record(row: dict) -> dict:
 
 
 @contextmanager
-def _destination(output: str | None):
+def _destination(output: str | None, binary: bool = False):
     """stdout, or a file written whole: a temporary file renamed into place, so a reader never sees
     half a file. A link is followed (the file it points to is replaced, the link kept); a device or
-    a pipe (`-o /dev/stdout`) is written straight into; a folder is refused."""
+    a pipe (`-o /dev/stdout`) is written straight into; a folder is refused. `binary`: a file
+    opened for bytes (a spreadsheet), never the screen."""
     if output is None:
+        if binary:
+            raise _Usage("a spreadsheet needs -o FILE.xlsx")
         yield sys.stdout
         return
+    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
+    newline = None if binary else ""
     if not output.strip():
         raise typer.BadParameter("give a file name", param_hint="'--output' / '-o'")
     named = Path(output).expanduser()
@@ -118,7 +124,7 @@ def _destination(output: str | None):
         raise LdcliError(f"cannot write {output}: it is a folder; give a file name")
     if named.exists() and not target.is_file():
         try:
-            with open(named, "w", encoding="utf-8", newline="") as fh:
+            with open(named, mode, encoding=encoding, newline=newline) as fh:
                 yield fh
         except OSError as exc:
             raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
@@ -129,7 +135,7 @@ def _destination(output: str | None):
     except OSError as exc:
         raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
             yield fh
         os.replace(tmp, target)
     except OSError as exc:
@@ -290,17 +296,52 @@ def _print_rich(fh, renderable) -> None:
     fh.write("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()))
 
 
-SUFFIXES = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".ics": "ics"}
+SUFFIXES = {".csv": "csv", ".json": "json", ".html": "html", ".htm": "html", ".ics": "ics", ".xlsx": "xlsx"}
+
+# --excel on this command line: CSV with a byte-order mark and CRLF line ends (set by `formats_checked`).
+_EXCEL: ContextVar[bool] = ContextVar("ldcli_excel", default=False)
+
+
+class _Usage(typer.BadParameter):
+    """A command-line usage error (exit 2) shown as its sentence alone."""
+
+    def format_message(self) -> str:
+        return self.message
 
 
 def format_for(fmt, output: str | None) -> str:
     """The format to write: --format as given; otherwise, with -o, the file's extension (.csv,
-    .json, .html, .ics) decides, and any other file gets the table as plain text. A result that has
-    no HTML or calendar form writes its table as plain text into such a file."""
+    .json, .html, .ics, .xlsx) decides, and any other file gets the table as plain text. A result
+    that has no HTML or calendar form writes its table as plain text into such a file. With --excel,
+    CSV (`formats_checked` has refused --excel beside any other format)."""
+    return "csv" if _EXCEL.get() else _chosen(fmt, output)
+
+
+def _chosen(fmt, output: str | None) -> str:
     fmt = getattr(fmt, "value", fmt) or "table"
-    if fmt == "table" and output:
-        return SUFFIXES.get(Path(output).suffix.lower(), "table")
-    return fmt
+    return SUFFIXES.get(Path(output).suffix.lower(), "table") if fmt == "table" and output else fmt
+
+
+@contextmanager
+def formats_checked(fmt, output: str | None, excel: bool, formats=frozenset()):
+    """Around every command that takes --format (its values: `formats`), before it reads or writes
+    anything: a spreadsheet needs -o FILE (it is not text for a terminal), and --excel (CSV for
+    spreadsheet programs) goes with CSV only: alone it means CSV; with another format, given or
+    chosen by -o FILE's extension, it is a usage error naming that format."""
+    kind = _chosen(fmt, output)
+    if formats and kind not in formats:  # an extension this command has no format for: its default
+        kind = "table"
+    if kind == "xlsx" and output is None:
+        raise _Usage("--format xlsx needs -o FILE.xlsx")
+    if excel and kind not in ("table", "csv"):
+        given = getattr(fmt, "value", fmt) or "table"
+        where = f"--format {given}" if given != "table" else f"-o {output} ({kind})"
+        raise _Usage(f"--excel is for CSV files; it cannot be used with {where}")
+    token = _EXCEL.set(excel)
+    try:
+        yield
+    finally:
+        _EXCEL.reset(token)
 
 
 # --- what a command returns: one of these, drawn by `render` for every format and destination
@@ -403,6 +444,9 @@ def render(result, fmt, output: str | None = None) -> None:
         return
     if kind in ("html", "ics"):  # a result with no such form: its table, as plain text
         kind = "table"
+    if kind == "xlsx" and not isinstance(result, Record):
+        _write_xlsx(output, _sheets(result, output))
+        return
     screen = output is None and kind == "table"
     if isinstance(result, Record):
         messages = [result.message] if isinstance(result.message, str) else list(result.message or ())
@@ -453,9 +497,7 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
         else:
             _write(output, lambda fh: _print_rich(fh, _rich_table(listing.columns, rows, listing.title)))
         return
-    columns = listing.data_columns or listing.columns
-    if columns == "all":
-        columns = list(rows[0]) if rows else listing.columns
+    columns = _data_columns(listing)
     with _destination(output) as fh:
         if kind == "json" and isinstance(listing.data, dict):
             _write_json_object(fh, listing.data)
@@ -464,9 +506,66 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
         elif kind == "json":
             _write_json_list(fh, ({c: json_value(c, r.get(c)) for c in columns} for r in rows))
         else:
-            write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows))
+            write_csv(fh, columns, ([csv_cell(c, r.get(c)) for c in columns] for r in rows), excel=_EXCEL.get())
     if output:
         say(f"wrote {len(rows)} row(s) to {output}")
+
+
+def _data_columns(listing: Listing) -> list[str]:
+    """The columns CSV, JSON and a spreadsheet carry: `data_columns`, else the table's."""
+    columns = listing.data_columns or listing.columns
+    if columns == "all":
+        return list(listing.rows[0]) if listing.rows else listing.columns
+    return columns
+
+
+def _untitled(title: str | None) -> str | None:
+    """A title without its row count (`People (12)` -> `People`): a sheet's name."""
+    return title and re.sub(r"\s*\(\d+\)$", "", title)
+
+
+def _sheets(result, output: str | None) -> list:
+    """A result as the tables of a spreadsheet: a listing, a record (one row) or a document's data
+    is one sheet, named by its title or else by the file; a report is its CSV table, then each other
+    table among its parts (progress bars as measure, actual and target)."""
+    from ldcli.cli.xlsx import Sheet
+
+    default = Path(output).stem if output else "Sheet"
+    if isinstance(result, Listing):
+        return [Sheet(_untitled(result.title) or default, _data_columns(result), result.rows)]
+    if isinstance(result, Record):
+        fields = result.flat if result.flat is not None else result.fields
+        return [Sheet(_untitled(result.title) or default, list(fields), [fields])]
+    if isinstance(result, Document):
+        if result.data is not None:
+            return [Sheet(default, list(result.data), [result.data])]
+        return [Sheet(default, ["text"], [{"text": line} for line in result.text.rstrip("\n").split("\n")])]
+    if isinstance(result, Report):
+        titled = [p.title for p in result.parts if isinstance(p, Listing | Record) and p.title]
+        title = result.csv.title or (titled[0] if titled else None)
+        sheets = [Sheet(_untitled(title) or default, _data_columns(result.csv), result.csv.rows)]
+        for part in result.parts:
+            if isinstance(part, Listing) and part.rows is not result.csv.rows:
+                sheets.append(Sheet(_untitled(part.title) or default, _data_columns(part), part.rows))
+            elif isinstance(part, Bars):
+                sheets.append(Sheet(part.title, ["measure", "actual", "target"],
+                                    [{"measure": label, "actual": actual, "target": goal}
+                                     for label, actual, goal in part.items]))
+        return sheets
+    raise TypeError(f"not a result: {type(result).__name__}")
+
+
+def _write_xlsx(output: str | None, sheets: list) -> None:
+    if output is None:
+        raise _Usage("--format xlsx needs -o FILE.xlsx")
+    from ldcli.cli import xlsx
+
+    with _destination(output, binary=True) as fh:
+        xlsx.write(fh, sheets)
+    if len(sheets) == 1:
+        say(f"wrote {len(sheets[0].rows)} row(s) to {output}")
+    else:
+        say(f"wrote {len(sheets)} sheets ({sum(len(s.rows) for s in sheets)} rows) to {output}")
 
 
 def _nothing(listing: Listing) -> str:
@@ -490,7 +589,9 @@ def _grouped(listing: Listing) -> None:
 
 
 def _record(record: Record, kind: str, output: str | None) -> None:
-    if kind == "csv":
+    if kind == "xlsx":
+        _write_xlsx(output, _sheets(record, output))
+    elif kind == "csv":
         fields = record.flat if record.flat is not None else record.fields
         _listing(Listing([fields], list(fields)), kind, output)
     elif kind == "json":

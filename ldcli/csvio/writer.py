@@ -35,8 +35,14 @@ class _LineEnds:
         return self.fh.write(line[:-2] + "\n")
 
 
-def write_csv(fh: TextIO, header: list[str], rows: Iterable[list[object]]) -> None:
-    """Rows of already formatted cells; the caller has guarded the text cells."""
-    writer = csv.writer(_LineEnds(fh), lineterminator="\r\n")
+def write_csv(fh: TextIO, header: list[str], rows: Iterable[list[object]], *, excel: bool = False) -> None:
+    """Rows of already formatted cells; the caller has guarded the text cells. Rows end with LF;
+    with `excel` (for spreadsheet programs that guess the encoding) the file starts with a UTF-8
+    byte-order mark and rows end with CRLF."""
+    if excel:
+        fh.write("\ufeff")
+        writer = csv.writer(fh, lineterminator="\r\n")
+    else:
+        writer = csv.writer(_LineEnds(fh), lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows(rows)
