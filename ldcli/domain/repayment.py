@@ -141,8 +141,12 @@ class Line:
     explanation: str
 
 
+# `add_months` remembered: a batch asks for the same few hundred dates' windows and bands again and again.
+_months_after = lru_cache(maxsize=1 << 16)(add_months)
+
+
 def window_start(leave: date, schedule: Schedule) -> date:
-    return add_months(leave, -schedule.window)
+    return _months_after(leave, -schedule.window)
 
 
 def fees_in_window(payments: list[tuple[date, int]], leave: date, schedule: Schedule) -> int:
@@ -157,7 +161,7 @@ def band_for(schedule: Schedule, leave: date, completed_on: date | None) -> tupl
     if completed_on is None or completed_on > leave:
         return "during the course", schedule.during
     for months, percent in schedule.bands:
-        if leave <= add_months(completed_on, months):
+        if leave <= _months_after(completed_on, months):
             return f"within {months} months of completion", percent
     last = schedule.bands[-1][0] if schedule.bands else 0
     return f"more than {last} months after completion", 0
@@ -166,23 +170,45 @@ def band_for(schedule: Schedule, leave: date, completed_on: date | None) -> tupl
 def repayment_line(*, request_id: int, status: str, completed_on: date | None, payments: list[tuple[date, int]],
                    leave: date, reason: str, schedule: Schedule) -> Line:
     """One request's repayment for a leaver, explained in plain English."""
+    return Line(request_id, *line_figures(status, completed_on, payments, leave, reason, schedule))
+
+
+def line_figures(status: str, completed_on: date | None, payments: list[tuple[date, int]], leave: date,
+                 reason: str, schedule: Schedule) -> tuple:
+    """`repayment_line` without its request id, as a plain tuple in Line's order (course_status,
+    completed_on, band, percent, fees_in_window, amount, exemption, explanation): what a batch of
+    thousands of leavers calls."""
     completed = completed_on if status == "completed" and completed_on and completed_on <= leave else None
-    band, percent = band_for(schedule, leave, completed)
-    fees = fees_in_window(payments, leave, schedule)
+    band, percent = ("during the course", schedule.during) if completed is None else \
+        band_for(schedule, leave, completed)
+    first, leave_text, first_text = _window(leave, schedule.window)
+    fees = 0
+    for paid_on, amount in payments:
+        if first <= paid_on <= leave:
+            fees += amount
     exemption = EXEMPT.get(reason)
     if exemption:
-        percent = 0
-    amount = percent_of(fees, percent)
-    since = window_start(leave, schedule).isoformat()
-    why = (f"exempt ({exemption}): nothing to repay" if exemption else
-           f"left {band} ({leave.isoformat()}): {percent}% of {format_gbp(fees)} paid since {since}")
-    return Line(request_id, "completed" if completed else "under way", completed, band, percent, fees, amount,
-                exemption, why)
+        return ("completed" if completed else "under way", completed, band, 0, fees, 0, exemption,
+                f"exempt ({exemption}): nothing to repay")
+    # percent_of rounds once; a whole share or none needs no rounding
+    amount = fees if percent == 100 else 0 if percent == 0 else percent_of(fees, percent)
+    why = f"left {band} ({leave_text}): {percent}% of {format_gbp(fees)} paid since {first_text}"
+    return "completed" if completed else "under way", completed, band, percent, fees, amount, None, why
+
+
+@lru_cache(maxsize=1 << 14)
+def _window(leave: date, months: int) -> tuple[date, str, str]:
+    """The fee window's first day, and the leaving date and that day as text."""
+    first = _months_after(leave, -months)
+    return first, leave.isoformat(), first.isoformat()
 
 
 def split_payment(lines: list[tuple[int, bool]], final_pay: int) -> tuple[int, int]:
     """(deduct from salary, invoice): only amounts under signed terms are deducted, at most the final pay."""
-    agreed = sum(amount for amount, signed in lines if signed)
-    total = sum(amount for amount, _ in lines)
+    agreed = total = 0
+    for amount, signed in lines:
+        total += amount
+        if signed:
+            agreed += amount
     deduct = min(agreed, max(final_pay, 0))
     return deduct, total - deduct

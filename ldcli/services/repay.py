@@ -7,15 +7,16 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Column, MetaData, String, Table, and_, insert, select
+from sqlalchemy import Column, MetaData, String, Table, and_, exists, insert, select
 
 from ldcli.db.models import people, repayment_records, request_payments, training_requests
 from ldcli.db.session import Session, locked
 from ldcli.domain import repayment as rules
+from ldcli.domain.choices import REQUEST_STATUSES
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
 from ldcli.domain.files import LEAVERS
 from ldcli.domain.money import percent_of
-from ldcli.domain.rows import choice
+from ldcli.domain.rows import choice, parse_rows_fast
 from ldcli.services import audit
 
 T = training_requests
@@ -26,7 +27,9 @@ SUMMARY_COLUMNS = ["person_id", "leave_date", "reason", "requests", "total_gbp",
 CHUNK = 500
 
 
-_leavers = Table("repay_leavers", MetaData(), Column("person_id", String(32), primary_key=True),
+# No key: the ids put in are already distinct, and without an index to keep up the table fills about
+# three times faster; SQLite builds a transient index for the IN (SELECT …) it is used in.
+_leavers = Table("repay_leavers", MetaData(), Column("person_id", String(32), nullable=False),
                  prefixes=["TEMPORARY"])
 
 
@@ -40,54 +43,105 @@ def _the_leavers(session: Session, person_ids: list[str]):
         return
     _leavers.create(session.conn)
     try:
-        session.insert_rows("repay_leavers", ["person_id"], [(p,) for p in person_ids])
+        session.insert_rows("repay_leavers", ["person_id"], [(p,) for p in person_ids], dates_ready=True)
         yield select(_leavers.c.person_id).scalar_subquery()
     finally:
         _leavers.drop(session.conn)
 
 
+REPAYABLE = ("approved", "in_progress", "completed", "withdrawn")
+# The same requests named by the statuses that are not repayable (the column holds only REQUEST_STATUSES):
+# the database then finds them through the leavers, not by walking every request of a repayable status
+# (for 500 leavers among 100,000 people, 2 ms rather than 70 ms).
+_NOT_REPAYABLE = tuple(s for s in REQUEST_STATUSES if s not in REPAYABLE)
+_REQUEST = (T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on, T.c.withdrawn_on, T.c.repayment,
+            T.c.terms_agreed_on)
+
+
+class _Days(dict):
+    """Dates from stored values, each distinct value read once: `days[value]` is the driver's ISO text
+    (SQLite) as a date, a date (PostgreSQL) as itself, None as None."""
+
+    def __init__(self):
+        super().__init__({None: None})
+
+    def __missing__(self, value):
+        found = self[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return found
+
+
+def _fetch(session: Session, statement) -> list[tuple]:
+    """A Core SELECT's rows as the driver's plain tuples (no per-row result machinery; dates as the
+    driver gives them), its IN lists expanded into the statement's text."""
+    compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    result = session.conn.exec_driver_sql(str(compiled), params)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
+
+
 def _load(session: Session, person_ids: list[str]):
-    """Every repayable request and its payments for these people, in two queries."""
-    requests, payments = defaultdict(list), defaultdict(list)
     with _the_leavers(session, person_ids) as leavers:
-        repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none",
-                         T.c.status.in_(("approved", "in_progress", "completed", "withdrawn")))
-        for r in session.execute(select(T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on,
-                                        T.c.withdrawn_on, T.c.repayment, T.c.terms_agreed_on)
-                                 .where(repayable).order_by(T.c.id)):
-            requests[r.person_id].append(r)
-        for rid, paid_on, amount in session.execute(
-                select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
-                .join(T, T.c.id == request_payments.c.request_id)
-                .where(repayable, request_payments.c.void.is_(False))):
-            payments[rid].append((paid_on, amount))
+        return _load_in(session, leavers)
+
+
+def _load_in(session: Session, leavers):
+    """Every repayable request and its payments for these people, in two queries: the requests by
+    person as tuples in `_REQUEST`'s order (dates as dates), the payments by request as (date, pence)."""
+    requests, payments = defaultdict(list), defaultdict(list)
+    day = _Days()
+    repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none", T.c.status.not_in(_NOT_REPAYABLE))
+    for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in _fetch(
+            session, select(*_REQUEST).where(repayable).order_by(T.c.id)):
+        requests[person_id].append((rid, title, status, day[completed_on], day[withdrawn_on], repayment,
+                                    day[terms_agreed_on]))
+    for rid, paid_on, amount in _fetch(
+            session, select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
+            .join(T, T.c.id == request_payments.c.request_id)
+            .where(repayable, request_payments.c.void.is_(False))):
+        payments[rid].append((day[paid_on], amount))
     return requests, payments
 
 
-def _known(session: Session, person_ids: list[str]) -> set[str]:
-    with _the_leavers(session, person_ids) as leavers:
+def _known_in(session: Session, person_ids: list[str], leavers) -> set[str]:
+    """Which of these people exist: asked directly for a short list; for the temporary table, only
+    the leavers with no such person come back (usually none)."""
+    if isinstance(leavers, list):
         return set(session.execute(select(people.c.person_id).where(people.c.person_id.in_(leavers))).scalars())
+    missing = _fetch(session, select(_leavers.c.person_id).where(
+        ~exists().where(people.c.person_id == _leavers.c.person_id)))
+    return set(person_ids) - {p for p, in missing}
 
 
 def compute(person_id: str, leave: date, reason: str, final_pay: int | None, requests, payments) -> dict:
-    lines = []
-    for r in requests:
-        if r.status == "withdrawn" and r.withdrawn_on and r.withdrawn_on <= leave:
+    """One leaver's calculation from their requests (tuples as `_load` gives them) and payments."""
+    lines, shares = [], []
+    total = 0
+    figures = rules.line_figures
+    schedule = rules.parse_schedule
+    no_payments: list = []
+    for rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in requests:
+        if status == "withdrawn" and withdrawn_on and withdrawn_on <= leave:
             continue  # withdrawn before leaving: a withdrawal, not a leaver's debt
-        line = rules.repayment_line(request_id=r.id, status=r.status, completed_on=r.completed_on,
-                                    payments=payments.get(r.id, []), leave=leave, reason=reason,
-                                    schedule=rules.parse_schedule(r.repayment))
-        signed = r.terms_agreed_on is not None and r.terms_agreed_on <= leave
-        explanation = line.explanation + ("" if signed or not line.amount else "; no signed agreement: invoiced")
-        lines.append({"person_id": person_id, "request_id": r.id, "title": r.title,
-                      "course_status": line.course_status, "completed_on": line.completed_on, "band": line.band,
-                      "percent": line.percent, "fees_in_window_gbp": line.fees_in_window,
-                      "amount_gbp": line.amount, "exemption": line.exemption, "signed": signed,
-                      "explanation": explanation})
-    total = sum(line["amount_gbp"] for line in lines)
+        (course_status, completed, band, percent, fees, amount, exemption,
+         explanation) = figures(status, completed_on, payments.get(rid, no_payments), leave, reason,
+                                schedule(repayment))
+        signed = terms_agreed_on is not None and terms_agreed_on <= leave
+        if amount and not signed:
+            explanation += "; no signed agreement: invoiced"
+        total += amount
+        shares.append((amount, signed))
+        lines.append({"person_id": person_id, "request_id": rid, "title": title,
+                      "course_status": course_status, "completed_on": completed, "band": band,
+                      "percent": percent, "fees_in_window_gbp": fees, "amount_gbp": amount,
+                      "exemption": exemption, "signed": signed, "explanation": explanation})
     deduct = invoice = None
     if final_pay is not None:
-        deduct, invoice = rules.split_payment([(x["amount_gbp"], x["signed"]) for x in lines], final_pay)
+        deduct, invoice = rules.split_payment(shares, final_pay)
     return {"person_id": person_id, "leave_date": leave, "reason": reason, "final_pay_gbp": final_pay,
             "lines": lines, "total_gbp": total, "deduct_from_salary_gbp": deduct, "invoice_gbp": invoice}
 
@@ -103,18 +157,44 @@ def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pa
     return compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
 
 
+@contextmanager
+def collector_paused():
+    """Python's cyclic garbage collector paused for a bulk job: a batch makes hundreds of thousands
+    of small objects (rows, values, results) that form no cycles, and while they are made the
+    collector walks the whole heap again and again (a third of a batch's time). Reference counting
+    still frees everything as usual; the collector runs again afterwards."""
+    import gc
+
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def batch(session: Session, *, rows: list[tuple[int, dict]], source: str) -> list[dict]:
-    """Every leaver of a file; all rows are checked before anything is computed."""
-    parsed, errors = LEAVERS.parse_rows(rows)
-    ids = sorted({clean["person_id"] for _, clean in parsed if clean.get("person_id")})
-    known = _known(session, ids)
-    errors += [RowError(number, "person_id", clean["person_id"], f"person '{clean['person_id']}' not found")
-               for number, clean in parsed if clean.get("person_id") and clean["person_id"] not in known]
-    if errors:
-        raise BadRows(source, errors)
-    requests, payments = _load(session, ids)
+    """Every leaver of a file; all rows are checked before anything is computed. The leavers go
+    into one temporary table for both the check and the fetch."""
+    with collector_paused():
+        return _batch(session, rows, source)
+
+
+def _batch(session: Session, rows: list[tuple[int, dict]], source: str) -> list[dict]:
+    parsed, errors = parse_rows_fast(LEAVERS, rows)
+    ids = list({clean["person_id"] for _, clean in parsed if clean.get("person_id")})  # any order: a set to join
+    with _the_leavers(session, ids) as leavers:
+        known = _known_in(session, ids, leavers)
+        errors += [RowError(number, "person_id", clean["person_id"], f"person '{clean['person_id']}' not found")
+                   for number, clean in parsed if clean.get("person_id") and clean["person_id"] not in known]
+        if errors:
+            raise BadRows(source, errors)
+        requests, payments = _load_in(session, leavers)
+    no_requests: list = []
     return [compute(p["person_id"], p["leave_date"], p["reason"], p.get("final_pay_gbp"),
-                    requests.get(p["person_id"], []), payments) for _, p in parsed]
+                    requests.get(p["person_id"], no_requests), payments) for _, p in parsed]
 
 
 RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",
