@@ -463,7 +463,7 @@ def cadet_dashboard(
         Listing(board["leaders_by_department"], ["department", "leaders"], title="Leaders by department"),
         Bars("Progress against the targets", goals),
         *(["Warnings", *(f"  ! {w}" for w in warnings)] if warnings else []),
-    ], data=board, csv=Listing(rows, [*columns, "warnings"]))
+    ], data=board, csv=Listing(rows, [*columns, "warnings"], title="Units"))
     render(Page("board", {"board": board, "warnings": warnings, "goals": goals, "growth": growth},
                 other=report), fmt, output)
 
