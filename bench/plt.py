@@ -2,6 +2,7 @@
 
     python bench/plt.py            # the 10,000-person force, then the national-scale roster import
     python bench/plt.py --quick    # the 10,000-person force only
+    python bench/plt.py --profile  # also profile each roster import (cProfile, a second import)
 
 Each figure is printed on its own line with the ratio the issue asks for, from one run:
 - roster import (the `ldcli plt roster import` command, a subprocess) in rows a second, against the
@@ -99,7 +100,33 @@ def bench_roster(folder: Path, files: dict[str, Path], label: str, target: float
     print(f"{label} reference csv + sqlite3 executemany: {reference:.2f} s = {rows / reference:,.0f} rows/s")
     print(f"{label} ratio roster import / sqlite3 executemany: {seconds / reference:.2f}x (target <= {target:g}x)")
     print(f"{label} roster import peak memory: {peak / 1024:,.0f} MiB (target <= {memory:,} MiB)")
+    header = folder / "roster_header.csv"
+    with files["roster"].open() as fh:
+        header.write_text(fh.readline())
+    fixed = ldcli(db, "plt", "roster", "import", str(header))
+    print(f"{label} roster import profile: the command's fixed cost (a file of no rows: start-up, imports, "
+          f"open, commit) {fixed:.2f} s = {fixed / reference:.2f}x the reference")
+    if "--profile" in sys.argv:
+        profile_roster(folder, files, label)
     return db
+
+
+def profile_roster(folder: Path, files: dict[str, Path], label: str) -> None:
+    """The roster import again, into a fresh database, under cProfile: where its time goes (cProfile
+    inflates time spent in Python functions; time inside SQLite's C calls is as is)."""
+    import pstats
+
+    db, out = folder / "profile.db", folder / "roster.prof"
+    ldcli(db, "people", "import", str(files["people"]))
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), str(BIN / "ldcli"), "--db", str(db),
+                           "plt", "roster", "import", str(files["roster"])], env=ENV, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"profiled roster import failed: {done.stderr.strip()}")
+    stats = pstats.Stats(str(out))
+    top = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:8]  # by own time
+    for (filename, line, name), (_, calls, own, _cumulative, _) in top:
+        where = name if filename == "~" else f"{Path(filename).name}:{line} {name}"
+        print(f"{label} roster import profile: {own:6.2f} s in {where} ({calls:,} calls)")
 
 
 def prefetch(db: Path):

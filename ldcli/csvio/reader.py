@@ -107,14 +107,8 @@ def stream_csv(path: str | Path, layout: Layout) -> Iterator[tuple[dict[str, int
     (row number, cells), each row padded to the header's width. Blank lines are skipped; a row
     with too many cells is given with its extra cells, for the caller to report. Cells are not
     checked here: the caller parses those it does not recognise with the layout."""
-    source = Path(path)
-    with _open(source) as fh:
-        reader = csv.reader(fh, strict=True)
-        header = [h.strip() for h in next(_records(source, reader), (1, []))[1]]
-        if not header:
-            raise LdcliError(f"file {source} is empty: it needs a header row")
-        check_header(source, header, layout.required, layout.optional)
-        width = len(header)
+    with open_records(path, layout) as (index, reader):
+        source, width = Path(path), len(index)
 
         def rows() -> Iterator[tuple[int, list[str]]]:
             # One plain loop (a national roster is millions of rows): a record's number is the line
@@ -124,12 +118,37 @@ def stream_csv(path: str | Path, layout: Layout) -> Iterator[tuple[dict[str, int
                 for record in reader:
                     number, ended = ended + 1, reader.line_num
                     if not record or (not record[0].strip() and not any(c.strip() for c in record)):
-                        continue
+                        continue  # blank (is_blank, inlined: this runs for every row)
                     if len(record) < width:
                         record = record + [""] * (width - len(record))
                     yield number, record
             except csv.Error as exc:
-                raise LdcliError(f"file {source}, row {ended + 1}: not valid CSV ({exc}); "
-                                 "check that every quoted cell has its closing quote") from None
+                raise not_valid_csv(source, ended + 1, exc) from None
 
-        yield {name: i for i, name in enumerate(header)}, rows()
+        yield index, rows()
+
+
+@contextmanager
+def open_records(path: str | Path, layout: Layout) -> Iterator[tuple[dict[str, int], Iterator[list[str]]]]:
+    """The lowest level of stream_csv, for a caller that runs its own loop over millions of rows:
+    the header (checked) as {column: index} and the strict csv reader, positioned after it. The
+    caller numbers a record `reader.line_num` (before reading it) + 1, skips blank records
+    (`is_blank`), pads short ones, and turns a csv.Error into `not_valid_csv`."""
+    source = Path(path)
+    with _open(source) as fh:
+        reader = csv.reader(fh, strict=True)
+        header = [h.strip() for h in next(_records(source, reader), (1, []))[1]]
+        if not header:
+            raise LdcliError(f"file {source} is empty: it needs a header row")
+        check_header(source, header, layout.required, layout.optional)
+        yield {name: i for i, name in enumerate(header)}, reader
+
+
+def is_blank(record: list[str]) -> bool:
+    """A record with no cells, or only blank ones: a blank line, skipped."""
+    return not record or (not record[0].strip() and not any(c.strip() for c in record))
+
+
+def not_valid_csv(source: Path, row: int, exc: csv.Error) -> LdcliError:
+    return LdcliError(f"file {source}, row {row}: not valid CSV ({exc}); "
+                      "check that every quoted cell has its closing quote")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, update
@@ -161,3 +162,30 @@ class Session:
         if sqlite and not dates_ready:
             rows = [tuple(v.isoformat() if isinstance(v, date) else v for v in r) for r in rows]
         self.conn.exec_driver_sql(sql, rows)
+
+    def insert_stream(self, table: str, columns: list[str], rows: Iterable[tuple], batch: int = 20000) -> int:
+        """`insert_rows` for rows that come from an iterator, written as they come so that memory
+        stays flat: one executemany over the iterator on SQLite (dates as ISO text, as the caller
+        gives them), a COPY per `batch` rows on PostgreSQL (the server reports a refused row only
+        when a COPY ends, so a refusal stops the stream within a batch). Returns how many rows it
+        wrote. An exception raised by the iterator stops the insert and reaches the caller, with
+        what was written before it still to roll back."""
+        cursor = self.conn.connection.driver_connection.cursor()
+        try:
+            if self.conn.dialect.name == "postgresql":
+                sql, written, rows = f"COPY {table} ({', '.join(columns)}) FROM STDIN", 0, iter(rows)
+                while True:
+                    with cursor.copy(sql) as copy:
+                        for row in islice(rows, batch):
+                            copy.write_row(row)
+                    if cursor.rowcount <= 0:
+                        return written
+                    written += cursor.rowcount
+                    if cursor.rowcount < batch:
+                        return written
+            mark = "?" if self.conn.dialect.paramstyle == "qmark" else "%s"
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) "
+                               f"VALUES ({', '.join([mark] * len(columns))})", rows)
+            return cursor.rowcount
+        finally:
+            cursor.close()
