@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB := demo/ldcli.db
 TMPDIR_BASE ?= /tmp
 
-.PHONY: demo test test-sqlite test-postgres lint docs screenshots bench clean
+.PHONY: demo test test-sqlite test-postgres lint docs screenshots bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,14 @@ bench: $(STAMP)
 	@if $(PY) scripts/with_postgres.py --check 2>/dev/null; then \
 	  $(PY) scripts/with_postgres.py -- $(PY) bench/postgres.py; \
 	else echo "PostgreSQL rows skipped: no PostgreSQL server binaries (scripts/ensure-postgres.sh installs them)"; fi
+
+## mutation: mutation testing of ldcli/domain/ with mutmut (slow; not part of `make test`), then each
+## module's score, killed / run. From scratch each time; `make mutation MUTANTS='ldcli.domain.money.*'`
+## reruns only those mutants, keeping the other results.
+mutation: $(STAMP)
+	$(if $(MUTANTS),,rm -rf mutants)
+	$(VENV)/bin/mutmut run $(foreach m,$(MUTANTS),'$(m)')
+	$(PY) scripts/mutation_scores.py --survivors
 
 clean:
 	rm -rf $(VENV) demo build *.egg-info

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
 from ldcli.domain.text import quoted
@@ -24,22 +23,11 @@ def parse_pounds(text: str) -> int:
     sign, whole, frac = m.group(1), (m.group(2) or "0").replace(",", ""), m.group(3) or ""
     if len(frac) > 2:
         raise ValueError(f"{quoted(str(text))} has fractions of a penny")
-    if sign and (whole.strip("0") or frac.strip("0")):
+    if sign and (int(whole) or int(frac or "0")):  # a minus sign on anything but zero
         raise ValueError(f"{quoted(str(text))} is negative: amounts are zero or more")
     if len(whole) > 12 or int(whole) * 100 + int((frac + "00")[:2]) > MAX_PENCE:
         raise ValueError(f"{quoted(str(text))} is more than {format_gbp(MAX_PENCE)}")
     return int(whole) * 100 + int((frac + "00")[:2])
-
-
-
-def round_half_up(value: Fraction | Decimal | int) -> int:
-    """The one rounding function: to a whole number, halves away from zero."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    try:
-        return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    except InvalidOperation as exc:  # pragma: no cover - Decimal of a Fraction is exact enough
-        raise ValueError(f"cannot round {value!r}") from exc
 
 
 def percent_of(pence: int, percent: int | Fraction) -> int:

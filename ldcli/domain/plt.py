@@ -44,7 +44,7 @@ class Programme(NamedTuple):
     def describe(self) -> str:
         """'4 h a month, allocated', '20% of duty, allocated, 12 months'."""
         amount = f"{self.value}% of duty" if self.of_duty else f"{self.value} h a month"
-        length = f", {self.months} months" if self.months else ""
+        length = f", {self.months} month{'s' if self.months != 1 else ''}" if self.months else ""
         return f"{amount}, {self.mode.replace('_', ' ')}{length}"
 
 
@@ -54,7 +54,7 @@ def programme_name(text: str) -> str:
     import re
 
     name = text.strip().upper()
-    if not re.fullmatch(rf"[A-Z][A-Z0-9_]{{0,{NAME_LENGTH - 1}}}", name, re.ASCII):
+    if not re.fullmatch(rf"[A-Z][A-Z0-9_]{{0,{NAME_LENGTH - 1}}}", name):
         raise ValueError(f"{quoted(text)} is not a programme name (letters, digits and _, starting with a letter, "
                          f"at most {NAME_LENGTH})")
     return name
@@ -160,9 +160,11 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
 
     a block lies inside one duty shift and starts at its start; one block per person per shift;
     the largest number of one team on PLT on one day is as small as possible; then the earliest
-    date. A need is met in one block on a free shift long enough to hold it; only the needs of a
-    share of duty (apprentices by default) are split into blocks of up to a whole shift, after
-    everyone else is placed.
+    date; a person counts once on a day however many blocks they have there. A need is met in one
+    block on a free shift long enough to hold it; a person's further needs (two allocated
+    enrolments) follow their team's spread, each on the shift of least team load, then earliest.
+    Only the needs of a share of duty (apprentices by default) are split into blocks of up to a
+    whole shift, after everyone else is placed.
     The result depends only on the input values, so it is the same every run. `progress(done,
     team, total)` is told each team as it is done (the shares of duty come last, as one step).
     """
@@ -186,26 +188,35 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
         need.remaining -= minutes
         need.placed += minutes
 
+    def place_or_say_why(need: Need, shift: FreeShift | None) -> None:
+        if shift is None:
+            need.reason = _reason(need, candidates(need), rostered[need.person_id])
+        else:
+            place(need, shift)
+
     singles = sorted((n for n in needs if n.remaining > 0 and not n.splittable),
                      key=lambda n: (n.person_id, n.enrolment_id))
     teams: dict[str | None, list[Need]] = {}
     for need in singles:
         teams.setdefault(need.team, []).append(need)
-    for number, team in enumerate(sorted(teams, key=lambda t: (t is None, t or ""))):
+    for number, team in enumerate(sorted(teams, key=lambda t: (t is None, t))):  # no team last
         if progress:
             progress(number, team or "no team", len(teams) + 1)
-        members = teams[team]
-        options = [_fitting_by_day(n, candidates(n)) for n in members]
-        days = spread([list(o) for o in options], lambda d, t=team: load[(t, d)],
-                      [{d for d in o if (n.person_id, d) in on} for n, o in zip(members, options, strict=True)])
-        for need, option, day in zip(members, options, days, strict=True):
-            shift = option.get(day) if day else None
-            if shift is not None and shift not in free[need.person_id]:  # same person, two needs
-                shift = _choose(need, candidates(need), load, on)
-            if shift is None:
-                need.reason = _reason(need, candidates(need), rostered[need.person_id])
-            else:
-                place(need, shift)
+        # Each person's first need is spread; a person's further needs follow, each on the shift
+        # `_choose` picks (a day they are already on adds nobody), so one person counts once a day.
+        members, more, seen = [], [], set()
+        for need in teams[team]:
+            (more if need.person_id in seen else members).append(need)
+            seen.add(need.person_id)
+        options, already = [], []
+        for need in members:
+            options.append(_fitting_by_day(need, candidates(need)))
+            already.append({d for d in options[-1] if (need.person_id, d) in on})
+        days = spread([list(o) for o in options], lambda d, t=team: load[(t, d)], already)
+        for k, need in enumerate(members):
+            place_or_say_why(need, options[k].get(days[k]))  # no day (None): no shift
+        for need in more:
+            place_or_say_why(need, _choose(need, candidates(need), load, on))
     turn = sorted((n for n in needs if n.remaining > 0 and n.splittable), key=lambda n: (n.person_id, n.enrolment_id))
     if progress:
         progress(len(teams), "shares of duty", len(teams) + 1)
@@ -213,11 +224,8 @@ def allocate(needs: list[Need], free: dict[str, list[FreeShift]], rostered: Coun
         waiting = []
         for need in turn:
             shift = _choose(need, candidates(need), load, on)
-            if shift is None:
-                need.reason = _reason(need, candidates(need), rostered[need.person_id])
-                continue
-            place(need, shift)
-            if need.remaining > 0:
+            place_or_say_why(need, shift)
+            if shift is not None and need.remaining > 0:
                 waiting.append(need)
         turn = waiting
     return result
@@ -251,9 +259,8 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
     cap: dict[date, int] = {}
 
     def release(i: int) -> None:
-        if at[i] is not None:
-            holders.get(at[i], set()).discard(i)
-            at[i] = None
+        """Take learner i off its day's count; `at[i]` is set again by the `assign` that follows."""
+        holders.get(at[i], set()).discard(i)
 
     def assign(i: int, d: date) -> None:
         release(i)
@@ -261,9 +268,9 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
         if d not in free_days[i]:
             holders.setdefault(d, set()).add(i)
 
-    def augment(i: int, seen: set[date], days: list[date] | None = None) -> bool:
-        """Place learner i on one of `days` (its options), moving unfixed learners along if full."""
-        for d in options[i] if days is None else days:
+    def augment(i: int, seen: set[date], days: list[date]) -> bool:
+        """Place learner i on one of `days` (of its options), moving unfixed learners along if full."""
+        for d in days:
             if d in seen:
                 continue
             seen.add(d)
@@ -274,19 +281,17 @@ def spread(options: list[list[date]], base, free_days: list[set[date]]) -> list[
                 if j in fixed:
                     continue
                 release(j)
-                if augment(j, seen):
+                if augment(j, seen, options[j]):
                     assign(i, d)
                     return True
                 assign(j, d)
         return False
 
     def feasible(limit: int) -> bool:
-        holders.clear()
-        for i in index:
-            at[i] = None
+        holders.clear()  # a learner's day from an earlier limit is replaced when it is placed again
         for d in {d for i in index for d in options[i]}:
             cap[d] = max(0, limit - base(d))
-        return all(augment(i, set()) for i in index)
+        return all(augment(i, set(), options[i]) for i in index)
 
     low, high = 0, len(index) + max(base(d) for i in index for d in options[i])
     while low < high:
@@ -345,7 +350,7 @@ def parse_hours(text: str, *, most: int = 10_000) -> int:
     if not re.fullmatch(r"\d{1,6}(\.\d{1,4})?|\.\d{1,4}", value, re.ASCII):
         raise ValueError(f"{quoted(value)} is not a number of hours")
     minutes = Decimal(value) * 60
-    if minutes != minutes.to_integral_value() or minutes <= 0:
+    if minutes != minutes.to_integral_value() or minutes == 0:  # the pattern has no sign
         raise ValueError(f"{quoted(value)} is not a positive number of hours in whole minutes")
     if minutes > most * 60:
         raise ValueError(f"{quoted(value)} is more than {most:,} hours")

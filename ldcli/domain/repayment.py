@@ -104,7 +104,8 @@ def parse_schedule(text: str) -> Schedule:
     if len(str(text)) > 100:
         raise ValueError("a schedule is at most 100 characters")
     for part in str(text).split(","):
-        key, sep, value = part.strip().partition("=")
+        key, sep, value = part.partition("=")
+        key = key.strip()
         if not sep or not _NUMBER.match(value.strip()):
             raise ValueError(f"'{text}' is not a schedule like during=100,3=75,6=50,9=25,window=12")
         number = int(value)
@@ -114,7 +115,7 @@ def parse_schedule(text: str) -> Schedule:
             if not 1 <= number <= MOST_MONTHS:
                 raise ValueError(f"the fee window must be from 1 to {MOST_MONTHS} months")
             window = number
-        elif _NUMBER.match(key.strip()):
+        elif _NUMBER.match(key):
             bands.append((int(key), number))
         else:
             raise ValueError(f"'{key}' in '{text}' is not during, window or a number of months")
@@ -126,19 +127,6 @@ def parse_schedule(text: str) -> Schedule:
     if any(not 0 <= p <= 100 for p in [during] + [p for _, p in bands]):
         raise ValueError(f"the percents in '{text}' must be from 0 to 100")
     return Schedule(during, tuple(bands), window)
-
-
-@dataclass(frozen=True)
-class Line:
-    request_id: int
-    course_status: str
-    completed_on: date | None
-    band: str
-    percent: int
-    fees_in_window: int
-    amount: int
-    exemption: str | None
-    explanation: str
 
 
 # `add_months` remembered: a batch asks for the same few hundred dates' windows and bands again and again.
@@ -156,31 +144,26 @@ def fees_in_window(payments: list[tuple[date, int]], leave: date, schedule: Sche
 
 
 def band_for(schedule: Schedule, leave: date, completed_on: date | None) -> tuple[str, int]:
-    """The band and percent: not completed by the leaving date is 'during'; otherwise the first
-    threshold N with leave <= completion + N calendar months (the day exactly N months after is in)."""
-    if completed_on is None or completed_on > leave:
+    """The band and percent: not completed by the leaving date (`completed_on` None) is 'during';
+    otherwise the first threshold N with leave <= completion + N calendar months (the day exactly N
+    months after is in)."""
+    if completed_on is None:
         return "during the course", schedule.during
     for months, percent in schedule.bands:
         if leave <= _months_after(completed_on, months):
-            return f"within {months} months of completion", percent
+            return f"within {months} month{'s' if months != 1 else ''} of completion", percent
     last = schedule.bands[-1][0] if schedule.bands else 0
-    return f"more than {last} months after completion", 0
-
-
-def repayment_line(*, request_id: int, status: str, completed_on: date | None, payments: list[tuple[date, int]],
-                   leave: date, reason: str, schedule: Schedule) -> Line:
-    """One request's repayment for a leaver, explained in plain English."""
-    return Line(request_id, *line_figures(status, completed_on, payments, leave, reason, schedule))
+    return f"more than {last} month{'s' if last != 1 else ''} after completion", 0
 
 
 def line_figures(status: str, completed_on: date | None, payments: list[tuple[date, int]], leave: date,
                  reason: str, schedule: Schedule) -> tuple:
-    """`repayment_line` without its request id, as a plain tuple in Line's order (course_status,
+    """One request's repayment for a leaver, explained in plain English, as a plain tuple (course_status,
     completed_on, band, percent, fees_in_window, amount, exemption, explanation): what a batch of
-    thousands of leavers calls."""
+    thousands of leavers calls. A course counts as completed only when its status is completed and its
+    completion date is on or before the leaving date."""
     completed = completed_on if status == "completed" and completed_on and completed_on <= leave else None
-    band, percent = ("during the course", schedule.during) if completed is None else \
-        band_for(schedule, leave, completed)
+    band, percent = band_for(schedule, leave, completed)
     first, leave_text, first_text = _window(leave, schedule.window)
     fees = 0
     for paid_on, amount in payments:
@@ -190,8 +173,7 @@ def line_figures(status: str, completed_on: date | None, payments: list[tuple[da
     if exemption:
         return ("completed" if completed else "under way", completed, band, 0, fees, 0, exemption,
                 f"exempt ({exemption}): nothing to repay")
-    # percent_of rounds once; a whole share or none needs no rounding
-    amount = fees if percent == 100 else 0 if percent == 0 else percent_of(fees, percent)
+    amount = percent_of(fees, percent)  # rounded once
     why = f"left {band} ({leave_text}): {percent}% of {format_gbp(fees)} paid since {first_text}"
     return "completed" if completed else "under way", completed, band, percent, fees, amount, None, why
 

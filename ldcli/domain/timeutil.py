@@ -6,7 +6,6 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from fractions import Fraction
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -87,27 +86,6 @@ def parse_time(text: str) -> time:
     if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
         raise ValueError(f"{quoted(str(text))} is not a time (HHMM or HH:MM)")
     return time(int(m.group(1)), int(m.group(2)))
-
-
-def format_time(t: time) -> str:
-    return f"{t.hour:02d}{t.minute:02d}"
-
-
-def shift_bounds(day: date, start: time, end: time) -> tuple[datetime, datetime]:
-    """Aware start and end of a shift that starts on `day`; an end not after the start is next day.
-
-    The one place wall-clock times become instants, so clock changes are handled once.
-    """
-    begin = datetime.combine(day, start, LONDON)
-    finish_day = day if end > start else day + timedelta(days=1)
-    return begin, datetime.combine(finish_day, end, LONDON)
-
-
-def elapsed_hours(begin: datetime, finish: datetime) -> Fraction:
-    """Real elapsed hours between two aware instants (an hour shorter when the clocks go forward)."""
-    seconds = (finish.astimezone(ZoneInfo("UTC")) - begin.astimezone(ZoneInfo("UTC"))).total_seconds()
-    return Fraction(int(seconds), 3600)
-
 
 
 @lru_cache(maxsize=65536)

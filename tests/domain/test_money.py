@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ldcli.domain.money import format_gbp, parse_pounds, percent_of, plain_gbp, round_half_up
+from ldcli.domain.money import format_gbp, parse_pounds, percent_of, plain_gbp
 
 
 @pytest.mark.parametrize("text, pence", [
@@ -26,12 +26,12 @@ def test_parse_pounds_refuses(text, why):
         parse_pounds(text)
 
 
-@pytest.mark.parametrize("value, whole", [
-    (Fraction(1, 2), 1), (Fraction(3, 2), 2), (Fraction(5, 2), 3), (Fraction(-1, 2), -1),
-    (Fraction(49, 100), 0), (Fraction(2501, 1000), 3),
+@pytest.mark.parametrize("pence, percent, share", [
+    (1, Fraction(50), 1), (3, Fraction(50), 2), (5, Fraction(50), 3), (-1, Fraction(50), -1),
+    (1, Fraction(49), 0), (1000, Fraction(2501, 100), 250), (1000, Fraction(2505, 100), 251), (2, Fraction(1, 2) * 100, 1),
 ])
-def test_round_half_up(value, whole):
-    assert round_half_up(value) == whole
+def test_percent_of_a_fraction_rounds_half_up_once(pence, percent, share):
+    assert percent_of(pence, percent) == share
 
 
 def test_percent_of_rounds_half_up_once():

@@ -1,12 +1,13 @@
 """Repayment bands, windows, exemptions and rounding (SPEC §5), on both sides of every boundary."""
 
+from collections import namedtuple
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ldcli.domain.repayment import REASONS, band_for, parse_schedule, repayment_line, split_payment
+from ldcli.domain.repayment import REASONS, band_for, line_figures, parse_schedule, split_payment
 
 STANDARD = parse_schedule("during=100,3=75,6=50,9=25,window=12")
 D = date.fromisoformat
@@ -27,15 +28,18 @@ def test_bands_by_calendar_months_after_completion(completed, leave, percent):
     assert band_for(STANDARD, D(leave), D(completed))[1] == percent
 
 
-def test_not_completed_by_the_leaving_date_is_during_the_course():
-    assert band_for(STANDARD, D("2026-03-01"), None) == ("during the course", 100)
-    assert band_for(STANDARD, D("2026-03-01"), D("2026-03-02"))[1] == 100
+Figures = namedtuple("Figures", "course_status completed_on band percent fees_in_window amount exemption explanation")
 
 
 def line(payments, leave="2027-03-15", reason="resignation", status="completed", completed="2027-01-10",
          schedule=STANDARD):
-    return repayment_line(request_id=1, status=status, completed_on=D(completed) if completed else None,
-                          payments=[(D(d), p) for d, p in payments], leave=D(leave), reason=reason, schedule=schedule)
+    return Figures(*line_figures(status, D(completed) if completed else None, [(D(d), p) for d, p in payments],
+                                 D(leave), reason, schedule))
+
+
+def test_not_completed_by_the_leaving_date_is_during_the_course():
+    assert band_for(STANDARD, D("2026-03-01"), None) == ("during the course", 100)
+    assert line([], leave="2026-03-01", completed="2026-03-02")[2:4] == ("during the course", 100)
 
 
 def test_the_fee_window_first_day_in_and_out():
