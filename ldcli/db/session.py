@@ -121,8 +121,9 @@ class Session:
     def rows(self, statement: Any) -> list[tuple]:
         """A Core SELECT run through the driver's own cursor: plain tuples, values as the driver
         gives them (dates are ISO text on SQLite), with none of SQLAlchemy's per-row result
-        machinery — for the big reads a bulk rule consumes (the month's shifts)."""
-        compiled = statement.compile(dialect=self.conn.dialect)
+        machinery — for the big reads a bulk rule consumes (the month's shifts, leavers' requests).
+        IN lists are expanded into the statement's text."""
+        compiled = statement.compile(dialect=self.conn.dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         if compiled.positiontup is not None:
             params = tuple(params[name] for name in compiled.positiontup)

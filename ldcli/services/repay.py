@@ -70,20 +70,6 @@ class _Days(dict):
         return found
 
 
-def _fetch(session: Session, statement) -> list[tuple]:
-    """A Core SELECT's rows as the driver's plain tuples (no per-row result machinery; dates as the
-    driver gives them), its IN lists expanded into the statement's text."""
-    compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
-    result = session.conn.exec_driver_sql(str(compiled), params)
-    try:
-        return result.cursor.fetchall()
-    finally:
-        result.close()
-
-
 def _load(session: Session, person_ids: list[str]):
     with _the_leavers(session, person_ids) as leavers:
         return _load_in(session, leavers)
@@ -95,12 +81,12 @@ def _load_in(session: Session, leavers):
     requests, payments = defaultdict(list), defaultdict(list)
     day = _Days()
     repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none", T.c.status.not_in(_NOT_REPAYABLE))
-    for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in _fetch(
-            session, select(*_REQUEST).where(repayable).order_by(T.c.id)):
+    for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in session.rows(
+            select(*_REQUEST).where(repayable).order_by(T.c.id)):
         requests[person_id].append((rid, title, status, day[completed_on], day[withdrawn_on], repayment,
                                     day[terms_agreed_on]))
-    for rid, paid_on, amount in _fetch(
-            session, select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
+    for rid, paid_on, amount in session.rows(
+            select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
             .join(T, T.c.id == request_payments.c.request_id)
             .where(repayable, request_payments.c.void.is_(False))):
         payments[rid].append((day[paid_on], amount))
@@ -112,7 +98,7 @@ def _known_in(session: Session, person_ids: list[str], leavers) -> set[str]:
     the leavers with no such person come back (usually none)."""
     if isinstance(leavers, list):
         return set(session.execute(select(people.c.person_id).where(people.c.person_id.in_(leavers))).scalars())
-    missing = _fetch(session, select(_leavers.c.person_id).where(
+    missing = session.rows(select(_leavers.c.person_id).where(
         ~exists().where(people.c.person_id == _leavers.c.person_id)))
     return set(person_ids) - {p for p, in missing}
 
