@@ -55,10 +55,17 @@ def record_bulk(session: Session, entity: str, ids: Iterable[int], action: str) 
 
 
 def record_new(session: Session, entity: str, table: str, first_id: int, action: str = "create",
-               where: str = "") -> int:
+               where: str = "", count: int | None = None) -> int:
     """The entries for the rows a bulk insert just added to `table` (ids from `first_id` that match
     `where`, which no other writer shares while the command holds its lock): the runs of their ids,
-    found by the database, so no id travels to Python."""
+    found by the database, so no id travels to Python. Given the `count` of rows added (no `where`),
+    two primary-key look-ups settle the usual case, one run from the lowest id to the highest."""
+    if count and not where:
+        bounds = {"first": first_id}
+        lowest = session.execute(text(f"SELECT min(id) FROM {table} WHERE id >= :first"), bounds).scalar()
+        highest = session.execute(text(f"SELECT max(id) FROM {table} WHERE id >= :first"), bounds).scalar()
+        if lowest is not None and highest - lowest + 1 == count:
+            return _range_rows(session, entity, [(lowest, highest)], action)
     spans = session.execute(text(
         f"SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM {table} "
         f"WHERE id >= :first{' AND ' + where if where else ''}) AS new GROUP BY run ORDER BY 1"),

@@ -235,7 +235,7 @@ def _direct(session: Session, path: Path, progress) -> dict | None:
         if clash:
             attempt.rollback()
             return None
-    _audit_created(session, first, written)
+    audit.record_new(session, "shift", "shifts", first, count=written)
     return {"rows": written, "created": written, "unchanged": 0, "removed": 0, "blocks_cancelled": 0}
 
 
@@ -256,18 +256,6 @@ def _drop_secondary_indexes(session: Session, path: Path, held: int) -> list[str
     for name, _ in found:
         session.conn.exec_driver_sql(f'DROP INDEX "{name}"')
     return [sql for _, sql in found]
-
-
-def _audit_created(session: Session, first: int, written: int) -> None:
-    """The import's audit entry: the range of the ids it created. `written` rows all have ids from
-    `first` on, so when the lowest and highest are `written` - 1 apart (two look-ups in the
-    primary key) they are one run, and no id is read; otherwise the database finds the runs."""
-    lowest = session.execute(text("SELECT min(id) FROM shifts WHERE id >= :first"), {"first": first}).scalar()
-    highest = session.execute(text("SELECT max(id) FROM shifts WHERE id >= :first"), {"first": first}).scalar()
-    if written > 0 and lowest is not None and highest - lowest + 1 == written:
-        audit._range_rows(session, "shift", [(lowest, highest)], "create")
-    else:
-        audit.record_new(session, "shift", "shifts", first)
 
 
 def _clash_with_held(session: Session, first: int, dates: set) -> bool:
