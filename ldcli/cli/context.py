@@ -139,10 +139,27 @@ def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Sessi
                         trans.commit()
                         COMMITTED = True
             if session.wipe_after_commit and write and not dry_run and conn.dialect.name == "sqlite":
-                # Copy the rewritten pages into the file and empty the WAL, so that no earlier
-                # version of an erased row survives in either (secure_delete zeroes freed space).
-                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                _after_erasure(conn.connection.driver_connection, url)
     except OperationalError as exc:
         raise database_problem(exc, url) from None
     finally:
         engine.dispose()
+
+
+def _after_erasure(raw, url: str) -> None:
+    """Copy the rewritten pages into the file and empty the WAL, so that no earlier version of an
+    erased row survives in either (secure_delete zeroes freed space); name the backups `db upgrade`
+    made, which still hold it. Another program's read transaction keeps the old pages in place:
+    then the erasure stands, and this says so (exit 3)."""
+    from ldcli.cli.output import say
+    from ldcli.db.backups import backups_note
+    from ldcli.db.engine import display_url, sqlite_path, wal_checkpoint
+    from ldcli.domain.errors import DatabaseProblem
+
+    note = backups_note(sqlite_path(url))
+    if note:
+        say(note)
+    if not wal_checkpoint(raw):
+        raise DatabaseProblem(f"the erasure is saved, but another program is reading {display_url(url)}, so earlier "
+                              "copies of the erased data stay in the file until it finishes: run `ldcli db vacuum` "
+                              "once it has gone")

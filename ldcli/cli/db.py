@@ -73,24 +73,76 @@ def db_check(fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> N
 
 
 @app.command("vacuum")
-def db_vacuum() -> None:
+def db_vacuum(
+    backups: Annotated[bool, typer.Option("--backups", help="Also remove the backups `ldcli db upgrade` made "
+                                                             "beside a SQLite file (they keep erased data).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Remove the backups without asking (needed when not at a "
+                                                    "terminal).")] = False,
+) -> None:
     """Leave no earlier version of erased personal data in the database: on PostgreSQL
     VACUUM FULL rewrites the tables holding personal data (people, placements, cadets,
-    cadet_leaders), run by the login that owns them; on SQLite VACUUM rebuilds the file. Others
-    wait while it runs: run it after erasing, out of hours."""
+    cadet_leaders) and ANALYZE renews their statistics, run by the login that owns them; on SQLite
+    VACUUM rebuilds the file. Others wait while it runs: run it after erasing, out of hours. Exit 3
+    when another program's reading kept the old copies in the file."""
     from ldcli.cli.context import transaction
     from ldcli.cli.output import say
+    from ldcli.db.backups import backups_note, remove_backups, upgrade_backups
+    from ldcli.db.engine import sqlite_path
     from ldcli.services import maintenance
 
+    path = sqlite_path(state().url)
+    if backups:
+        _confirm_removal(upgrade_backups(path), yes)
     result = maintenance.vacuum(state().url)
     with transaction(write=True) as session:
         maintenance.record(session, result)
-    if result["tables"]:
-        say(f"{result['statement']} {', '.join(result['tables'])} in {result['database']} "
-            f"({result['seconds']:g} s): no earlier version of their rows remains")
-    else:
-        say(f"{result['statement']} {result['database']} ({result['seconds']:g} s): rebuilt the file, "
-            f"{result['bytes_before']:,} bytes before, {result['bytes_after']:,} after")
+    say(_vacuumed(result))
+    if backups:
+        removed = remove_backups(path)
+        say(f"removed {_backups(len(removed))}: {', '.join(map(str, removed))}" if removed else
+            "no backups made by `ldcli db upgrade` to remove")
+    elif backups_note(path):
+        say(backups_note(path))
+    if not result["checkpointed"]:
+        from ldcli.domain.errors import DatabaseProblem
+
+        raise DatabaseProblem(f"VACUUM rebuilt {result['database']}, but another program is reading it, so earlier "
+                              "copies of erased data stay in the file until it finishes: run `ldcli db vacuum` "
+                              "again once it has gone")
+
+
+def _backups(n: int) -> str:
+    return f"{n} backup{'s' if n != 1 else ''}"
+
+
+def _confirm_removal(found: list, yes: bool) -> None:
+    """Removing backups cannot be undone: a terminal asks, naming them; elsewhere --yes is needed."""
+    import sys
+
+    from ldcli.domain.errors import LdcliError
+
+    if yes or not found:
+        return
+    if not sys.stdin.isatty():
+        raise LdcliError("removing the upgrade backups cannot be undone: run again with --yes")
+    typer.confirm(f"Remove {_backups(len(found))} made by `ldcli db upgrade` ({', '.join(map(str, found))})? "
+                  "This cannot be undone", abort=True, err=True)
+
+
+def _vacuumed(result: dict) -> str:
+    """What the vacuum did, and (PostgreSQL) what it cannot reach."""
+    if not result["tables"]:
+        return (f"{result['statement']} {result['database']} ({result['seconds']:g} s): rebuilt the file, "
+                f"{result['bytes_before']:,} bytes before, {result['bytes_after']:,} after")
+    lines = [f"VACUUM FULL {', '.join(result['tables'])} in {result['database']}, then ANALYZE "
+             f"({result['seconds']:g} s): these tables, their indexes and their statistics no longer hold "
+             "erased values",
+             "note: PostgreSQL's write-ahead log (pg_wal) keeps earlier versions of the rows until it is recycled "
+             "after later checkpoints, and a WAL archive, a standby or a backup keeps its own copy"]
+    if not result.get("statistics_rewritten"):
+        lines.append("note: earlier statistics stay in pg_statistic's free space until PostgreSQL reuses it; the "
+                     "database's owner can run `VACUUM FULL pg_statistic`")
+    return "\n".join(lines)
 
 
 @app.command("roles")

@@ -98,6 +98,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def wal_checkpoint(raw) -> bool:
+    """Copy every page of the WAL into the SQLite file and empty the WAL (driver connection `raw`,
+    outside a transaction); False when another connection's read transaction held it back."""
+    busy, in_log, copied = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0 and in_log == copied
+
+
 def create_owner_only(path: Path) -> None:
     """Create an empty file readable by its owner only, or make an existing empty one so (SQLite
     gives the -wal and -shm files the database file's mode)."""

@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 import ldcli.migrations
 from ldcli.db.access import renew_grants
+from ldcli.db.backups import STAMP_FORMAT, backup_path
 from ldcli.db.engine import (
     create_owner_only,
     database_problem,
@@ -83,8 +84,7 @@ def upgrade(url: str, target: str = "head") -> dict:
             raise LdcliError(f"revision '{target}' is not one this ldcli knows: {', '.join(known)}")
         backup = None
         if had_data and before != head:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup = path.with_name(f"{path.name}.{before or 'unversioned'}.{stamp}.bak")
+            backup = backup_path(path, before, datetime.now(UTC).strftime(STAMP_FORMAT))
             sqlite_backup(engine, backup)
         run_alembic(engine, "upgrade", target)
         after = schema_version(engine)

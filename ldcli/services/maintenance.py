@@ -1,8 +1,10 @@
 """`ldcli db vacuum` (SPEC §9): after an erasure no earlier version of the erased rows survives.
 
 PostgreSQL rewrites a row on UPDATE and keeps the old version until VACUUM; `VACUUM FULL` rewrites
-the tables that hold personal data into new files. SQLite zeroes freed space (secure_delete) and
-its WAL is emptied after each erasure; `VACUUM` rebuilds the file itself, leaving no free pages.
+the tables that hold personal data into new files and `ANALYZE` replaces their statistics (which
+sample column values); its write-ahead log keeps earlier versions until it is recycled. SQLite
+zeroes freed space (secure_delete) and its WAL is emptied after each erasure; `VACUUM` rebuilds the
+file itself, leaving no free pages, unless another program's read transaction holds the old pages.
 VACUUM cannot run inside a transaction, so this opens its own connection in autocommit mode; the
 audit entry is written afterwards, in the command's transaction."""
 
@@ -12,7 +14,14 @@ import time
 
 from sqlalchemy.exc import DBAPIError
 
-from ldcli.db.engine import database_problem, display_url, open_database, require_existing, sqlite_path
+from ldcli.db.engine import (
+    database_problem,
+    display_url,
+    open_database,
+    require_existing,
+    sqlite_path,
+    wal_checkpoint,
+)
 from ldcli.db.session import Session, lock_wait_ms
 from ldcli.domain.errors import LdcliError
 from ldcli.services import audit
@@ -46,11 +55,11 @@ def _sqlite(engine, path) -> dict:
     try:
         conn = raw.driver_connection
         conn.execute("VACUUM")  # rewrites the same file in place: its owner-only mode stays
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        emptied = wal_checkpoint(conn)
     finally:
         raw.close()
     return {"engine": "sqlite", "statement": "VACUUM", "tables": [], "bytes_before": before,
-            "bytes_after": path.stat().st_size}
+            "bytes_after": path.stat().st_size, "checkpointed": emptied}
 
 
 def _postgres(engine) -> dict:
@@ -68,7 +77,21 @@ def _postgres(engine) -> dict:
         conn.exec_driver_sql(f"SET lock_timeout = '{lock_wait_ms()}ms'")  # others' work on a table: wait, then stop
         for table in PERSONAL_TABLES:
             conn.exec_driver_sql(f"VACUUM FULL {table}")
-    return {"engine": "postgresql", "statement": "VACUUM FULL", "tables": list(PERSONAL_TABLES)}
+            # The planner's statistics (pg_statistic, read through pg_stats) keep sample values of each
+            # column, erased names among them, until the table is analysed again.
+            conn.exec_driver_sql(f"ANALYZE {table}")
+        catalog = _catalog_owner(conn)
+        if catalog:  # the statistics' earlier rows, dead but still in pg_statistic's pages
+            conn.exec_driver_sql("VACUUM FULL pg_catalog.pg_statistic")
+    return {"engine": "postgresql", "statement": "VACUUM FULL", "tables": list(PERSONAL_TABLES),
+            "statistics_rewritten": catalog, "checkpointed": True}
+
+
+def _catalog_owner(conn) -> bool:
+    """May this login vacuum pg_statistic (a superuser, or the database's owner)?"""
+    return bool(conn.exec_driver_sql(
+        "SELECT rolsuper OR pg_has_role(current_user, (SELECT datdba FROM pg_database "
+        "WHERE datname = current_database()), 'USAGE') FROM pg_roles WHERE rolname = current_user").scalar())
 
 
 def record(session: Session, result: dict) -> None:
