@@ -63,12 +63,15 @@ def people_import(
     the same file.
     """
     from ldcli.cli.output import Counts, render
-    from ldcli.csvio.reader import read_csv
+    from ldcli.csvio.reader import stream_rows
+    from ldcli.domain.errors import ErrorLog, memory_refused
     from ldcli.services import people
 
-    rows = read_csv(file, PEOPLE)
-    with transaction(write=True, dry_run=dry_run) as session:
-        counts = people.upsert_people(session, rows=rows, source=file)
+    errors = ErrorLog()
+    with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
+                        "nothing was written"), stream_rows(file, PEOPLE, errors) as rows, \
+            transaction(write=True, dry_run=dry_run) as session:
+        counts = people.upsert_people(session, rows=rows, source=file, errors=errors)
     prefix = "dry run, nothing written: would have " if dry_run else ""
     render(Counts(counts, f"{prefix}created {counts['created']}, updated {counts['updated']}, "
                           f"unchanged {counts['unchanged']}"

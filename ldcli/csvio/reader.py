@@ -4,11 +4,12 @@ layout, rows numbered as a spreadsheet; the layout then parses every cell (ldcli
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ldcli.domain.errors import BadRows, LdcliError, RowError
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, RowError
 from ldcli.domain.rows import Layout
 from ldcli.domain.text import cell_problem
 
@@ -84,6 +85,13 @@ def read_rows(path: str | Path, layout: Layout) -> list[tuple[int, dict]]:
     return parsed.rows
 
 
+def _some(names: list[str], shown: int = 3) -> str:
+    """The first few of many names and how many more: 'a', 'b', 'c' and 999,997 more (a header of a
+    million stray columns is one short line, not megabytes)."""
+    first = ", ".join(repr(n[:40] + "…" if len(n) > 40 else n) for n in names[:shown])
+    return first + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
+
+
 def check_header(source: Path, header: list[str], required: tuple[str, ...], optional: tuple[str, ...]) -> None:
     if any(cell_problem(h) for h in header):
         raise LdcliError(f"file {source}: the header row is not column names; columns are "
@@ -91,9 +99,9 @@ def check_header(source: Path, header: list[str], required: tuple[str, ...], opt
     known = set(required) | set(optional)
     unknown = [h for h in header if h not in known]
     if unknown:
-        raise LdcliError(f"file {source}: unknown column(s) {', '.join(repr(u) for u in unknown)}; "
+        raise LdcliError(f"file {source}: unknown column(s) {_some(unknown)}; "
                          f"columns are {', '.join(required + optional)}")
-    duplicated = sorted({h for h in header if header.count(h) > 1})
+    duplicated = sorted(h for h, n in Counter(header).items() if n > 1)
     if duplicated:
         raise LdcliError(f"file {source}: column(s) {', '.join(duplicated)} appear more than once")
     missing = [r for r in required if r not in header]
@@ -152,3 +160,24 @@ def is_blank(record: list[str]) -> bool:
 def not_valid_csv(source: Path, row: int, exc: csv.Error) -> LdcliError:
     return LdcliError(f"file {source}, row {row}: not valid CSV ({exc}); "
                       "check that every quoted cell has its closing quote")
+
+
+@contextmanager
+def stream_rows(path: str | Path, layout: Layout,
+                errors: ErrorLog) -> Iterator[Iterator[tuple[int, dict[str, str] | None]]]:
+    """`read_csv` for a file of any size: the header is checked on entering (before a transaction
+    opens), then the rows come one at a time as (row number, {column: text}). A row with more cells
+    than the header goes to `errors`, as read_csv words it, and comes as (row number, None)."""
+    with stream_csv(path, layout) as (index, records):
+        header = list(index)
+
+        def rows() -> Iterator[tuple[int, dict[str, str] | None]]:
+            for number, cells in records:
+                if len(cells) > len(header):
+                    errors.add([RowError(number, f"{len(header) + 1} (beyond the header)", "",
+                                         f"the row has {len(cells)} cells but the header has {len(header)}")])
+                    yield number, None
+                    continue
+                yield number, dict(zip(header, cells, strict=True))
+        yield rows()
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 MAX_REPORTED_ROWS = 50
@@ -56,17 +58,54 @@ class RowError:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
-class BadRows(LdcliError):
-    """Every bad row of a file; nothing was written."""
+def _in_order(error: RowError) -> tuple[int, str]:
+    return error.row, error.column
 
-    def __init__(self, source: str, errors: list[RowError]):
+
+class BadRows(LdcliError):
+    """Every bad row of a file; nothing was written. A file read in chunks keeps only the first
+    errors (an ErrorLog) and gives how many bad cells (`total`) and bad rows (`rows`) it had."""
+
+    def __init__(self, source: str, errors: list[RowError], *, rows: int | None = None, total: int | None = None):
         self.source = source
-        self.errors = sorted(errors, key=lambda e: (e.row, e.column))
-        super().__init__(f"{source}: {len(self.errors)} bad cell(s)")
+        self.errors = sorted(errors, key=_in_order)
+        self.total = len(self.errors) if total is None else total
+        self.rows = len({e.row for e in self.errors}) if rows is None else rows
+        super().__init__(f"{source}: {self.total} bad cell(s)")
 
     def lines(self) -> list[str]:
         shown = [str(e) for e in self.errors[:MAX_REPORTED_ROWS]]
-        rows = len({e.row for e in self.errors})
-        more = len(self.errors) - len(shown)
+        rows = self.rows
+        more = self.total - len(shown)
         tail = f" ({more} more not shown)" if more else ""
         return shown + [f"{self.source}: {rows} bad row(s){tail}; nothing was written"]
+
+
+class ErrorLog:
+    """The bad cells of a file read in chunks, in bounded memory: how many in all, and the first
+    MAX_REPORTED_ROWS by row and column (all that a report shows), whatever order they are found in."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self._kept: list[RowError] = []
+
+    def add(self, errors) -> None:
+        for error in errors:
+            self.total += 1
+            self._kept.append(error)
+        if len(self._kept) > 20 * MAX_REPORTED_ROWS:
+            self._kept = sorted(self._kept, key=_in_order)[:MAX_REPORTED_ROWS]
+
+    @property
+    def first(self) -> list[RowError]:
+        return sorted(self._kept, key=_in_order)[:MAX_REPORTED_ROWS]
+
+
+@contextmanager
+def memory_refused(message: str) -> Iterator[None]:
+    """A MemoryError (a single row or cell too big to hold under the process's memory limit: files
+    and tables are read a chunk at a time) refused as one line, exit 1, instead of a crash."""
+    try:
+        yield
+    except MemoryError:
+        raise LdcliError(message) from None

@@ -456,3 +456,19 @@ def parse_rows_fast(layout: Layout, rows: list[tuple[int, dict]]) -> Parsed:
         else:
             first[key] = number
     return parsed
+
+
+def row_parser(layout: Layout):
+    """For a file read a chunk at a time: `parse(number, raw) -> (values, problems)`, as
+    `Layout.parse_row` gives them, through the reader `parse_rows_fast` compiles (one per file, so
+    each distinct cell text is parsed once), and the layout's key function (None: no key). Keys
+    repeated across the file are then the caller's to find (in SQL, or a set of keys)."""
+    fast = _compiled(layout)
+    read = fast.reader()
+
+    def parse(number: int, raw: dict) -> tuple[dict, list[RowError]]:
+        clean = read(raw)
+        if clean is None:
+            return layout.parse_row(number, raw)
+        return clean, []
+    return parse, fast.key

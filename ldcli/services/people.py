@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from itertools import islice
 
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, or_, select, update
 
 from ldcli.db.engine import fold_sql
 from ldcli.db.models import people
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
 from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
+from ldcli.domain.rows import row_parser
 from ldcli.domain.text import fold
 from ldcli.services import audit
 
@@ -23,6 +26,29 @@ DEFAULTS = {"team": None, "department": None, "area": None, "line_manager_id": N
 # A stored field as the import file (and the audit trail's `fields`) names it: weekly_minutes -> weekly_hours.
 FIELD_NAMES = {c.key: c.name for c in PEOPLE.columns}
 CHUNK = 500
+CHUNK_ROWS = 5000  # an import file's rows read, checked and written this many at a time
+
+# An import file's rows as read (the checks across rows run in SQL over them): the row number, the
+# person_id as typed (bad rows' too: a line manager may be named by any row of the file), as parsed
+# (None if it did not), the line manager named, the row's state, and a link to a line manager made
+# once the whole file is in (one given after the person).
+GOOD, BAD, SKIPPED = 0, 1, 2
+STAGED = ["row_no", "typed_id", "person_id", "manager", "state", "link"]
+_staged = Table("people_import", MetaData(), Column("row_no", Integer, nullable=False), Column("typed_id", Text),
+                Column("person_id", Text), Column("manager", Text), Column("state", Integer, nullable=False),
+                Column("link", Text), prefixes=["TEMPORARY"])
+_NO_MANAGER = ("FROM people_import s WHERE s.manager IS NOT NULL AND s.state <> 2 "
+               "AND NOT EXISTS (SELECT 1 FROM people_import f WHERE f.typed_id = s.manager) "
+               "AND NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = s.manager)")
+_REPEATED = ("SELECT s.row_no, f.first_row FROM people_import s JOIN (SELECT person_id, min(row_no) AS first_row "
+             "FROM people_import WHERE person_id IS NOT NULL GROUP BY person_id HAVING count(*) > 1) f "
+             "ON f.person_id = s.person_id WHERE s.row_no > f.first_row AND s.state <> 2 ORDER BY 1")
+_BAD_ROWS = ("SELECT count(*) FROM people_import s WHERE s.state = 1 OR (s.state <> 2 AND (EXISTS (SELECT 1 FROM "
+             "people_import e WHERE e.person_id = s.person_id AND e.row_no < s.row_no) OR s.row_no IN (SELECT "
+             f"s.row_no {_NO_MANAGER})))")
+_LINK = ("UPDATE people SET line_manager_id = (SELECT s.link FROM people_import s WHERE s.person_id = "
+         "people.person_id AND s.link IS NOT NULL) WHERE person_id IN (SELECT person_id FROM people_import "
+         "WHERE link IS NOT NULL)")
 
 
 def person_row(p) -> dict:
@@ -45,36 +71,79 @@ def existing_people(session: Session, ids: list[str], erased: dict[str, date] | 
 
 
 @locked("people")
-def upsert_people(session: Session, *, rows: list[tuple[int, dict[str, str]]], source: str) -> dict:
-    """Create or update people from rows of text. All rows are checked first; nothing is written
-    if any is bad. A column absent from the file leaves that field as it is; a blank cell clears it.
-    A row for an erased person is skipped: their record takes no personal data (an HR feed or an
-    export may still carry them)."""
-    cleaned, errors = PEOPLE.parse_rows(rows)
-    in_file = {(raw.get("person_id") or "").strip() for _, raw in rows}  # bad rows' people included
+def upsert_people(session: Session, *, rows: Iterable[tuple[int, dict[str, str] | None]], source: str,
+                  errors: ErrorLog | None = None) -> dict:
+    """Create or update people from rows of text, read and written a chunk at a time (a file of
+    millions stays in bounded memory) inside the command's one transaction: once a row is bad,
+    nothing more is written and everything is rolled back, every bad row reported. A column absent
+    from the file leaves that field as it is; a blank cell clears it. A row for an erased person is
+    skipped: their record takes no personal data (an HR feed or an export may still carry them).
+    The rules across rows (a person_id given twice, a line manager in neither the database nor the
+    file) are checked in SQL over the rows staged in a temporary table. `errors` may already hold
+    the file's unreadable rows (given here as None)."""
+    log = errors if errors is not None else ErrorLog()
+    parse = row_parser(PEOPLE)[0]
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "erased_skipped": 0}
+    _staged.create(session.conn)  # created in the transaction: a rollback removes it too
+    writing, linked = True, 0
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        checked, ready, known = _check_chunk(session, chunk, parse, log)
+        counts["erased_skipped"] += sum(1 for r in checked if r[4] == SKIPPED)
+        writing = writing and not log.total and len({p["person_id"] for p in ready}) == len(ready)
+        done, later = write_people(session, ready, known) if writing else ({}, {})
+        for name, n in done.items():
+            counts[name] += n
+        session.insert_rows(_staged.name, STAGED, [(*r, later.get(r[2])) for r in checked], dates_ready=True)
+        linked += len(later)
+    _across_rows(session, source, log, linked)
+    return counts
+
+
+def _check_chunk(session: Session, chunk: list, parse, log: ErrorLog) -> tuple[list[tuple], list[dict], dict]:
+    """A chunk's rows parsed and checked one by one: what to stage for the checks across rows
+    (row, person_id as typed, as parsed, line manager, state), the merged records of the good rows,
+    and the stored fields of the people among them. An unreadable row (None) is staged as bad."""
+    parsed = [(number, raw, *parse(number, raw)) if raw is not None else (number, None, {}, [])
+              for number, raw in chunk]
     erased: dict[str, date] = {}
-    known = existing_people(session, [clean["person_id"] for _, clean in cleaned if clean.get("person_id")], erased)
-    managers = {c["line_manager_id"] for _, c in cleaned if c.get("line_manager_id")}
-    known_managers = in_file | set(existing_people(session, sorted(managers - in_file)))
-    merged_rows: list[tuple[int, dict]] = []
-    skipped: list[str] = []
-    for number, clean in cleaned:
+    known = existing_people(session, [c["person_id"] for _, _, c, _ in parsed if c.get("person_id")], erased)
+    checked, ready = [], []
+    for number, raw, clean, problems in parsed:
         pid = clean.get("person_id")
+        if raw is None:
+            checked.append((number, None, None, None, BAD))
+            continue
+        typed = (raw.get("person_id") or "").strip()
         if pid in erased:  # their record takes no personal data, and an HR feed may still carry them
-            errors[:] = [e for e in errors if e.row != number]
-            skipped.append(pid)
+            checked.append((number, typed, pid, None, SKIPPED))
             continue
         merged = {**DEFAULTS, **known.get(pid, {}), **clean}
-        problems = check_person(merged)
-        manager = clean.get("line_manager_id")
-        if manager and manager not in known_managers:
-            problems.append(("line_manager_id", manager,
-                             f"line manager '{manager}' is not in the database or the file"))
-        errors += [RowError(number, col, val, msg) for col, val, msg in problems]
-        merged_rows.append((number, merged))
-    if errors:
-        raise BadRows(source, errors)
-    return {**write_people(session, [m for _, m in merged_rows], known), "erased_skipped": len(skipped)}
+        problems = problems + [RowError(number, c, v, m) for c, v, m in check_person(merged)]
+        log.add(problems)
+        checked.append((number, typed, pid, clean.get("line_manager_id"), BAD if problems else GOOD))
+        if not problems:
+            ready.append(merged)
+    return checked, ready, known
+
+
+def _across_rows(session: Session, source: str, log: ErrorLog, linked: int) -> None:
+    """The rules across rows, set-wise over the staged file; then the links to line managers that
+    came later in the file than the people they manage."""
+    run = session.conn.exec_driver_sql
+    run(f"CREATE INDEX {_staged.name}_typed ON {_staged.name} (typed_id)")
+    run(f"CREATE INDEX {_staged.name}_id ON {_staged.name} (person_id)")
+    for number, first in run(_REPEATED):
+        log.add([RowError(number, "person_id", "", f"repeats row {first} (same person_id); give each once")])
+    for number, manager in run(f"SELECT s.row_no, s.manager {_NO_MANAGER} ORDER BY 1"):
+        log.add([RowError(number, "line_manager_id", manager,
+                          f"line manager '{manager}' is not in the database or the file")])
+    bad = run(_BAD_ROWS).scalar() if log.total else 0
+    if linked and not log.total:
+        run(_LINK)
+    _staged.drop(session.conn)
+    if log.total:
+        raise BadRows(source, log.first, rows=bad, total=log.total)
 
 
 def changed_fields(before: dict, after: dict) -> list[str]:
@@ -82,15 +151,23 @@ def changed_fields(before: dict, after: dict) -> list[str]:
     return [FIELD_NAMES.get(k, k) for k in audit.changed(before, after)]
 
 
-def write_people(session: Session, records: list[dict], known: dict[str, dict]) -> dict:
+def write_people(session: Session, records: list[dict], known: dict[str, dict]) -> tuple[dict, dict[str, str]]:
+    """Write checked records (a chunk of a file) and audit them. A line manager not in the database
+    yet (later in the file) is left as it was for now: those links are returned, person -> manager,
+    to be made once the whole file is in."""
     new = [p for p in records if p["person_id"] not in known]
     changed = [p for p in records if p["person_id"] in known and p != known[p["person_id"]]]
-    if new:  # managers may come later in the file: insert everyone, then link them
+    if new:  # managers may come later in the chunk: insert everyone, then link them
         session.execute(insert(people), [{**p, "line_manager_id": None} for p in new])
-        session.update_by_key(people, "person_id", [
-            {"person_id": p["person_id"], "line_manager_id": p["line_manager_id"]}
-            for p in new if p["line_manager_id"]])
-    session.update_by_key(people, "person_id", changed)
+    present = _present(session, {p["line_manager_id"] for p in new + changed if p["line_manager_id"]})
+    later = {p["person_id"]: p["line_manager_id"] for p in new + changed
+             if p["line_manager_id"] and p["line_manager_id"] not in present}
+    session.update_by_key(people, "person_id", [
+        {"person_id": p["person_id"], "line_manager_id": p["line_manager_id"]}
+        for p in new if p["line_manager_id"] and p["person_id"] not in later])
+    session.update_by_key(people, "person_id", [
+        {**p, "line_manager_id": known[p["person_id"]]["line_manager_id"]} if p["person_id"] in later else p
+        for p in changed])
     audit.record(session, "person", [p["person_id"] for p in new], "create")
     by_fields: dict[tuple[str, ...], list[str]] = {}  # one audit call for each set of changed fields
     for p in changed:
@@ -98,7 +175,16 @@ def write_people(session: Session, records: list[dict], known: dict[str, dict]) 
     for fields, ids in by_fields.items():
         audit.record(session, "person", ids, "update", fields=fields)
     return {"created": len(new), "updated": len(changed),
-            "unchanged": len(records) - len(new) - len(changed)}
+            "unchanged": len(records) - len(new) - len(changed)}, later
+
+
+def _present(session: Session, ids: set[str]) -> set[str]:
+    """Which of these people the database holds (this file's earlier rows included)."""
+    ordered, found = sorted(ids), set()
+    for start in range(0, len(ordered), CHUNK):
+        found.update(session.execute(select(people.c.person_id).where(
+            people.c.person_id.in_(ordered[start:start + CHUNK]))).scalars())
+    return found
 
 
 @locked("people")
@@ -178,11 +264,14 @@ def erase(session: Session, *, person_id: str) -> dict:
 
 def _leader_record(session: Session, person_id: str) -> int | None:
     """The id of a cadet leader record, not erased, of this person. On PostgreSQL a login that may not
-    read the cadets' tables (HR's) cannot see one and is not held up by it."""
+    read the cadets' tables (HR's) learns only whether there is one, from ldcli_leads_cadet_unit."""
     from ldcli.db.models import cadet_leaders
 
     if session.conn.dialect.name == "postgresql" and not session.conn.exec_driver_sql(
             "SELECT has_table_privilege('cadet_leaders', 'SELECT')").scalar():
+        if session.conn.exec_driver_sql("SELECT ldcli_leads_cadet_unit(%s)", (person_id,)).scalar():
+            raise RuleBroken(f"person {person_id} is also a cadet leader, whose record holds their name: the Citizens "
+                             "in Policing team erases it first with `cadet leader erase` (once they serve no unit)")
         return None
     return session.execute(select(cadet_leaders.c.id).where(cadet_leaders.c.person_id == person_id,
                                                             cadet_leaders.c.erased_on.is_(None))).scalar()
