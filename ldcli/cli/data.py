@@ -126,8 +126,29 @@ def export(
     if fmt is None:  # CSV, unless -o names a .json or .xlsx file
         fmt = ExportFormat.__members__.get(Path(output or "").suffix.lower()[1:], ExportFormat.csv)
     from ldcli.cli.output import Listing, render
+    from ldcli.domain.errors import memory_refused
     from ldcli.services.export import export as export_rows
 
-    with transaction() as session:
+    with memory_refused(f"export {kind.value}: a record is too big to hold in the memory this process may use"), \
+            transaction() as session:
         columns, rows = export_rows(session, kind=kind.value)
-    render(Listing(rows, columns), fmt, output)
+        render(Listing(_held_or_streamed(rows, fmt, sort, limit), columns), fmt, output)
+
+
+def _held_or_streamed(rows, fmt, sort, limit):
+    """An export is written as it is read (any size in bounded memory), unless --sort needs every row
+    at once; --limit keeps only its first rows, and a spreadsheet no more than a sheet can hold (so
+    that it is refused by name)."""
+    from itertools import islice
+
+    from ldcli.services.export import Streamed
+
+    if sort:
+        return list(rows)
+    if limit:
+        return list(islice(rows, limit))
+    if fmt == ExportFormat.xlsx:
+        from ldcli.cli.xlsx import MAX_ROWS
+
+        return list(islice(rows, MAX_ROWS + 1))
+    return Streamed(rows)

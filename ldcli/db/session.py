@@ -136,6 +136,14 @@ class Session:
     def execute(self, statement: Any, parameters: Any = None):
         return self.conn.execute(statement, parameters)
 
+    def stream(self, statement: Any, batch: int = 2000):
+        """A SELECT's rows as they are read, for an export of any size: through a server-side cursor
+        on PostgreSQL (psycopg would otherwise fetch the whole result before the first row), and
+        SQLite's own cursor, which steps through the rows only as they are asked for."""
+        if self.conn.dialect.name == "postgresql":
+            return self.conn.execution_options(yield_per=batch).execute(statement)
+        return self.conn.execute(statement)
+
     def update_by_key(self, table: Table, key: str, rows: list[dict]) -> None:
         """Update many rows, each by its key column, in one executemany."""
         if not rows:

@@ -4,7 +4,7 @@ ids it touched, `entity_id` reading 'FIRST-LAST' (SPEC §2, issue 14: 250,000 sh
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, func, insert, or_, select, text
@@ -92,7 +92,7 @@ def list_entries(session: Session, *, since: date | None = None, until: date | N
     """Entries, oldest first (or by `order`: (column, descending) pairs, text without case), at most
     `limit`, all filtered in SQL; `record_id` finds the entries about that record, a bulk write's
     range entry among them. `order` names columns of COLUMNS other than fields."""
-    query = select(*[c for c in audit_log.c if c.name not in ("id_from", "id_to")])
+    query = _ENTRIES
     for name, descending in order or ():
         column = audit_log.c[name]
         key = column if name in ("id", "at") else func.lower(column)
@@ -116,5 +116,16 @@ def list_entries(session: Session, *, since: date | None = None, until: date | N
         query = query.where(match)
     if limit is not None:
         query = query.limit(limit)
-    return [{**row._mapping, "fields": row.fields.split(",") if row.fields else []}
-            for row in session.execute(query)]
+    return [_entry(row) for row in session.execute(query)]
+
+
+def export_entries(session: Session) -> Iterator[dict]:
+    """The whole trail, oldest first, read as it is written out."""
+    return (_entry(row) for row in session.stream(_ENTRIES.order_by(audit_log.c.id)))
+
+
+_ENTRIES = select(*[c for c in audit_log.c if c.name not in ("id_from", "id_to")])
+
+
+def _entry(row) -> dict:
+    return {**row._mapping, "fields": row.fields.split(",") if row.fields else []}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
 
@@ -281,6 +281,11 @@ def get_person(session: Session, *, person_id: str) -> dict:
     """One person: the import file's columns, and the day their personal data was erased (if it was)."""
     person = _person(session, person_id)
     return {**person_row(person), "erased_on": person.erased_on}
+
+
+def export_people(session: Session) -> Iterator[dict]:
+    """Every person, read as they are written out."""
+    return (person_row(p) for p in session.stream(select(people).order_by(people.c.person_id)))
 
 
 def list_people(session: Session, *, team: str | None = None, kind: str | None = None,

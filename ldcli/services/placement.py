@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 from sqlalchemy import insert, or_, select, update
@@ -313,5 +314,6 @@ def show(session: Session, *, placement_id: int) -> dict:
     return row_of(session, _get(session, placement_id))
 
 
-def export_rows(session: Session) -> list[dict]:
-    return list_placements(session)
+def export_rows(session: Session) -> Iterator[dict]:
+    """Every placement, as `placement list` shows them, read as they are written out."""
+    return (row_of(session, p) for p in session.stream(select(P).order_by(P.c.start, P.c.id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -313,6 +314,15 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
 def markers(session: Session, *, month: Month | None = None, team: str | None = None,
             person_id: str | None = None) -> list[dict]:
     """The duties team's list: one marker per block that stands (recalled blocks are left out)."""
+    return list(_markers(session.execute(_markers_query(month, team, person_id))))
+
+
+def export_markers(session: Session) -> Iterator[dict]:
+    """Every marker, read as they are written out."""
+    return _markers(session.stream(_markers_query(None, None, None)))
+
+
+def _markers_query(month: Month | None, team: str | None, person_id: str | None):
     query = (select(plt_blocks.c.person_id, people.c.name, people.c.team, plt_blocks.c.date,
                     shifts.c.start_minute, shifts.c.end_minute, plt_blocks.c.starts_at, plt_blocks.c.minutes,
                     plt_blocks.c.wfh)
@@ -326,9 +336,13 @@ def markers(session: Session, *, month: Month | None = None, team: str | None = 
         query = query.where(people.c.team == team)
     if person_id:
         query = query.where(plt_blocks.c.person_id == person_id)
+    return query
+
+
+def _markers(result) -> Iterator[dict]:
     label, mark = rules.shift_label, rules.marker
-    return [{"person_id": r[0], "name": r[1], "team": r[2], "date": r[3], "shift": label(r[4], r[5]),
-             "marker": mark(r[6], r[7]), "wfh": bool(r[8])} for r in session.execute(query)]
+    return ({"person_id": r[0], "name": r[1], "team": r[2], "date": r[3], "shift": label(r[4], r[5]),
+             "marker": mark(r[6], r[7]), "wfh": bool(r[8])} for r in result)
 
 
 def calendar_uid(person_id: str, day: date, start_minute: int) -> str:
@@ -425,13 +439,13 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
     return rows
 
 
-def shift_rows(session: Session) -> list[dict]:
-    """Every shift, in the columns `plt roster import` reads."""
+def shift_rows(session: Session) -> Iterator[dict]:
+    """Every shift, in the columns `plt roster import` reads, read as they are written out."""
     query = select(shifts.c.person_id, shifts.c.date, shifts.c.start_minute, shifts.c.end_minute, shifts.c.kind
                    ).order_by(shifts.c.date, shifts.c.person_id, shifts.c.starts_at)
-    return [{"person_id": r[0], "date": r[1], "start": hhmm(r[2]), "end": hhmm(r[3]), "kind": r[4]}
-            for r in session.execute(query)]
+    return ({"person_id": r[0], "date": r[1], "start": hhmm(r[2]), "end": hhmm(r[3]), "kind": r[4]}
+            for r in session.stream(query))
 
 
-def enrolment_rows(session: Session) -> list[dict]:
-    return [dict(r._mapping) for r in session.execute(select(plt_enrolments).order_by(plt_enrolments.c.id))]
+def enrolment_rows(session: Session) -> Iterator[dict]:
+    return (dict(r._mapping) for r in session.stream(select(plt_enrolments).order_by(plt_enrolments.c.id)))
