@@ -88,7 +88,11 @@ def grant_statements(schema: str) -> list[str]:
         statements += [f"REVOKE ALL ON TABLE {q(schema)}.{t} FROM {role}" for t in tables]
         statements.append(f"GRANT SELECT ON TABLE {q(schema)}.alembic_version TO {role}")
         statements.append(f"GRANT INSERT ON TABLE {q(schema)}.audit_log TO {role}")
-        statements.append(f"GRANT USAGE ON SEQUENCE {q(schema)}.audit_log_id_seq TO {role}")
+        # pg_dump reads every sequence's last value: the administrators (who back up) may read them all.
+        statements.append(f"GRANT USAGE{', SELECT' if role == ADMIN else ''} ON SEQUENCE {q(schema)}.audit_log_id_seq "
+                          f"TO {role}")
+        # Whether a person still leads a cadet unit (an erasure waits), without reading the cadets' tables.
+        statements.append(f"GRANT EXECUTE ON FUNCTION {q(schema)}.ldcli_leads_cadet_unit(text) TO {role}")
         for area in grants["read"]:
             statements += [f"GRANT SELECT ON TABLE {q(schema)}.{t} TO {role}" for t in AREAS[area]]
         for area in grants["write"]:

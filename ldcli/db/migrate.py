@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -179,8 +180,16 @@ def backup(url: str, dest: str) -> dict:
         argv, env = pg_dump_command(pg_dump, url, tmp)
         done = subprocess.run(argv, capture_output=True, text=True, env=env)
         if done.returncode != 0:
+            refused = _NO_ACCESS.search(done.stderr)
+            if refused:  # pg_dump reads every table and sequence: a login without them cannot back up
+                raise LdcliError(f"your login cannot back up the database: it has no access to {refused.group(1)} "
+                                 f"{refused.group(2).split('.')[-1]}; back up as a member of ldcli_admin (after "
+                                 "`ldcli db roles`) or as the login that owns ldcli's tables")
             raise DatabaseProblem(pg_dump_sentence(done.stderr, done.returncode, url))
     return {"database": display_url(url), "backup": str(target), "method": "pg_dump"}
+
+
+_NO_ACCESS = re.compile(r"permission denied for (table|sequence|schema|relation) \"?([A-Za-z0-9_.]+)")
 
 
 def pg_dump_command(pg_dump: str, url: str, file: str) -> tuple[list[str], dict]:

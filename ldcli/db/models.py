@@ -5,7 +5,6 @@ add a seventh of a second to every command's start-up."""
 from __future__ import annotations
 
 from sqlalchemy import (
-    DDL,
     Boolean,
     CheckConstraint,
     Column,
@@ -18,11 +17,11 @@ from sqlalchemy import (
     Table,
     TypeDecorator,
     UniqueConstraint,
-    event,
     false,
     text,
 )
 
+from ldcli.db import pgfunctions
 from ldcli.domain.choices import SHIFT_KINDS
 from ldcli.domain.errors import LdcliError
 
@@ -338,16 +337,9 @@ cadet_activities = Table(
 )
 
 
-# PostgreSQL: the database, not the client, writes the login on every audit entry (SPEC §12).
-AUDIT_LOGIN_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN NEW.login := session_user; RETURN NEW; END $$"
-)
-AUDIT_LOGIN_TRIGGER = (
-    "CREATE TRIGGER audit_log_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ldcli_audit_login()"
-)
-event.listen(audit_log, "after_create", DDL(AUDIT_LOGIN_FUNCTION).execute_if(dialect="postgresql"))
-event.listen(audit_log, "after_create", DDL(AUDIT_LOGIN_TRIGGER).execute_if(dialect="postgresql"))
+# PostgreSQL: the database, not the client, writes the login, time and id of every audit entry
+# (SPEC §12), and answers whether a person leads a cadet unit for logins that may not read cadets.
+pgfunctions.attach(audit_log, cadet_leaders)
 
 
 class BoundedString(TypeDecorator):

@@ -13,13 +13,20 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-from ldcli.db.models import AUDIT_LOGIN_FUNCTION, AUDIT_LOGIN_TRIGGER
-
 revision = '0006_many_staff'
 down_revision = '0005_cadets'
 branch_labels = None
 depends_on = None
 
+# This revision's trigger, as it was written then (0009 extends the function; revisions never import
+# the models, whose definitions move on).
+AUDIT_LOGIN_FUNCTION = (
+    "CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN NEW.login := session_user; RETURN NEW; END $$"
+)
+AUDIT_LOGIN_TRIGGER = (
+    "CREATE TRIGGER audit_log_login BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION ldcli_audit_login()"
+)
 _LATER_TWINS = ("SELECT id FROM plt_blocks b WHERE EXISTS (SELECT 1 FROM plt_blocks a WHERE a.person_id = b.person_id "
                 "AND a.shift_id = b.shift_id AND a.id < b.id)")
 

@@ -106,8 +106,10 @@ def test_vacuum_leaves_no_erased_name_in_the_statistics(cli, left, db):  # noqa:
     assert "Pemberton-Wolfe" in stats()  # the check can fail
     erase_all(cli, left)
     result = cli.ok("db", "vacuum")
-    with create_engine(PG_URL).begin() as conn:
+    superuser = create_engine(PG_URL)
+    with superuser.begin() as conn:
         conn.exec_driver_sql("CHECKPOINT")
+    superuser.dispose()
     found = stats()
     owner.dispose()
     assert not [w for w in WORDS if w in found]

@@ -183,3 +183,71 @@ def test_the_sqlite_audit_login_is_the_real_users_account_not_logname(cli, write
     cli.ok("--actor", "hr.clerk", "people", "add", "A1", "--name", "Ann", "--kind", "staff")
     (entry,) = cli.ok("audit", "--format", "json").json()
     assert (entry["actor"], entry["login"]) == ("hr.clerk", pwd.getpwuid(os.getuid()).pw_name)
+
+
+@postgres_only
+def test_no_login_erases_a_person_who_still_leads_a_cadet_unit(cli, db, force):
+    from sqlalchemy import create_engine, text
+
+    cli.ok("people", "add", "L1", "--name", "Leona Leadwell", "--kind", "staff")
+    cli.ok("people", "leave", "L1", "--date", "2026-01-31")
+    cli.ok("cadet", "unit", "add", "Probe Lane", "--npu", "East")
+    leader = cli.ok("cadet", "leader", "add", "Probe Lane", "--name", "Leona Leadwell", "--person", "L1",
+                    "--department", "Response").stdout.strip()
+    for login in (None, force["ldcli_hr"], force["ldcli_admin"]):
+        target = ["--db", as_login(db, login)] if login else []
+        result = cli(*target, "--as-of", "2026-02-01", "people", "erase", "L1", "--yes")
+        assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, (login, result.stderr)
+        assert result.stderr.startswith("error: person L1 is also ") and "cadet leader" in result.stderr, login
+        assert (f"cadet leader erase {leader}" in result.stderr) == (login != force["ldcli_hr"])
+    assert cli.ok("people", "show", "L1", "--format", "json").json()["name"] == "Leona Leadwell"
+    # HR learns only that a link exists: the cadets' tables stay closed to it.
+    hr = create_engine(as_login(db, force["ldcli_hr"]))
+    with pytest.raises(Exception, match="permission denied"), hr.begin() as conn:
+        conn.execute(text("SELECT name FROM cadet_leaders"))
+    hr.dispose()
+    cli.ok("cadet", "leader", "leave", leader, "--date", "2026-01-31")
+    cli.ok("cadet", "leader", "erase", leader, "--yes")
+    cli.ok("--db", as_login(db, force["ldcli_hr"]), "--as-of", "2026-02-01", "people", "erase", "L1", "--yes")
+
+
+@postgres_only
+def test_the_audit_time_and_id_are_the_databases_whatever_an_insert_says(cli, db, force):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, text
+
+    admin = ["--db", as_login(db, force["ldcli_admin"])]
+    before = max(e["id"] for e in cli.ok(*admin, "audit", "--format", "json").json())
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    forged = {"2019-01-01T00:00:00Z": 1, "9999-12-31T23:59:59Z": 2_000_000_000}
+    for at, chosen in forged.items():  # a new connection each: the sequence not yet used in it
+        duties = create_engine(as_login(db, force["ldcli_duties"]))
+        with duties.begin() as conn:
+            conn.execute(text("INSERT INTO audit_log (id, at, actor, command, entity, entity_id, action) "
+                              "VALUES (:id, :at, 'x', 'forged', 'person', :at, 'create')"), {"id": chosen, "at": at})
+            conn.execute(text("SELECT nextval('audit_log_id_seq')"))  # then with the sequence in use
+            conn.execute(text("INSERT INTO audit_log (id, at, actor, command, entity, entity_id, action) "
+                              "VALUES (:id, :at, 'x', 'forged', 'person', :at, 'create')"),
+                         {"id": chosen + 1, "at": at})
+        duties.dispose()
+    cli.ok("--db", as_login(db, force["ldcli_duties"]), "plt", "enrol", "100087", "--programme", "OTHER",
+           "--from", "2031-01", "--to", "2031-01")  # a later command's entry still finds a free id
+    entries = cli.ok(*admin, "audit", "--format", "json").json()
+    mine = [e for e in entries if e["command"] == "forged"]
+    assert sorted(e["entity_id"] for e in mine) == sorted(list(forged) * 2)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert all(started <= e["at"] <= now for e in mine), [e["at"] for e in mine]
+    assert all(before < e["id"] < 1_000_000 for e in mine), [e["id"] for e in mine]
+    assert entries[-1]["command"] == "plt enrol" and entries[-1]["id"] > max(e["id"] for e in mine)
+
+
+@postgres_only
+def test_the_admin_login_backs_up_and_another_is_told_it_lacks_access(cli, db, force, tmp_path):
+    done = cli("--db", as_login(db, force["ldcli_admin"]), "db", "backup", str(tmp_path / "admin.dump"))
+    assert done.exit_code == 0, done.stderr
+    assert (tmp_path / "admin.dump").stat().st_size > 0
+    refused = cli("--db", as_login(db, force["ldcli_duties"]), "db", "backup", str(tmp_path / "duties.dump"))
+    assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1, refused.stderr
+    assert refused.stderr.startswith("error: your login cannot back up the database: it has no access to ")
+    assert "Query was" not in refused.stderr and not (tmp_path / "duties.dump").exists()

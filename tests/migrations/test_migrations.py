@@ -92,3 +92,32 @@ def test_a_populated_database_behind_is_refused_then_upgraded_with_its_data(cli,
     assert f"from {REVISIONS[0]} to {HEAD}" in upgraded.stderr
     assert [p["name"] for p in cli.ok(*target, "people", "list", "--format", "json").json()] == ["Old Timer"]
     assert _diff(url) == []
+
+
+def test_postgresql_functions_are_the_same_built_from_the_models_or_the_migrations(cli, db):
+    if "://" not in db:
+        pytest.skip("PostgreSQL's functions and triggers")
+    url = resolve_url(None)
+
+    def functions():
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                "SELECT p.proname, p.prosrc, p.prosecdef, p.proconfig, has_function_privilege('public', p.oid, "
+                "'EXECUTE') FROM pg_proc p "
+                "WHERE p.pronamespace = current_schema()::regnamespace ORDER BY 1").all()
+            triggers = conn.exec_driver_sql(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal ORDER BY 1").all()
+        engine.dispose()
+        return found, triggers
+
+    built = functions()  # the test's database was built from the models
+    assert [(f[0], f[2], f[4]) for f in built[0]] == [("ldcli_audit_login", False, True),
+                                                      ("ldcli_leads_cadet_unit", True, False)]
+    assert built[1] == [("audit_log_login", "audit_log")]
+    migrate.downgrade(url, "base")
+    assert functions() == ([], [])
+    cli.ok("db", "upgrade")
+    again = functions()
+    assert again == built
