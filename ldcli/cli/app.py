@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ldcli import __version__
-from ldcli.cli import cadet, data, db, people, placement, plt, repay, request
+from ldcli.cli import cadet, data, db, entry, people, placement, plt, repay, request
 from ldcli.cli.context import AppState, begin
 from ldcli.cli.entry import caused_by_interrupt, report_interrupt
 from ldcli.cli.options import DATE, Group, examples
@@ -125,6 +125,17 @@ def _flags() -> set[str]:
     return found
 
 
+def _stop_on_signals() -> dict:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (nothing half-written); the handlers they
+    replace (SIGINT's too, which a commit sets to ignore) are returned to be put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, entry.on_stop_signal)
+    return {signum: handler for signum, handler in saved.items() if handler is not None}
+
+
 class LdcliGroup(Group):
     """Runs the command line with our exit codes: 0 ok, 1 refused, 2 usage, 3 database, 70 bug,
     130 interrupted; every failure is one line on stderr, never a traceback (unless --debug).
@@ -133,13 +144,14 @@ class LdcliGroup(Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = sys.argv[1:] if args is None else list(args)
         begin(None, "")
-        umask, on_interrupt = os.umask(0o077), signal.getsignal(signal.SIGINT)
+        entry.STOPPED_BY = None
+        umask, handlers = os.umask(0o077), _stop_on_signals()
         try:
             code = self._run(args, prog_name, complete_var, extra)
         finally:
             os.umask(umask)
-            if threading.current_thread() is threading.main_thread() and on_interrupt is not None:
-                signal.signal(signal.SIGINT, on_interrupt)  # a commit may have set it to ignore
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)  # a commit may have set them to ignore
         if not standalone_mode:
             return code
         sys.exit(code)

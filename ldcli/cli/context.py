@@ -95,20 +95,23 @@ def command_name() -> str:
 
 @contextmanager
 def _past_interruption() -> Iterator[None]:
-    """Commit with Ctrl-C held back, then ignore it: once the changes are saved the command is done,
-    and what it still prints (its summary) runs to the end. The CLI restores Ctrl-C when it returns."""
+    """Commit with Ctrl-C (and SIGTERM, SIGHUP) held back, then ignore them: once the changes are saved
+    the command is done, and what it still prints (its summary) runs to the end. The CLI restores
+    them when it returns."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    stops = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # Ctrl-C, kill, a closed terminal
+    signal.pthread_sigmask(signal.SIG_BLOCK, stops)
     try:
         yield
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for signum in stops:
+            signal.signal(signum, signal.SIG_IGN)
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
 
 
 @contextmanager

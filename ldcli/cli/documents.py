@@ -42,11 +42,21 @@ def _hours(value) -> str:
     return f"{value:g}"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def _shown_text(value):
+    """What an HTML page prints of a value: text as `shown` (bidirectional overrides such as U+202E,
+    which would make a name read backwards, escaped), then HTML-escaped; markup a template or a
+    chart made is left as it is."""
+    return shown(value) if type(value) is str else value
+
+
+@lru_cache(maxsize=2)
+def _environment(page: bool = False) -> jinja2.Environment:
+    """The templates' environment: for HTML pages (`page`), every printed text goes through `shown`;
+    plain-text templates apply `shown` themselves (their macros' lines must keep their line ends)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("ldcli", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        finalize=_shown_text if page else None,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(gbp=format_gbp, long_date=long_date, month_name=month_name, short_month=short_month,
                        shown=shown, hours=_hours)
@@ -56,7 +66,7 @@ def _environment() -> jinja2.Environment:
 
 def html(template: str, context: dict) -> str:
     """`template`.html.j2 filled from `context`: one self-contained page."""
-    return _environment().get_template(f"{template}.html.j2").render(**context)
+    return _environment(page=True).get_template(f"{template}.html.j2").render(**context)
 
 
 def text(template: str, context: dict) -> str:

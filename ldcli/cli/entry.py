@@ -6,26 +6,42 @@ there is next to no moment in which an interruption meets ldcli's code outside `
 import sys  # built in: already loaded by the interpreter, so importing it runs nothing
 
 EXIT_INTERRUPTED = 130
+# What stopped this run when it was not Ctrl-C: SIGTERM (`kill`) or SIGHUP (its terminal closed).
+STOPPED_BY: int | None = None
+_STOPPED_WORDS = {1: "hung up", 15: "terminated"}  # SIGHUP, SIGTERM (the same numbers on every Unix)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program is: it unwinds as a Ctrl-C does (the transaction
+    rolled back, a half-written -o file removed) and exits 128 + the signal's number."""
+
+
+def on_stop_signal(signum, frame) -> None:
+    global STOPPED_BY
+    STOPPED_BY = signum
+    raise Stopped(signum)
 
 
 def interrupted_message() -> str:
     """What an interruption did: nothing, unless a transaction had already been committed."""
+    word = _STOPPED_WORDS.get(STOPPED_BY, "interrupted")
     context = sys.modules.get("ldcli.cli.context")
     if context is not None and getattr(context, "COMMITTED", False):
-        return "interrupted after the changes were saved; the output may be incomplete"
-    return "interrupted: nothing was written"
+        return f"{word} after the changes were saved; the output may be incomplete"
+    return f"{word}: nothing was written"
 
 
 def report_interrupt() -> int:
     import signal
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C cannot break the message
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second one cannot break the message
+        signal.signal(signum, signal.SIG_IGN)
     try:
         sys.stderr.write(interrupted_message() + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    return EXIT_INTERRUPTED
+    return 128 + STOPPED_BY if STOPPED_BY else EXIT_INTERRUPTED
 
 
 def caused_by_interrupt(exc: BaseException) -> bool:

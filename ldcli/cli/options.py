@@ -268,9 +268,17 @@ PageFormatOpt = Annotated[
     PageFormat, typer.Option("--format", help="Output as a table, CSV, JSON, an HTML page (-o FILE.html) or a "
                                               "spreadsheet (xlsx: -o FILE.xlsx).")
 ]
-OutputOpt = Annotated[
-    str | None, typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of the screen.")
-]
+def _output_checked(ctx: typer.Context, value: str | None) -> str | None:
+    """-o FILE is checked as the command line is read, before the command reads anything."""
+    if value is not None and not ctx.resilient_parsing:
+        from ldcli.cli.destination import checked
+
+        checked(value)
+    return value
+
+
+OutputOpt = Annotated[str | None, typer.Option(
+    "--output", "-o", metavar="FILE", callback=_output_checked, help="Write to FILE instead of the screen.")]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
 ]
@@ -302,8 +310,23 @@ def _remember(name: str):
 SortOpt = Annotated[object, typer.Option(
     "--sort", parser=_parser(_sort_keys), callback=_remember("sort"), metavar="COLUMN[,-COLUMN]",
     help="Sort by these output columns (- before one: descending); text ignores case.")]
+LIMIT_MAX = 1_000_000_000
+
+
+def _limit(text: str) -> int:
+    """A row count from 1 to a billion (more would overflow the databases' integers)."""
+    try:
+        value = int(text.strip().replace("_", "x"))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= LIMIT_MAX:
+        raise ValueError(f"{text} is out of range: give a number of rows from 1 to {LIMIT_MAX:,}")
+    return value
+
+
 LimitOpt = Annotated[int | None, typer.Option(
-    "--limit", min=1, callback=_remember("limit"), metavar="N", help="Show at most N rows (after --sort).")]
+    "--limit", parser=_parser(_limit), callback=_remember("limit"), metavar="N",
+    help="Show at most N rows (after --sort).")]
 
 
 def examples(*lines: str) -> str:

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -21,8 +20,8 @@ from typing import Any, NamedTuple
 
 import typer
 
+from ldcli.cli.destination import destination
 from ldcli.csvio.writer import formula_safe, write_csv
-from ldcli.domain.errors import LdcliError
 from ldcli.domain.money import format_gbp, plain_gbp
 from ldcli.domain.text import shown
 
@@ -101,49 +100,6 @@ def json_record(row: dict) -> dict:
         else:
             out[key] = json_value(key, value)
     return out
-
-
-@contextmanager
-def _destination(output: str | None, binary: bool = False):
-    """stdout, or a file written whole: a temporary file renamed into place, so a reader never sees
-    half a file. A link is followed (the file it points to is replaced, the link kept); a device or
-    a pipe (`-o /dev/stdout`) is written straight into; a folder is refused. `binary`: a file
-    opened for bytes (a spreadsheet), never the screen."""
-    if output is None:
-        if binary:
-            raise _Usage("a spreadsheet needs -o FILE.xlsx")
-        yield sys.stdout
-        return
-    mode, encoding = ("wb", None) if binary else ("w", "utf-8")
-    newline = None if binary else ""
-    if not output.strip():
-        raise typer.BadParameter("give a file name", param_hint="'--output' / '-o'")
-    named = Path(output).expanduser()
-    target = named.resolve() if named.is_symlink() else named
-    if target.is_dir():
-        raise LdcliError(f"cannot write {output}: it is a folder; give a file name")
-    if named.exists() and not target.is_file():
-        try:
-            with open(named, mode, encoding=encoding, newline=newline) as fh:
-                yield fh
-        except OSError as exc:
-            raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
-        return
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".",
-                                   prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
-            yield fh
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise LdcliError(f"cannot write {output}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # Cells this short are read whole (ids, dates, money, markers such as `PLT 1400-1800`): never wrapped.
@@ -481,7 +437,7 @@ def render(result, fmt, output: str | None = None) -> None:
 
 
 def _write(output: str | None, draw) -> None:
-    with _destination(output) as fh:
+    with destination(output) as fh:
         draw(fh)
     if output:
         say(f"wrote {output}")
@@ -498,7 +454,7 @@ def _listing(listing: Listing, kind: str, output: str | None) -> None:
             _write(output, lambda fh: _print_rich(fh, _rich_table(listing.columns, rows, listing.title)))
         return
     columns = _data_columns(listing)
-    with _destination(output) as fh:
+    with destination(output) as fh:
         if kind == "json" and isinstance(listing.data, dict):
             _write_json_object(fh, listing.data)
         elif kind == "json" and listing.data is not None:
@@ -560,7 +516,7 @@ def _write_xlsx(output: str | None, sheets: list) -> None:
         raise _Usage("--format xlsx needs -o FILE.xlsx")
     from ldcli.cli import xlsx
 
-    with _destination(output, binary=True) as fh:
+    with destination(output, binary=True) as fh:
         xlsx.write(fh, sheets)
     if len(sheets) == 1:
         say(f"wrote {len(sheets[0].rows)} row(s) to {output}")

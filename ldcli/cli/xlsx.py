@@ -204,4 +204,12 @@ def write(fh: BinaryIO, sheets: list[Sheet]) -> None:
             ws.append(out)
     if not sheets:
         book.create_sheet("Sheet")
-    book.save(fh)
+    # Built in an anonymous temporary file, then copied: a destination that fails half-way (a full
+    # disk, /dev/full) is then one plain write error, not a zip archive left half-closed.
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryFile() as built:
+        book.save(built)
+        built.seek(0)
+        shutil.copyfileobj(built, fh, 1 << 20)

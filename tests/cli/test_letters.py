@@ -554,3 +554,19 @@ def test_letters_keep_to_the_letter_date(cli, hr):
     before = " ".join(cli.ok("--as-of", "2027-08-20", "repay", "letter", "S1", "--leave-date", "2027-08-31",
                              "--reason", "resignation").stdout.split())
     assert "You are leaving our employment on 31 August 2027" in before
+
+
+def test_html_letters_show_bidirectional_overrides_escaped(cli, hr):
+    """U+202E and the other bidi controls would make a title read backwards in the letter: the HTML
+    letters escape them as the text letters and the board page do."""
+    title = "Fraud \u202etnemyap\u202c and \u2066isolate\u2069 \u200fmark"
+    request_id = approved(cli, "S1", title)
+    cli.ok("request", "agree-terms", request_id, "--date", "2026-11-30")
+    cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "1200")
+    cli.ok("--as-of", "2026-12-02", "request", "terms-letter", request_id, "-o", "terms.html")
+    cli.ok("--as-of", "2026-12-02", "repay", "letter", "S1", "--leave-date", "2026-12-31", "--reason",
+           "resignation", "-o", "leaver.html")
+    for name in ("terms.html", "leaver.html"):
+        page = Path(name).read_text(encoding="utf-8")
+        assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), name
+        assert "Fraud \\u202etnemyap\\u202c and \\u2066isolate\\u2069 \\u200fmark" in page, name
