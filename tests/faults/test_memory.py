@@ -72,7 +72,7 @@ def add_shifts(count: int, first: int = 0) -> None:
     recursive query on SQLite)."""
     engine = database()
     postgres = engine.dialect.name == "postgresql"
-    numbers = ("SELECT generate_series(:first, :last) AS i" if postgres else
+    numbers = ("SELECT generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS i" if postgres else
                "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last) SELECT i FROM s")
     day = "DATE '2027-01-01'" if postgres else "'2027-01-01'"
     with engine.begin() as conn:
