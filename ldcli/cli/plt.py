@@ -94,12 +94,15 @@ def plt_import_enrolments(
 ) -> None:
     """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
     from ldcli.cli.output import say
-    from ldcli.csvio.reader import read_csv
+    from ldcli.csvio.reader import stream_rows
+    from ldcli.domain.errors import ErrorLog, memory_refused
     from ldcli.services import enrolments
 
-    rows = read_csv(file, ENROLMENTS)
-    with transaction(write=True, dry_run=dry_run) as session:
-        counts = enrolments.upsert_enrolments(session, rows=rows, source=file)
+    errors = ErrorLog()
+    with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
+                        "nothing was written"), stream_rows(file, ENROLMENTS, errors) as rows, \
+            transaction(write=True, dry_run=dry_run) as session:
+        counts = enrolments.upsert_enrolments(session, rows=rows, source=file, errors=errors)
     say(_counts_line(counts, dry_run))
 
 

@@ -87,14 +87,23 @@ class ErrorLog:
 
     def __init__(self) -> None:
         self.total = 0
+        self.rows = 0  # bad rows, for a reader that calls `chunk_done` between chunks of rows
         self._kept: list[RowError] = []
+        self._recent: set[int] = set()
 
     def add(self, errors) -> None:
         for error in errors:
             self.total += 1
             self._kept.append(error)
+            if error.row not in self._recent:
+                self._recent.add(error.row)
+                self.rows += 1
         if len(self._kept) > 20 * MAX_REPORTED_ROWS:
             self._kept = sorted(self._kept, key=_in_order)[:MAX_REPORTED_ROWS]
+
+    def chunk_done(self) -> None:
+        """No more errors will come for the rows of the errors added so far (chunks are read in order)."""
+        self._recent.clear()
 
     @property
     def first(self) -> list[RowError]:

@@ -472,3 +472,11 @@ def row_parser(layout: Layout):
             return layout.parse_row(number, raw)
         return clean, []
     return parse, fast.key
+
+
+def repeat_error(layout: Layout, number: int, raw: dict, earlier: int) -> RowError:
+    """The error of a row repeating the key of row `earlier`, worded as `Layout.parse_rows` words it."""
+    from ldcli.domain.errors import RowError
+
+    names = [k for k in layout.key if k in raw] or list(layout.key)
+    return RowError(number, names[-1], "", f"repeats row {earlier} (same {', '.join(names)}); give each once")

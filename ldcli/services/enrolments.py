@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
+from itertools import islice
 
 from sqlalchemy import and_, func, insert, or_, select, update
 
 from ldcli.db.models import people, plt_enrolments, shifts
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import ENROLMENTS, with_programmes
 from ldcli.domain.plt import Programme, enrolment_problems, hours, required_minutes, rule_words
+from ldcli.domain.rows import repeat_error, row_parser
 from ldcli.domain.timeutil import Month
 from ldcli.services import audit
 
 NO_PLT_KINDS = ("contractor", "volunteer")
 # An enrolment cancelled as entered in error is kept on record (for its recalled blocks) and owed nothing.
 LIVE = plt_enrolments.c.cancelled_on.is_(None)
+CHUNK_ROWS = 5000  # an import file's rows read, checked and written this many at a time
 LIST_COLUMNS = ["id", "person_id", "name", "team", "programme", "mode", "from_month", "to_month", "hours"]
 
 
@@ -52,24 +56,61 @@ def covers(row, month: Month) -> bool:
 
 
 @locked("plt enrolments")
-def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source: str) -> dict:
+def upsert_enrolments(session: Session, *, rows: Iterable[tuple[int, dict | None]], source: str,
+                      errors: ErrorLog | None = None) -> dict:
     """Create enrolments, or update the end and hours of one that starts in the same month on the
-    same programme. Every row is checked first; nothing is written if any is bad."""
+    same programme. Read, checked and written a chunk at a time (a file of any size in bounded
+    memory): a chunk's good rows are written before the next is read, so later rows are checked
+    against them as against the database (an enrolment this import made is named 'in this file').
+    Nothing is kept if any row is bad: the command's transaction rolls back, every bad row reported.
+    `errors` may already hold the file's unreadable rows (given here as None)."""
     known = programmes(session)
-    parsed = with_programmes(ENROLMENTS, tuple(known)).parse_rows(rows)
-    errors = parsed.errors
-    good = {number for number, _ in parsed.good}
-    cleaned = []
-    for number, clean in parsed.rows:
-        problems = enrolment_problems(clean, known[clean["programme"]]) if number in good else []
-        errors += [RowError(number, c, v, m) for c, v, m in problems]
-        cleaned.append((number, clean, number in good and not problems))
-    ids = sorted({c["person_id"] for _, c, _ in cleaned if c.get("person_id")})
+    layout = with_programmes(ENROLMENTS, tuple(known))
+    parse, key_of = row_parser(layout)
+    log = errors if errors is not None else ErrorLog()
+    made_after = session.execute(select(func.max(plt_enrolments.c.id))).scalar() or 0
+    first: dict[tuple, int] = {}  # each key's first row: a key given twice is refused
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "ids": []}
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        checked = []
+        for number, raw in chunk:
+            if raw is not None:
+                checked.append(_checked(layout, parse, key_of, first, known, log, number, raw))
+        for name, value in _write(session, _placed(session, checked, log, made_after)).items():
+            counts[name] += value
+        log.chunk_done()
+    if log.total:
+        raise BadRows(source, log.first, rows=log.rows, total=log.total)
+    return counts
+
+
+def _checked(layout, parse, key_of, first: dict, known: dict, log: ErrorLog, number: int, raw: dict):
+    """A row parsed and checked on its own: (row, values, whether it may be placed)."""
+    clean, problems = parse(number, raw)
+    key = key_of(clean)
+    if key is not None and key in first:
+        problems = [*problems, repeat_error(layout, number, raw, first[key])]
+    elif key is not None:
+        first[key] = number
+    if not problems:
+        problems = [RowError(number, c, v, m) for c, v, m in enrolment_problems(clean, known[clean["programme"]])]
+        log.add(problems)
+        return number, clean, not problems
+    log.add(problems)
+    return number, clean, False
+
+
+def _placed(session: Session, checked: list, log: ErrorLog, made_after: int) -> dict:
+    """A chunk's checked rows merged into their people's enrolments (those of the database, this
+    file's earlier chunks included), refusing an unknown person, one without PLT, and an overlap."""
+    errors: list[RowError] = []
+    ids = sorted({c["person_id"] for _, c, _ in checked if c.get("person_id")})
     kinds = dict(session.execute(select(people.c.person_id, people.c.kind).where(people.c.person_id.in_(ids))).all())
     existing = defaultdict(list)
     for e in session.execute(select(plt_enrolments).where(plt_enrolments.c.person_id.in_(ids), LIVE)):
-        existing[(e.person_id, e.programme)].append(dict(e._mapping))
-    for number, clean, ok in cleaned:
+        existing[(e.person_id, e.programme)].append(dict(e._mapping, in_file=e.id > made_after))
+    for number, clean, ok in checked:
         pid = clean.get("person_id")
         if pid is None:
             continue
@@ -80,9 +121,8 @@ def upsert_enrolments(session: Session, *, rows: list[tuple[int, dict]], source:
                                                               "officers and staff"))
         elif ok:
             _place(clean, existing[(pid, clean["programme"])], number, errors)
-    if errors:
-        raise BadRows(source, errors)
-    return _write(session, existing)
+    log.add(errors)
+    return existing
 
 
 def _place(clean: dict, same: list[dict], number: int, errors: list[RowError]) -> None:
@@ -93,8 +133,9 @@ def _place(clean: dict, same: list[dict], number: int, errors: list[RowError]) -
         if other is match:
             continue
         if other["from_month"] <= (end or "9999-12") and (other["to_month"] or "9999-12") >= start:
+            named = "in this file" if other.get("in_file") or other["id"] is None else other["id"]
             errors.append(RowError(number, "from_month", start, f"overlaps {clean['person_id']}'s {clean['programme']} "
-                                   f"enrolment {other.get('id') or 'in this file'} from {other['from_month']}"))
+                                   f"enrolment {named} from {other['from_month']}"))
             return
     if match is None:
         same.append({"id": None, "person_id": clean["person_id"], "programme": clean["programme"],

@@ -96,6 +96,7 @@ def upsert_people(session: Session, *, rows: Iterable[tuple[int, dict[str, str] 
             counts[name] += n
         session.insert_rows(_staged.name, STAGED, [(*r, later.get(r[2])) for r in checked], dates_ready=True)
         linked += len(later)
+        log.chunk_done()
     _across_rows(session, source, log, linked)
     return counts
 
@@ -135,9 +136,11 @@ def _across_rows(session: Session, source: str, log: ErrorLog, linked: int) -> N
     run(f"CREATE INDEX {_staged.name}_id ON {_staged.name} (person_id)")
     for number, first in run(_REPEATED):
         log.add([RowError(number, "person_id", "", f"repeats row {first} (same person_id); give each once")])
+        log.chunk_done()  # the bad rows are counted in SQL
     for number, manager in run(f"SELECT s.row_no, s.manager {_NO_MANAGER} ORDER BY 1"):
         log.add([RowError(number, "line_manager_id", manager,
                           f"line manager '{manager}' is not in the database or the file")])
+        log.chunk_done()
     bad = run(_BAD_ROWS).scalar() if log.total else 0
     if linked and not log.total:
         run(_LINK)
