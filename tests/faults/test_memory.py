@@ -165,3 +165,33 @@ def test_ten_million_shifts_export_in_bounded_memory_and_start_at_once(tmp_path)
     errors = [line for line in child.stderr.read().decode().splitlines() if not line.startswith("VMPEAK ")]
     assert (child.wait(), errors, lines) == (0, [], 10_000_011)
     assert first_row < 10, f"the first row came after {first_row:.1f} s"
+
+
+def add_people(count: int, prefix: str) -> None:
+    """`count` officers, made by the database itself."""
+    engine = database()
+    postgres = engine.dialect.name == "postgresql"
+    numbers = ("SELECT generate_series(0, CAST(:last AS integer)) AS i" if postgres else
+               "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < :last) SELECT i FROM s")
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO people (person_id, name, kind, employment, weekly_minutes) SELECT "
+                          f"'{prefix}' || CAST(i AS text), 'Officer', 'officer', 'permanent', 2400 FROM ({numbers}) AS n"),
+                     {"last": count - 1})
+    engine.dispose()
+
+
+def enrolments_file(path, count: int, prefix: str) -> str:
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("person_id,programme,from_month,to_month,hours\n")
+        fh.writelines(f"{prefix}{i},PCDA,2027-01,2029-12,\n" for i in range(count))
+    return str(path)
+
+
+def test_enrolment_import_holds_no_more_for_a_bigger_file(tmp_path):
+    add_people(1000, "A")
+    add_people(50_000, "B")
+    code, lines, base = run("plt", "import-enrolments", enrolments_file(tmp_path / "few.csv", 1000, "A"))
+    assert (code, lines) == (0, ["created 1000, updated 0, unchanged 0"])
+    code, lines, peak = run("plt", "import-enrolments", enrolments_file(tmp_path / "many.csv", 50_000, "B"),
+                            limit_kb=base + 75 * MB)
+    assert (code, lines) == (0, ["created 50000, updated 0, unchanged 0"]), (base, peak)
