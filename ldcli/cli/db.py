@@ -79,11 +79,12 @@ def db_vacuum(
     yes: Annotated[bool, typer.Option("--yes", help="Remove the backups without asking (needed when not at a "
                                                     "terminal).")] = False,
 ) -> None:
-    """Leave no earlier version of erased personal data in the database: on PostgreSQL
-    VACUUM FULL rewrites the tables holding personal data (people, placements, cadets,
-    cadet_leaders) and ANALYZE renews their statistics, run by the login that owns them; on SQLite
-    VACUUM rebuilds the file. Others wait while it runs: run it after erasing, out of hours. Exit 3
-    when another program's reading kept the old copies in the file."""
+    """Remove the earlier versions of erased personal data that the database still holds: on
+    PostgreSQL VACUUM FULL rewrites the tables holding personal data (people, placements, cadets,
+    cadet_leaders) and ANALYZE renews their statistics, run by the login that owns them (its
+    write-ahead log keeps copies until it is recycled); on SQLite VACUUM rebuilds the file, and exit
+    3 says another program's reading kept the old copies. Others wait while it runs: run it after
+    erasing, out of hours."""
     from ldcli.cli.context import transaction
     from ldcli.cli.output import say
     from ldcli.db.backups import backups_note, remove_backups, upgrade_backups

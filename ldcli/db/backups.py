@@ -44,8 +44,14 @@ def backups_note(path: Path | None) -> str | None:
 
 def remove_backups(path: Path | None) -> list[Path]:
     """Delete the upgrade backups of `path`; the ones removed."""
+    from ldcli.domain.errors import LdcliError
+
     removed = []
     for found in upgrade_backups(path):
-        found.unlink(missing_ok=True)
+        try:
+            found.unlink(missing_ok=True)
+        except OSError as exc:
+            done = f" (removed {', '.join(map(str, removed))})" if removed else ""
+            raise LdcliError(f"cannot remove the backup {found}: {(exc.strerror or str(exc)).lower()}{done}") from None
         removed.append(found)
     return removed
