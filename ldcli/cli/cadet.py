@@ -424,12 +424,15 @@ def cadet_import(
 ) -> None:
     """Import units, cadets, leaders or activities from CSV: all rows or none; re-running adds nothing."""
     from ldcli.cli.output import say
-    from ldcli.csvio.reader import read_csv
+    from ldcli.csvio.reader import stream_rows
+    from ldcli.domain.errors import ErrorLog, memory_refused
     from ldcli.services import cadet
 
-    rows = read_csv(file, CADET_FILES[kind.value])
-    with transaction(write=True) as session:
-        result = cadet.import_rows(session, kind=kind.value, rows=rows, source=file)
+    errors = ErrorLog()
+    with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
+                        "nothing was written"), stream_rows(file, CADET_FILES[kind.value], errors) as rows, \
+            transaction(write=True) as session:
+        result = cadet.import_rows(session, kind=kind.value, rows=rows, source=file, errors=errors)
     say(f"{kind.value}: {result['rows']} row(s), created {result['created']}, unchanged {result['unchanged']}")
 
 

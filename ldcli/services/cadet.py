@@ -4,6 +4,7 @@ their corrections, moves, leaving and erasure (SPEC §9)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import delete, func, insert, or_, select, update
@@ -20,10 +21,10 @@ from ldcli.db.models import (
 )
 from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import CADET_FILES, MOST_CADETS
 from ldcli.domain.plt import hours as as_hours
-from ldcli.domain.rows import one_of
+from ldcli.domain.rows import one_of, repeat_error, row_parser
 from ldcli.domain.text import clean_text, fold
 from ldcli.domain.timeutil import Month, add_months
 from ldcli.services import audit
@@ -635,21 +636,39 @@ def _add_row(session: Session, kind: str, v: dict) -> None:
 
 
 @locked("cadets")
-def import_rows(session: Session, *, kind: str, rows: list[tuple[int, dict]], source: str) -> dict:
+def import_rows(session: Session, *, kind: str, rows: Iterable[tuple[int, dict | None]], source: str,
+                errors: ErrorLog | None = None) -> dict:
+    """Add a file's rows one at a time as they are read (a file of any size in bounded memory: the
+    keys seen, to refuse one given twice, are all it keeps); every bad row is reported and the
+    command's transaction then rolls back. `errors` may hold the file's unreadable rows (None here)."""
     table = {"units": U, "cadets": C, "leaders": LU, "activities": A}[kind]
     before = session.execute(select(func.count()).select_from(table)).scalar()
     layout = CADET_FILES[kind]
-    parsed = layout.parse_rows(rows)
-    errors = parsed.errors
-    for number, values in parsed.good:
-        try:
-            _add_row(session, kind, values)
-        except LdcliError as exc:
-            errors.append(RowError(number, exc.field or layout.columns[0].name, "", str(exc)))
-    if errors:
-        raise BadRows(source, errors)
+    parse, key_of = row_parser(layout)
+    log = errors if errors is not None else ErrorLog()
+    first: dict[tuple, int] = {}
+    count = 0
+    for number, raw in rows:
+        count += 1
+        if raw is None:
+            continue
+        values, problems = parse(number, raw)
+        key = key_of(values)
+        if key is not None and key in first:
+            problems = [*problems, repeat_error(layout, number, raw, first[key])]
+        elif key is not None:
+            first[key] = number
+        if not problems:
+            try:
+                _add_row(session, kind, values)
+            except LdcliError as exc:
+                problems = [RowError(number, exc.field or layout.columns[0].name, "", str(exc))]
+        log.add(problems)
+        log.chunk_done()
+    if log.total:
+        raise BadRows(source, log.first, rows=log.rows, total=log.total)
     created = session.execute(select(func.count()).select_from(table)).scalar() - before
-    return {"rows": len(parsed.rows), "created": created, "unchanged": len(parsed.rows) - created}
+    return {"rows": count, "created": created, "unchanged": count - created}
 
 
 def _erased_leader_of(session: Session, v: dict) -> bool:
