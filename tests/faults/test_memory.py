@@ -156,14 +156,14 @@ def test_ten_million_shifts_export_in_bounded_memory_and_start_at_once(tmp_path)
         resource.setrlimit(resource.RLIMIT_AS, ((base + 300 * MB) * 1024,) * 2)
 
     started = time.monotonic()
-    child = subprocess.Popen([sys.executable, "-c", PROBE, "export", "shifts"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, preexec_fn=limit)
-    assert child.stdout.readline() == b"person_id,date,start,end,kind\n"
-    assert child.stdout.readline() == b"S1,2027-01-01,0700,1500,duty\n"
-    first_row = time.monotonic() - started
-    lines = 2 + sum(block.count(b"\n") for block in iter(lambda: child.stdout.read(1 << 20), b""))
-    errors = [line for line in child.stderr.read().decode().splitlines() if not line.startswith("VMPEAK ")]
-    assert (child.wait(), errors, lines) == (0, [], 10_000_011)
+    with subprocess.Popen([sys.executable, "-c", PROBE, "export", "shifts"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, preexec_fn=limit) as child:
+        assert child.stdout.readline() == b"person_id,date,start,end,kind\n"
+        assert child.stdout.readline() == b"S1,2027-01-01,0700,1500,duty\n"
+        first_row = time.monotonic() - started
+        lines = 2 + sum(block.count(b"\n") for block in iter(lambda: child.stdout.read(1 << 20), b""))
+        errors = [line for line in child.stderr.read().decode().splitlines() if not line.startswith("VMPEAK ")]
+        assert (child.wait(), errors, lines) == (0, [], 10_000_011)
     assert first_row < 10, f"the first row came after {first_row:.1f} s"
 
 
