@@ -68,13 +68,13 @@ def database():
 
 
 def add_shifts(count: int, first: int = 0) -> None:
-    """`count` shifts of one person, made by the database itself (generate_series on PostgreSQL, a
-    recursive query on SQLite)."""
+    """`count` shifts of one person, 20,000 a day from 2027-01-01 (the export's order is by date),
+    made by the database itself (generate_series on PostgreSQL, a recursive query on SQLite)."""
     engine = database()
     postgres = engine.dialect.name == "postgresql"
     numbers = ("SELECT generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS i" if postgres else
                "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s WHERE i < :last) SELECT i FROM s")
-    day = "DATE '2027-01-01'" if postgres else "'2027-01-01'"
+    day = "DATE '2027-01-01' + i / 20000" if postgres else "date('2027-01-01', '+' || (i / 20000) || ' days')"
     with engine.begin() as conn:
         if not conn.execute(text("SELECT count(*) FROM people WHERE person_id = 'S1'")).scalar():
             conn.execute(text("INSERT INTO people (person_id, name, kind, employment, weekly_minutes) "
