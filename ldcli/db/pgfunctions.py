@@ -5,6 +5,8 @@ copy of this SQL (a test checks that the two agree).
 - `ldcli_audit_login()`, the audit trail's trigger: the database, not the client, writes who
   (`session_user`), when (the transaction's time) and the entry's id (from its sequence) on every
   audit entry, so that no role can date an entry 2019 or take an id the sequence will hand out later.
+  It runs as the login that inserts, so its search_path is pinned and every name in it qualified: a
+  login's own `now()` or `currval()` earlier on its search_path cannot stand in for PostgreSQL's.
 - `ldcli_leads_cadet_unit(person_id)`: whether a person still has a cadet leader record that is not
   erased, answered for any ldcli role (SECURITY DEFINER) without opening the cadets' tables to it."""
 
@@ -14,18 +16,19 @@ from sqlalchemy import Table, event
 
 # The id: a client that drew it from the sequence itself (SQLAlchemy does, for one row) keeps it;
 # anything else gets the next value. currval is undefined until the session's first nextval.
-AUDIT_FUNCTION = """CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql AS $$
+AUDIT_FUNCTION = """CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  seq regclass := (quote_ident(TG_TABLE_SCHEMA) || '.audit_log_id_seq')::regclass;
+  seq pg_catalog.regclass := (pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.audit_log_id_seq')::pg_catalog.regclass;
 BEGIN
   NEW.login := session_user;
-  NEW.at := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+  NEW.at := pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
   BEGIN
-    IF NEW.id IS DISTINCT FROM currval(seq) THEN
-      NEW.id := nextval(seq);
+    IF NEW.id IS DISTINCT FROM pg_catalog.currval(seq) THEN
+      NEW.id := pg_catalog.nextval(seq);
     END IF;
   EXCEPTION WHEN object_not_in_prerequisite_state THEN
-    NEW.id := nextval(seq);
+    NEW.id := pg_catalog.nextval(seq);
   END;
   RETURN NEW;
 END $$"""

@@ -6,7 +6,8 @@ Create Date: 2026-12-07 16:00:00
 
 PostgreSQL only (SQLite has no roles: its file is its owner's alone):
 - the audit trigger, which already wrote the login, now also writes the entry's time (the
-  transaction's, UTC) and takes its id from the sequence, whatever the INSERT said;
+  transaction's, UTC) and takes its id from the sequence, whatever the INSERT said (its search_path
+  pinned and every name qualified, so that a login's own functions cannot stand in for PostgreSQL's);
 - `ldcli_leads_cadet_unit(person_id)`, a SECURITY DEFINER function owned by the schema's owner, tells
   any login whether a person still has a cadet leader record (erasing them must wait), without
   opening the cadets' tables to it. `ldcli db roles` grants it to the five roles.
@@ -19,18 +20,19 @@ down_revision = '0008_compact_audit'
 branch_labels = None
 depends_on = None
 
-AUDIT_FUNCTION = """CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql AS $$
+AUDIT_FUNCTION = """CREATE OR REPLACE FUNCTION ldcli_audit_login() RETURNS trigger LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-  seq regclass := (quote_ident(TG_TABLE_SCHEMA) || '.audit_log_id_seq')::regclass;
+  seq pg_catalog.regclass := (pg_catalog.quote_ident(TG_TABLE_SCHEMA) || '.audit_log_id_seq')::pg_catalog.regclass;
 BEGIN
   NEW.login := session_user;
-  NEW.at := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+  NEW.at := pg_catalog.to_char(pg_catalog.now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
   BEGIN
-    IF NEW.id IS DISTINCT FROM currval(seq) THEN
-      NEW.id := nextval(seq);
+    IF NEW.id IS DISTINCT FROM pg_catalog.currval(seq) THEN
+      NEW.id := pg_catalog.nextval(seq);
     END IF;
   EXCEPTION WHEN object_not_in_prerequisite_state THEN
-    NEW.id := nextval(seq);
+    NEW.id := pg_catalog.nextval(seq);
   END;
   RETURN NEW;
 END $$"""

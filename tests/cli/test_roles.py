@@ -231,11 +231,29 @@ def test_the_audit_time_and_id_are_the_databases_whatever_an_insert_says(cli, db
                               "VALUES (:id, :at, 'x', 'forged', 'person', :at, 'create')"),
                          {"id": chosen + 1, "at": at})
         duties.dispose()
+    # A login that owns a schema puts its own now() and currval() before the catalogue's on its
+    # search_path: the trigger must still call PostgreSQL's.
+    evil = f"evil_{uuid.uuid4().hex[:8]}"
+    admin_engine = create_engine(PG_URL)
+    with admin_engine.begin() as conn:  # dropped with the login's other objects after the test
+        conn.execute(text(f"CREATE SCHEMA {evil} AUTHORIZATION {force['ldcli_duties']}"))
+    admin_engine.dispose()
+    duties = create_engine(as_login(db, force["ldcli_duties"]))
+    with duties.begin() as conn:
+        schema = conn.execute(text("SELECT current_schema()")).scalar()
+        conn.execute(text(f"CREATE FUNCTION {evil}.now() RETURNS timestamptz LANGUAGE sql "
+                          "AS $$ SELECT timestamptz '2019-01-01 00:00:00+00' $$"))
+        conn.execute(text(f"CREATE FUNCTION {evil}.currval(regclass) RETURNS bigint LANGUAGE sql "
+                          "AS $$ SELECT 1999999999::bigint $$"))
+        conn.execute(text(f"SET search_path = {evil}, {schema}, public, pg_catalog"))
+        conn.execute(text("INSERT INTO audit_log (id, at, actor, command, entity, entity_id, action) "
+                          "VALUES (1999999999, 'x', 'x', 'forged', 'person', 'shadowed', 'create')"))
+    duties.dispose()
     cli.ok("--db", as_login(db, force["ldcli_duties"]), "plt", "enrol", "100087", "--programme", "OTHER",
            "--from", "2031-01", "--to", "2031-01")  # a later command's entry still finds a free id
     entries = cli.ok(*admin, "audit", "--format", "json").json()
     mine = [e for e in entries if e["command"] == "forged"]
-    assert sorted(e["entity_id"] for e in mine) == sorted(list(forged) * 2)
+    assert sorted(e["entity_id"] for e in mine) == sorted([*forged, *forged, "shadowed"])
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert all(started <= e["at"] <= now for e in mine), [e["at"] for e in mine]
     assert all(before < e["id"] < 1_000_000 for e in mine), [e["id"] for e in mine]

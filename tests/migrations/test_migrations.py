@@ -113,8 +113,10 @@ def test_postgresql_functions_are_the_same_built_from_the_models_or_the_migratio
         return found, triggers
 
     built = functions()  # the test's database was built from the models
-    assert [(f[0], f[2], f[4]) for f in built[0]] == [("ldcli_audit_login", False, True),
-                                                      ("ldcli_leads_cadet_unit", True, False)]
+    # Both pin their search_path (the trigger runs as whichever login inserts; the check as its owner).
+    pinned = ["search_path=pg_catalog, pg_temp"]
+    assert [(f[0], f[2], f[3], f[4]) for f in built[0]] == [("ldcli_audit_login", False, pinned, True),
+                                                            ("ldcli_leads_cadet_unit", True, pinned, False)]
     assert built[1] == [("audit_log_login", "audit_log")]
     migrate.downgrade(url, "base")
     assert functions() == ([], [])
