@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from ldcli.cli.context import state
-from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt, group
+from ldcli.cli.options import FormatOpt, OutputFormat, OutputOpt, confirm_for_good, group
 
 app = group("Create, upgrade, back up, check and vacuum the database.",
             'ldcli db upgrade', 'ldcli db backup force-2027-03-01.db', 'ldcli db check', 'ldcli db vacuum')
@@ -92,18 +92,21 @@ def db_vacuum(
     from ldcli.services import maintenance
 
     path = sqlite_path(state().url)
-    if backups:
-        _confirm_removal(upgrade_backups(path), yes)
+    found = upgrade_backups(path) if backups else []  # the ones asked about are the ones removed
+    if found:
+        confirm_for_good(yes, f"Remove {_backups(len(found))} made by `ldcli db upgrade` "
+                              f"({', '.join(map(str, found))})?",
+                         "removing the upgrade backups cannot be undone")
     result = maintenance.vacuum(state().url)
     with transaction(write=True) as session:
         maintenance.record(session, result)
     say(_vacuumed(result))
     if backups:
-        removed = remove_backups(path)
+        removed = remove_backups(found)
         say(f"removed {_backups(len(removed))}: {', '.join(map(str, removed))}" if removed else
             "no backups made by `ldcli db upgrade` to remove")
-    elif backups_note(path):
-        say(backups_note(path))
+    elif note := backups_note(path):
+        say(note)
     if not result["checkpointed"]:
         from ldcli.domain.errors import DatabaseProblem
 
@@ -114,20 +117,6 @@ def db_vacuum(
 
 def _backups(n: int) -> str:
     return f"{n} backup{'s' if n != 1 else ''}"
-
-
-def _confirm_removal(found: list, yes: bool) -> None:
-    """Removing backups cannot be undone: a terminal asks, naming them; elsewhere --yes is needed."""
-    import sys
-
-    from ldcli.domain.errors import LdcliError
-
-    if yes or not found:
-        return
-    if not sys.stdin.isatty():
-        raise LdcliError("removing the upgrade backups cannot be undone: run again with --yes")
-    typer.confirm(f"Remove {_backups(len(found))} made by `ldcli db upgrade` ({', '.join(map(str, found))})? "
-                  "This cannot be undone", abort=True, err=True)
 
 
 def _vacuumed(result: dict) -> str:

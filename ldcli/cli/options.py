@@ -362,8 +362,9 @@ YesOpt = Annotated[
 ]
 
 
-def confirm_erasure(yes: bool, question: str) -> None:
-    """Erasing personal data cannot be undone: a terminal asks; elsewhere --yes is needed."""
+def confirm_for_good(yes: bool, question: str, refusal: str) -> None:
+    """What cannot be undone: a terminal asks `question`; elsewhere --yes is needed, and without it
+    the command stops with `refusal` (then ": run again with --yes")."""
     import sys
 
     from ldcli.domain.errors import LdcliError
@@ -371,8 +372,13 @@ def confirm_erasure(yes: bool, question: str) -> None:
     if yes:
         return
     if not sys.stdin.isatty():
-        raise LdcliError("erasing personal data needs confirmation: run again with --yes")
+        raise LdcliError(f"{refusal}: run again with --yes")
     typer.confirm(f"{question} This cannot be undone", abort=True, err=True)
+
+
+def confirm_erasure(yes: bool, question: str) -> None:
+    """Erasing personal data cannot be undone: a terminal asks; elsewhere --yes is needed."""
+    confirm_for_good(yes, question, "erasing personal data needs confirmation")
 
 
 # The largest record id (a PostgreSQL integer): a longer number cannot name a record.

@@ -42,12 +42,13 @@ def backups_note(path: Path | None) -> str | None:
             f"{'they are' if len(found) > 1 else 'it is'} no longer needed")
 
 
-def remove_backups(path: Path | None) -> list[Path]:
-    """Delete the upgrade backups of `path`; the ones removed."""
+def remove_backups(backups: list[Path]) -> list[Path]:
+    """Delete these upgrade backups (as `upgrade_backups` found them, and the user was asked about:
+    not a fresh search, which could find others); the ones removed."""
     from ldcli.domain.errors import LdcliError
 
     removed = []
-    for found in upgrade_backups(path):
+    for found in backups:
         try:
             found.unlink(missing_ok=True)
         except OSError as exc:
