@@ -7,7 +7,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import tempfile
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 import ldcli.migrations
+from ldcli.csvio.whole import written_whole
 from ldcli.db.access import renew_grants
 from ldcli.db.backups import STAMP_FORMAT, backup_path
 from ldcli.db.engine import (
@@ -141,22 +141,19 @@ def sqlite_backup(engine: Engine, dest: Path) -> None:
 
 @contextmanager
 def _new_file(dest: Path):
-    """A temporary path beside DEST, renamed to DEST when the block ends well, removed otherwise."""
+    """A temporary path beside DEST, renamed to DEST when the block ends well, removed otherwise (and
+    by the next backup to DEST if ldcli was killed outright)."""
     if dest.exists():
         raise LdcliError(f"backup destination {dest} already exists; choose a new file name")
     if not dest.parent.is_dir():
         raise LdcliError(f"cannot write the backup {dest}: folder {dest.parent} does not exist")
     try:
-        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
+        with written_whole(dest) as (fd, tmp):
+            os.close(fd)
+            yield tmp
+            os.chmod(tmp, 0o600)
     except OSError as exc:
         raise LdcliError(f"cannot write the backup {dest}: {(exc.strerror or str(exc)).lower()}") from None
-    os.close(fd)
-    try:
-        yield tmp
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
 
 
 def backup(url: str, dest: str) -> dict:

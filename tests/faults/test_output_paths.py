@@ -86,15 +86,28 @@ def test_o_onto_the_backup_db_upgrade_made_is_refused(cli, tmp_path):
     assert backup.read_bytes() == before
 
 
-# --- links
+# --- links and other users' files
 
-def plant(link: Path, target: Path, owner: int = OTHER_USER) -> None:
+@pytest.fixture
+def foreign(monkeypatch):
+    """Make a path another user's: given to `nobody` when the tests run as root; otherwise ldcli is
+    made to believe it runs as another user (every file of the test is then someone else's)."""
+
+    def make(path: Path) -> None:
+        if ROOT:
+            os.lchown(path, OTHER_USER, OTHER_USER)
+        else:
+            monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 1)
+
+    return make
+
+
+def plant(link: Path, target: Path, foreign) -> None:
     link.symlink_to(target)
-    os.lchown(link, owner, owner)
+    foreign(link)
 
 
-@pytest.mark.skipif(not ROOT, reason="planting a link as another user needs root")
-def test_a_link_another_user_planted_is_never_written_through(cli, person, tmp_path):
+def test_a_link_another_user_planted_is_never_written_through(cli, person, tmp_path, foreign):
     victim = tmp_path / "profile.sh"
     victim.write_text("echo safe\n")
     shared = tmp_path / "shared"  # a folder like /tmp: sticky and world-writable
@@ -102,17 +115,69 @@ def test_a_link_another_user_planted_is_never_written_through(cli, person, tmp_p
     shared.chmod(0o1777)
     for folder in (tmp_path, shared):
         link = folder / "team-report.csv"
-        plant(link, victim)
-        refused(cli("people", "list", "-o", str(link)), "is a link made by another user (uid 65534)")
+        plant(link, victim, foreign)
+        refused(cli("people", "list", "-o", str(link)), "is a link made by another user")
         assert victim.read_text() == "echo safe\n" and link.is_symlink()
         assert [p.name for p in folder.iterdir() if p.name.startswith(".team-report")] == []
 
 
-@pytest.mark.skipif(not ROOT, reason="a file of another user needs root")
-def test_a_link_of_ones_own_to_another_users_file_is_refused(cli, person, tmp_path):
+def test_a_folder_link_another_user_planted_is_never_written_through(cli, person, tmp_path, foreign):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "profile.sh").write_text("echo safe\n")
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    plant(shared / "reports", home, foreign)
+    refused(cli("people", "list", "--format", "csv", "-o", str(shared / "reports" / "profile.sh")),
+            "is a link made by another user")
+    assert (home / "profile.sh").read_text() == "echo safe\n" and [p.name for p in home.iterdir()] == ["profile.sh"]
+
+
+def test_another_users_file_is_never_replaced(cli, person, tmp_path, foreign):
     theirs = tmp_path / "theirs.csv"
     theirs.write_text("theirs\n")
-    os.chown(theirs, OTHER_USER, OTHER_USER)
+    foreign(theirs)
+    refused(cli("people", "list", "-o", "theirs.csv"), "belongs to another user")
+    assert theirs.read_text() == "theirs\n"
+
+
+def test_a_file_that_cannot_be_read_is_not_written_over(cli, person, tmp_path, open_folder):
+    """It might be a backup: what cannot be checked is not replaced."""
+    if ROOT:  # root reads everything: the file is nobody's, in a folder of nobody's, tried as nobody
+        mine = open_folder / "nobody"
+        mine.mkdir()
+        os.chown(mine, OTHER_USER, OTHER_USER)
+    else:
+        mine = tmp_path
+    backup = mine / "force.bak"
+    cli.ok("policy", "show", "-o", str(tmp_path / "warm.csv"))  # every module the command needs, loaded
+
+    def attempt():
+        backup.write_bytes(b"SQLite format 3\x00" + bytes(100))
+        backup.chmod(0o200)
+        done = cli("policy", "show", "-o", str(backup))
+        return {"code": done.exit_code, "err": done.stderr, "kept": backup.stat().st_size == 116}
+
+    result = as_other_user(attempt) if ROOT else attempt()
+    assert result.get("code") == 1 and "cannot be read (permission denied)" in result["err"] and result["kept"], result
+
+
+def test_o_to_dev_stdout_writes_where_the_shell_points_it(person, tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("earlier\n")
+    with open(log, "a") as fh:
+        done = subprocess.run([str(LDCLI), "people", "list", "--format", "csv", "-o", "/dev/stdout"], stdout=fh,
+                              stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert log.read_text().startswith("earlier\nperson_id,name,")
+
+
+@pytest.mark.skipif(not ROOT, reason="a file of another user needs root")
+def test_a_link_of_ones_own_to_another_users_file_is_refused(cli, person, tmp_path, foreign):
+    theirs = tmp_path / "theirs.csv"
+    theirs.write_text("theirs\n")
+    foreign(theirs)
     (tmp_path / "mine.csv").symlink_to(theirs)
     refused(cli("people", "list", "-o", "mine.csv"), "belongs to another user")
     assert theirs.read_text() == "theirs\n"
@@ -196,6 +261,17 @@ def test_a_limit_beyond_any_table_is_a_usage_error(cli, person):
         assert len(result.stderr.strip().splitlines()) == 1 and "--limit" in result.stderr
 
 
+@pytest.fixture
+def open_folder(tmp_path):
+    """A folder every user can reach (pytest's own are root's only), for a test run as `nobody`."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="ldcli-test-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def as_other_user(run) -> dict:
     """Run `run()` in a child process that has given up root, and return what it returned."""
     reader, writer = os.pipe()
@@ -205,7 +281,11 @@ def as_other_user(run) -> dict:
             os.close(reader)
             os.setgid(OTHER_USER)
             os.setuid(OTHER_USER)
-            os.write(writer, json.dumps(run()).encode())
+            try:
+                answer = run()
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
+                answer = {"child failed": repr(exc)}
+            os.write(writer, json.dumps(answer).encode())
         finally:
             os._exit(0)
     os.close(writer)
@@ -215,14 +295,13 @@ def as_other_user(run) -> dict:
     return json.loads(text)
 
 
-def test_o_into_a_folder_that_cannot_be_read_is_refused_in_a_line(cli, tmp_path):
-    locked = tmp_path / "locked"
+def test_o_into_a_folder_that_cannot_be_read_is_refused_in_a_line(cli, tmp_path, open_folder):
+    locked = open_folder / "locked"
     locked.mkdir()
     locked.chmod(0)
     args = ["policy", "show", "-o", str(locked / "policy.csv")]
     cli.ok("policy", "show", "-o", str(tmp_path / "warm.csv"))  # every module the command needs, loaded
     if ROOT:
-        tmp_path.chmod(0o755)
         result = as_other_user(lambda: (lambda r: {"code": r.exit_code, "err": r.stderr})(cli(*args)))
     else:
         done = cli(*args)
@@ -254,3 +333,46 @@ def test_o_to_a_pipe_nobody_reads_says_it_waits(person, tmp_path):
         assert fh.read().splitlines()[1].startswith("900001,Zed Newman")
     process.communicate(timeout=60)
     assert process.returncode == 0
+
+
+def reading_position(pid: int, path: Path) -> int | None:
+    """How far process `pid` has read the file `path` (from /proc), or None if it has not opened it."""
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            if os.readlink(f"/proc/{pid}/fd/{fd}") == str(path):
+                fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/fdinfo/{fd}").read_text().splitlines())
+                return int(fields["pos"])
+    except OSError:
+        return None
+    return None
+
+
+@pytest.mark.sqlite_only
+@pytest.mark.skipif(not Path("/proc/self/fdinfo").exists(), reason="needs /proc")
+@pytest.mark.parametrize(("stop", "word"), [(signal.SIGTERM, "terminated"), (signal.SIGHUP, "hung up")])
+def test_sigterm_or_sighup_during_an_import_writes_nothing(cli, tmp_path, stop, word):
+    database = tmp_path / "force.db"
+    cli.ok("--db", str(database), "people", "add", "1", "--name", "First", "--kind", "officer")
+    rows = tmp_path / "people.csv"
+    rows.write_text("person_id,name,kind\n" + "".join(f"{10_000 + i},Officer {i},officer\n" for i in range(200_000)))
+    process = subprocess.Popen([str(LDCLI), "--db", str(database), "people", "import", str(rows)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (reading_position(process.pid, rows) or 0) > 0:  # half-way through the file: mid-transaction
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        time.sleep(0.005)
+    process.send_signal(stop)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + stop, stderr
+    assert stderr == f"{word}: nothing was written\n"
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT count(*) FROM people").fetchone() == (1,)
+
+
+@pytest.mark.sqlite_only
+def test_db_backup_writes_through_the_same_temporary_file_and_clears_a_stale_one(cli, person, tmp_path):
+    stale = tmp_path / ".copy.db.ldcli-4194999-abcdefgh.tmp"  # above any pid: its process is gone
+    stale.write_bytes(b"SQLite format 3\x00 half a backup")
+    cli.ok("db", "backup", "copy.db")
+    assert not stale.exists() and (tmp_path / "copy.db").read_bytes().startswith(b"SQLite format 3\x00")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy.db")] == []
