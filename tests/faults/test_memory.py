@@ -68,8 +68,9 @@ def database():
 
 
 def add_shifts(count: int, first: int = 0) -> None:
-    """`count` shifts of one person, 20,000 a day from 2027-01-01 (the export's order is by date),
-    made by the database itself (generate_series on PostgreSQL, a recursive query on SQLite)."""
+    """`count` shifts of one person, 20,000 a day from 2027-01-01 (the export's order is by date;
+    their instants an hour apart, so that 10 M fit PostgreSQL's integer column), made by the
+    database itself (generate_series on PostgreSQL, a recursive query on SQLite)."""
     engine = database()
     postgres = engine.dialect.name == "postgresql"
     numbers = ("SELECT generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS i" if postgres else
@@ -80,7 +81,7 @@ def add_shifts(count: int, first: int = 0) -> None:
             conn.execute(text("INSERT INTO people (person_id, name, kind, employment, weekly_minutes) "
                               "VALUES ('S1', 'Shift Worker', 'officer', 'permanent', 2400)"))
         conn.execute(text(f"INSERT INTO shifts (person_id, date, start_minute, end_minute, kind, starts_at, ends_at) "
-                          f"SELECT 'S1', {day}, 420, 900, 'duty', i * 1440, i * 1440 + 480 FROM ({numbers}) AS n"),
+                          f"SELECT 'S1', {day}, 420, 900, 'duty', i * 60, i * 60 + 30 FROM ({numbers}) AS n"),
                      {"first": first, "last": first + count - 1})
     engine.dispose()
 
