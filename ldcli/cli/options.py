@@ -315,10 +315,10 @@ LIMIT_MAX = 1_000_000_000
 
 def _limit(text: str) -> int:
     """A row count from 1 to a billion (more would overflow the databases' integers)."""
-    try:
-        value = int(text.strip().replace("_", "x"))
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValueError(f"{text!r} is not a whole number")
+    value = int(digits)
     if not 1 <= value <= LIMIT_MAX:
         raise ValueError(f"{text} is out of range: give a number of rows from 1 to {LIMIT_MAX:,}")
     return value
