@@ -132,13 +132,12 @@ def export(
     with memory_refused(f"export {kind.value}: a record is too big to hold in the memory this process may use"), \
             transaction() as session:
         columns, rows = export_rows(session, kind=kind.value)
-        render(Listing(_held_or_streamed(rows, fmt, sort, limit), columns), fmt, output)
+        render(Listing(_held_or_streamed(rows, sort, limit), columns), fmt, output)
 
 
-def _held_or_streamed(rows, fmt, sort, limit):
+def _held_or_streamed(rows, sort, limit):
     """An export is written as it is read (any size in bounded memory), unless --sort needs every row
-    at once; --limit keeps only its first rows, and a spreadsheet no more than a sheet can hold (so
-    that it is refused by name)."""
+    at once; --limit keeps only its first rows. (A spreadsheet holds what a sheet can: the renderer's.)"""
     from itertools import islice
 
     from ldcli.services.export import Streamed
@@ -147,8 +146,4 @@ def _held_or_streamed(rows, fmt, sort, limit):
         return list(rows)
     if limit:
         return list(islice(rows, limit))
-    if fmt == ExportFormat.xlsx:
-        from ldcli.cli.xlsx import MAX_ROWS
-
-        return list(islice(rows, MAX_ROWS + 1))
     return Streamed(rows)

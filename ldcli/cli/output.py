@@ -488,7 +488,14 @@ def _sheets(result, output: str | None) -> list:
 
     default = Path(output).stem if output else "Sheet"
     if isinstance(result, Listing):
-        return [Sheet(_untitled(result.title) or default, _data_columns(result), result.rows)]
+        rows = result.rows
+        if not isinstance(rows, list):  # rows streamed as read: held, up to one more than a sheet takes
+            from itertools import islice
+
+            from ldcli.cli.xlsx import MAX_ROWS
+
+            rows = list(islice(rows, MAX_ROWS + 1))
+        return [Sheet(_untitled(result.title) or default, _data_columns(result), rows)]
     if isinstance(result, Record):
         fields = result.flat if result.flat is not None else result.fields
         return [Sheet(_untitled(result.title) or default, list(fields), [fields])]
