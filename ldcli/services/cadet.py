@@ -24,7 +24,8 @@ from ldcli.domain import cadet as rules
 from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import CADET_FILES, MOST_CADETS
 from ldcli.domain.plt import hours as as_hours
-from ldcli.domain.rows import one_of, repeat_error, row_parser
+from ldcli.domain.rows import one_of
+from ldcli.domain.rows_fast import repeat_error, row_parser
 from ldcli.domain.text import clean_text, fold
 from ldcli.domain.timeutil import Month, add_months
 from ldcli.services import audit

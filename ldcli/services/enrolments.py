@@ -14,7 +14,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import ENROLMENTS, with_programmes
 from ldcli.domain.plt import Programme, enrolment_problems, hours, required_minutes, rule_words
-from ldcli.domain.rows import repeat_error, row_parser
+from ldcli.domain.rows_fast import repeat_error, row_parser
 from ldcli.domain.timeutil import Month
 from ldcli.services import audit
 

@@ -14,7 +14,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
 from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
-from ldcli.domain.rows import row_parser
+from ldcli.domain.rows_fast import row_parser
 from ldcli.domain.text import fold
 from ldcli.services import audit
 

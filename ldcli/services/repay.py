@@ -16,7 +16,8 @@ from ldcli.domain.choices import REQUEST_STATUSES
 from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
 from ldcli.domain.files import LEAVERS
 from ldcli.domain.money import percent_of
-from ldcli.domain.rows import choice, parse_rows_fast
+from ldcli.domain.rows import choice
+from ldcli.domain.rows_fast import parse_rows_fast
 from ldcli.services import audit
 
 T = training_requests

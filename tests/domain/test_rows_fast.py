@@ -5,7 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ldcli.domain import files
-from ldcli.domain.rows import Column, Layout, parse_rows_fast
+from ldcli.domain.rows import Column, Layout
+from ldcli.domain.rows_fast import parse_rows_fast
 
 KINDS = Layout("kinds", (
     Column("id", "id", True), Column("day", "date"), Column("month", "month"), Column("start", "time"),
