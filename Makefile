@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_DB := demo/ldcli.db
 TMPDIR_BASE ?= /tmp
 
-.PHONY: demo test test-sqlite test-postgres lint docs screenshots bench mutation clean
+.PHONY: demo test test-sqlite test-postgres test-slow lint docs screenshots bench mutation clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,8 @@ demo: $(STAMP)
 	@echo "documents: demo/board.html demo/compliance.html demo/plt.ics demo/terms-letter.html demo/repay-letter.txt"
 
 ## test: set up and run the whole suite on SQLite and, at the same time, on a throwaway PostgreSQL
-## (each in its own temporary folder; the output of each is printed whole when it ends)
+## (each in its own temporary folder; the output of each is printed whole when it ends), all but the
+## tests on millions of rows (`make test-slow`, which CI runs too)
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-browser.sh
@@ -49,11 +50,15 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest --basetemp=$(TMPDIR_BASE)/ldcli-test-sqlite
+	$(PY) -m pytest -m "not huge" --basetemp=$(TMPDIR_BASE)/ldcli-test-sqlite
 
 test-postgres: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow" --basetemp=$(TMPDIR_BASE)/ldcli-test-postgres
+
+## test-slow: the bounded-memory tests on millions of rows (a 10M-row export, a 1M-people import; minutes)
+test-slow: $(STAMP)
+	$(PY) -m pytest -m huge --basetemp=$(TMPDIR_BASE)/ldcli-test-slow
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ldcli migrations tests scripts bench

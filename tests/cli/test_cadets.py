@@ -1,10 +1,8 @@
 """Volunteer police cadets through the CLI (SPEC §7), and the board report's numbers on the sample."""
 
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 BOARD = [  # seed 003 §89: unit, NPU, cadets, leaders, regularly attending
     ("Washwood Heath", "Birmingham East", 23, 7, 5), ("Ark Boulton", "Birmingham East", 21, 6, 4),
     ("The Lighthouse", "Birmingham West", 20, 6, 3), ("Barrs Hill", "Coventry", 23, 7, 3),
@@ -129,8 +127,7 @@ def test_imports_report_every_bad_row_and_write_nothing(cli, unit, write):
     assert unknown.exit_code == 2 and "is not one of 'units', 'cadets', 'leaders', 'activities'" in unknown.stderr
 
 
-def test_sample_reproduces_the_board_table_and_growth(cli):
-    cli.ok("sample", "load", str(ROOT / "sample_data"))
+def test_sample_reproduces_the_board_table_and_growth(sample_db, cli):
     board = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "json").json()
     assert set(board) >= {"as_of", "units", "totals", "by_npu", "leaders_by_department", "targets"}
     rows = {(u["unit"], u["npu"], u["cadets"], u["leaders"], u["regular_leaders"]) for u in board["units"]}

@@ -59,7 +59,13 @@ def self_contained(html: str) -> None:
 
 
 @pytest.fixture
-def sample(cli):
+def sample(sample_db):
+    """The sample force (a copy of the session's template)."""
+
+
+@pytest.fixture
+def sample_on_top(cli):
+    """The sample force loaded into a database that already holds other records."""
     cli.ok("sample", "load", str(ROOT / "sample_data"))
 
 
@@ -220,7 +226,7 @@ def test_only_the_commands_writing_a_page_import_the_template_engine(cli, sample
                    cwd=tmp_path) == {"jinja2"}
 
 
-def test_pages_read_without_colour(cli, force, sample, tmp_path):
+def test_pages_read_without_colour(cli, force, sample_on_top, tmp_path):
     """Every colour the pages use is a grey, so a black-and-white print loses nothing."""
     cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "-o", "board.html")
     cli.ok("plt", "compliance", "--from", "2026-11", "--to", "2026-12", "-o", "compliance.html")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
@@ -50,9 +49,7 @@ def not_blank(path: Path) -> None:
 
 
 @pytest.fixture
-def pages(cli, tmp_path):
-    cli.ok("sample", "load", str(ROOT / "sample_data"))
-    cli.ok("plt", "allocate", "--month", "2027-03")
+def pages(allocated_db, cli, tmp_path):
     cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "-o", "board.html")
     cli.ok("plt", "compliance", "--from", "2027-03", "--to", "2027-03", "-o", "compliance.html")
     return tmp_path / "board.html", tmp_path / "compliance.html"

@@ -90,8 +90,7 @@ def test_the_shipped_policies(cli):
     assert "northumbria, west-mercia" in missing.stderr
 
 
-def test_northumbria_gives_the_sample_pcda_learners_a_fifth_of_their_duty(cli):
-    cli.ok("sample", "load", str(ROOT / "sample_data"))
+def test_northumbria_gives_the_sample_pcda_learners_a_fifth_of_their_duty(sample_db, cli):
     month = "2027-03"
     duty = defaultdict(int)
     for s in cli.ok("export", "shifts", "--format", "json").json():

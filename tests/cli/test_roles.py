@@ -5,12 +5,10 @@ login the database writes on every audit entry, which `--actor` and hand-written
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 import pytest
 from conftest import ENGINE, PG_URL
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 postgres_only = pytest.mark.skipif(ENGINE != "postgresql", reason="roles are PostgreSQL's")
 
 # What each role may do, written out from SPEC §12 (not read from ldcli's own table): the areas it
@@ -50,11 +48,10 @@ def as_login(url: str, login: str) -> str:
 
 
 @pytest.fixture
-def force(cli, db):
+def force(sample_db, cli, db):
     """The sample force on this test's schema, the five roles, and one new login in each."""
     from sqlalchemy import create_engine, text
 
-    cli.ok("sample", "load", str(SAMPLE))
     cli.ok("db", "roles")
     logins = {role: f"{role.removeprefix('ldcli_')}_{uuid.uuid4().hex[:6]}" for role in EXPECTED}
     admin = create_engine(PG_URL)

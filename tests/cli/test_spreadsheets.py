@@ -20,7 +20,6 @@ from openpyxl import load_workbook
 
 from ldcli.cli.xlsx import DATE_FORMAT, DATETIME_FORMAT, MAX_WIDTH, MONEY_FORMAT, Sheet, cell, sheet_names, write
 
-ROOT = Path(__file__).resolve().parents[2]
 HYPERLINK = '=HYPERLINK("http://x")'
 PEOPLE = ('person_id,name,kind,team,start_date\n'
           '007123,Siân Ó Briain,officer,Pay £ & Benefits,2020-01-06\n'
@@ -28,8 +27,7 @@ PEOPLE = ('person_id,name,kind,team,start_date\n'
 
 
 @pytest.fixture
-def sample(cli, write):
-    cli.ok("sample", "load", str(ROOT / "sample_data"))
+def sample(sample_db, cli, write):
     cli.ok("people", "import", write("extra.csv", PEOPLE))
     cli.ok("plt", "allocate", "--month", "2027-03")
 

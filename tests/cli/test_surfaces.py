@@ -174,10 +174,7 @@ def test_a_sample_file_refusal_names_the_row_and_column_not_an_option(cli, tmp_p
     assert "--" not in result.stderr.splitlines()[0]
 
 
-def test_tester_findings_dashboard_to_a_text_file_empty_markers_and_request_csv(cli, tmp_path):
-    from pathlib import Path
-
-    cli.ok("sample", "load", str(Path(__file__).resolve().parents[2] / "sample_data"))
+def test_tester_findings_dashboard_to_a_text_file_empty_markers_and_request_csv(sample_db, cli, tmp_path):
     board = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "-o", str(tmp_path / "board.txt"))
     assert board.stdout == "" and "Volunteer police cadets on 2019-12-17" in (tmp_path / "board.txt").read_text()
     assert not any(line.endswith(" ") for line in (tmp_path / "board.txt").read_text().splitlines())

@@ -58,9 +58,8 @@ def _unwrapped_header(lines: list[str]) -> str:
 
 
 @pytest.fixture
-def sample(cli):
-    cli.ok("sample", "load", str(SAMPLE))
-    cli.ok("plt", "allocate", "--month", "2027-03")
+def sample(allocated_db):
+    """The sample force with 2027-03 allocated (a copy of the session's template)."""
 
 
 @pytest.mark.parametrize("width", [80, 120])

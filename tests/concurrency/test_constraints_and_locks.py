@@ -4,8 +4,6 @@ PostgreSQL allocating a month waits for that month's lock only."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import ENGINE
 from sqlalchemy.exc import IntegrityError
@@ -13,16 +11,13 @@ from sqlalchemy.exc import IntegrityError
 from ldcli.db import migrate
 from ldcli.db.engine import make_engine, resolve_url
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 TWIN = ("INSERT INTO plt_blocks (enrolment_id, shift_id, person_id, date, starts_at, minutes, wfh, source, recalled) "
         "SELECT enrolment_id, shift_id, person_id, date, starts_at, minutes, wfh, source, recalled FROM plt_blocks "
         "WHERE id = (SELECT min(id) FROM plt_blocks)")
 
 
 @pytest.fixture
-def allocated(cli):
-    cli.ok("sample", "load", str(SAMPLE))
-    cli.ok("plt", "allocate", "--month", "2027-03")
+def allocated(allocated_db, cli):
     return cli.ok("plt", "markers", "--month", "2027-03", "--format", "csv").stdout
 
 

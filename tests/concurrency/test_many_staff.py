@@ -8,6 +8,10 @@ writers also race to create it). Every process is the real console script. A rou
 markers, people, shifts and enrolments equal a single run's. Run with -s to see, per number of
 processes, `rounds tried / rounds without duplicates`; LDCLI_CONCURRENCY_ROUNDS sets the rounds
 (default 2 on PostgreSQL, 1 on SQLite).
+
+The rounds of 2, 4 and 8 processes run on PostgreSQL, where writers of different areas really do
+run at once; SQLite lets one writer in at a time anyway, so there one round of 2 processes (racing
+to create the file, then waiting for each other) stays.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 LDCLI = str(Path(sys.executable).with_name("ldcli"))
 # Two rounds on PostgreSQL (what the test is for), one on SQLite (one writer at a time anyway).
 ROUNDS = int(os.environ.get("LDCLI_CONCURRENCY_ROUNDS", "2" if ENGINE == "postgresql" else "1"))
+PROCESSES = (2, 4, 8) if ENGINE == "postgresql" else (2,)
 STEPS = [
     ["people", "import", str(SAMPLE / "people.csv")],
     ["plt", "roster", "import", str(SAMPLE / "roster.csv")],
@@ -136,7 +141,7 @@ def test_many_staff_running_the_same_bulk_commands_leave_what_one_run_leaves(dat
 
     tally = {}
     problems = []
-    for processes in (2, 4, 8):
+    for processes in PROCESSES:
         clean = 0
         for round_no in range(1, ROUNDS + 1):
             url = databases.new()
@@ -156,7 +161,7 @@ def test_many_staff_running_the_same_bulk_commands_leave_what_one_run_leaves(dat
         tally[processes] = clean
         print(f"\n{processes} processes: {ROUNDS} rounds tried / {clean} without duplicates")
     assert problems == []
-    assert tally == {2: ROUNDS, 4: ROUNDS, 8: ROUNDS}
+    assert tally == {processes: ROUNDS for processes in PROCESSES}
 
 
 def test_four_sample_loads_at_once_leave_what_one_leaves(databases):

@@ -199,7 +199,7 @@ OUTPUTS = [
 ]
 
 
-def test_output_files_are_owner_only(tmp_path, modes):
+def test_output_files_are_owner_only(db, tmp_path, modes):
     """Every -o FILE (on the test's own database: SQLite, or PostgreSQL when LDCLI_TEST_PG is set)."""
     made = ldcli("people", "add", "900001", "--name", "Zed Newman", "--kind", "staff", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
@@ -210,7 +210,7 @@ def test_output_files_are_owner_only(tmp_path, modes):
 
 
 @pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL (LDCLI_TEST_PG)")
-def test_postgresql_dump_is_owner_only(tmp_path, modes):
+def test_postgresql_dump_is_owner_only(db, tmp_path, modes):
     made = ldcli("people", "add", "900001", "--name", "Zed Newman", "--kind", "staff", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     dest = tmp_path / "ldcli.pgdump"

@@ -103,12 +103,12 @@ def import_under_limit(tmp_path, count: int, headroom_mb: int) -> None:
     assert managed_by(f"B{count - 1:07d}") == count - 1
 
 
-def test_people_import_holds_no_more_for_a_bigger_file(tmp_path):
+def test_people_import_holds_no_more_for_a_bigger_file(db, tmp_path):
     # 50,000 rows held ~150 MB more than 1,000 before the fix; read in chunks, well under 100 MB more.
     import_under_limit(tmp_path, 50_000, headroom_mb=100)
 
 
-def test_export_holds_no_more_for_a_bigger_table(tmp_path):
+def test_export_holds_no_more_for_a_bigger_table(db, tmp_path):
     add_shifts(10)
     code, lines, base = run("export", "shifts", "-o", "few.csv")
     assert (code, lines) == (0, ["wrote 10 row(s) to few.csv"])
@@ -119,7 +119,7 @@ def test_export_holds_no_more_for_a_bigger_table(tmp_path):
         assert sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) == 400_011
 
 
-def test_a_row_too_big_to_hold_is_refused_in_one_line(tmp_path):
+def test_a_row_too_big_to_hold_is_refused_in_one_line(db, tmp_path):
     code, lines, base = run("people", "import", people_file(tmp_path / "few.csv", 10, "A"))
     assert code == 0, lines
     huge = tmp_path / "huge.csv"
@@ -142,12 +142,14 @@ def test_a_million_unknown_columns_are_counted_not_listed(cli, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_million_people_import_in_bounded_memory(tmp_path):
+@pytest.mark.huge
+def test_a_million_people_import_in_bounded_memory(db, tmp_path):
     import_under_limit(tmp_path, 1_000_000, headroom_mb=300)
 
 
 @pytest.mark.slow
-def test_ten_million_shifts_export_in_bounded_memory_and_start_at_once(tmp_path):
+@pytest.mark.huge
+def test_ten_million_shifts_export_in_bounded_memory_and_start_at_once(db, tmp_path):
     add_shifts(10)
     code, lines, base = run("export", "shifts", "-o", "few.csv")
     assert code == 0, lines
@@ -188,7 +190,7 @@ def enrolments_file(path, count: int, prefix: str) -> str:
     return str(path)
 
 
-def test_enrolment_import_holds_no_more_for_a_bigger_file(tmp_path):
+def test_enrolment_import_holds_no_more_for_a_bigger_file(db, tmp_path):
     add_people(1000, "A")
     add_people(50_000, "B")
     code, lines, base = run("plt", "import-enrolments", enrolments_file(tmp_path / "few.csv", 1000, "A"))
