@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 
 from ldcli.db.models import people, plt_blocks, plt_enrolments, shifts
 from ldcli.db.session import Session
@@ -71,13 +71,12 @@ def _place_blocks(session: Session, month: Month, placements) -> None:
     and the audit counts only ids dated in the month (another month's allocation may run at once)."""
     if not placements:
         return
-    first = (session.execute(text("SELECT max(id) FROM plt_blocks")).scalar() or 0) + 1
-    sqlite = session.conn.dialect.name == "sqlite"
+    first = session.next_id(plt_blocks)
     session.insert_rows("plt_blocks", [*BLOCK_COLUMNS, "cancelled"], [
-        (p.enrolment_id, p.shift_id, p.person_id, p.date.isoformat() if sqlite else p.date, p.starts_at, p.minutes,
-         False, "allocated", False, False) for p in placements], dates_ready=True)
-    audit.record_new(session, "plt_block", "plt_blocks", first, where=(
-        f"date >= '{month.first_day.isoformat()}' AND date <= '{month.last_day.isoformat()}'"))
+        (p.enrolment_id, p.shift_id, p.person_id, p.date, p.starts_at, p.minutes, False, "allocated", False, False)
+        for p in placements])
+    audit.record_new(session, "plt_block", plt_blocks, first,
+                     where=(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day))
 
 
 def book(session: Session, *, person_id: str, day: date, start_minute: int | None = None,
@@ -206,6 +205,19 @@ def _cancel(session: Session, ids: list[int], reason: str) -> None:
     audit.record(session, "plt_block", ids, "cancel", fields=["cancelled", "cancel_reason"])
 
 
+def remove_blocks_on_shifts(session: Session, shift_ids: list[int]) -> int:
+    """The blocks on shifts a roster correction removes go with them (a block stands on its shift),
+    one audit entry each; returns how many of them stood (a cancelled one counted for nothing). The
+    caller holds the months' locks."""
+    found = session.execute(select(plt_blocks.c.id, plt_blocks.c.cancelled)
+                            .where(plt_blocks.c.shift_id.in_(shift_ids))).all()
+    ids = [b.id for b in found]
+    if ids:
+        session.execute(delete(plt_blocks).where(plt_blocks.c.id.in_(ids)))
+        audit.record(session, "plt_block", ids, "delete")
+    return sum(1 for b in found if not b.cancelled)
+
+
 def undo_allocation(session: Session, *, month: Month, team: str | None = None) -> dict:
     """Cancel what allocation placed in a month (a team's, with `team`): never a booked block,
     never a recalled one. Allocating again then places the same blocks (the rule is deterministic)."""
@@ -278,13 +290,11 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
         else:
             counted[b.enrolment_id] += b.minutes
     duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
-    key, shift, days = str(month), rules.FreeShift, {}
+    key, shift = str(month), rules.FreeShift
     for sid, pid, day, start, starts_at, ends_at in rows:
         duty[(pid, key)] += ends_at - starts_at
         rostered[pid] += 1
         if sid not in occupied:
-            if not isinstance(day, date):  # SQLite gives ISO text: a month has 31 of them at most
-                day = days.get(day) or days.setdefault(day, date.fromisoformat(day))
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
     needs, met = [], 0
     for e in enrolments:
@@ -416,11 +426,10 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
     enrolments = session.execute(query).all()
     duty = duty_minutes(session, on_share_of_duty(known, enrolments), first.first_day, last.last_day)
     standing, recalled = Counter(), Counter()
-    for b in session.execute(text(
-            "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b "
-            "AND NOT cancelled"),
-            {"a": first.first_day, "b": last.last_day}):
-        key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
+    for b in session.execute(select(plt_blocks.c.enrolment_id, plt_blocks.c.date, plt_blocks.c.minutes,
+                                    plt_blocks.c.recalled).where(plt_blocks.c.date >= first.first_day,
+                                                                 plt_blocks.c.date <= last.last_day, STANDING)):
+        key = (b.enrolment_id, str(Month.of(b.date)))
         (recalled if b.recalled else standing)[key] += b.minutes
     rows, month = [], first
     while month <= last:

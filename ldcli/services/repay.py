@@ -59,18 +59,6 @@ _REQUEST = (T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on, T.c.
             T.c.terms_agreed_on)
 
 
-class _Days(dict):
-    """Dates from stored values, each distinct value read once: `days[value]` is the driver's ISO text
-    (SQLite) as a date, a date (PostgreSQL) as itself, None as None."""
-
-    def __init__(self):
-        super().__init__({None: None})
-
-    def __missing__(self, value):
-        found = self[value] = value if isinstance(value, date) else date.fromisoformat(value)
-        return found
-
-
 def _load(session: Session, person_ids: list[str]):
     with _the_leavers(session, person_ids) as leavers:
         return _load_in(session, leavers)
@@ -80,17 +68,15 @@ def _load_in(session: Session, leavers):
     """Every repayable request and its payments for these people, in two queries: the requests by
     person as tuples in `_REQUEST`'s order (dates as dates), the payments by request as (date, pence)."""
     requests, payments = defaultdict(list), defaultdict(list)
-    day = _Days()
     repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none", T.c.status.not_in(_NOT_REPAYABLE))
     for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in session.rows(
             select(*_REQUEST).where(repayable).order_by(T.c.id)):
-        requests[person_id].append((rid, title, status, day[completed_on], day[withdrawn_on], repayment,
-                                    day[terms_agreed_on]))
+        requests[person_id].append((rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on))
     for rid, paid_on, amount in session.rows(
             select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
             .join(T, T.c.id == request_payments.c.request_id)
             .where(repayable, request_payments.c.void.is_(False))):
-        payments[rid].append((day[paid_on], amount))
+        payments[rid].append((paid_on, amount))
     return requests, payments
 
 
