@@ -31,7 +31,7 @@ def _category(category: str) -> str:
 
 def _schedule(text: str) -> dict:
     schedule = rules.parse_schedule(text)
-    return {"repayment": schedule.text(), "schedule_words": schedule.words(),
+    return {"repayment": str(schedule), "schedule_words": schedule.words(),
             "window_words": rules.months_before(schedule.window), "withdrawal_words": rules.withdrawal_words(schedule)}
 
 

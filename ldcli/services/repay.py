@@ -29,7 +29,7 @@ CHUNK = 500
 
 
 # No key: the ids put in are already distinct, and without an index to keep up the table fills about
-# three times faster; SQLite builds a transient index for the IN (SELECT …) it is used in.
+# three times faster; SQLite builds a transient index for the IN subquery it is used in.
 _leavers = Table("repay_leavers", MetaData(), Column("person_id", String(32), nullable=False),
                  prefixes=["TEMPORARY"])
 

@@ -235,7 +235,7 @@ def _repayment_terms(session: Session, r, repayment: str | None) -> str:
         return "none"
     text = session.policy.repay_schedule if chosen == "standard" else chosen
     try:
-        return parse_schedule(text).text()
+        return str(parse_schedule(text))
     except ValueError as exc:
         raise LdcliError(str(exc), field="repayment") from None
 
