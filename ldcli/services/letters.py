@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ldcli.db.models import people, training_requests
 from ldcli.db.session import Session
 from ldcli.domain import repayment as rules
-from ldcli.domain.errors import NotFound, RuleBroken
+from ldcli.domain.errors import RuleBroken
 from ldcli.domain.requests import FUNDED
 from ldcli.services import repay
 
@@ -38,9 +38,7 @@ def _schedule(text: str) -> dict:
 def terms_letter(session: Session, *, request_id: int) -> dict:
     """The written repayment terms of an approved request, for the applicant to sign. Refused for a
     request not yet approved, declined or withdrawn, and for one without repayment terms."""
-    r = session.execute(select(T).where(T.c.id == request_id)).first()
-    if r is None:
-        raise NotFound(f"request {request_id} not found")
+    r = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     if r.status in NOT_YET_DECIDED:
         raise RuleBroken(f"request {request_id} is {r.status}: terms are set when the request is approved: "
                          "decide it first")

@@ -12,7 +12,7 @@ from ldcli.db.models import people
 from ldcli.db.queries import people as sql
 from ldcli.db.queries.people import BAD, GOOD, SKIPPED, STAGED
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
 from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
 from ldcli.domain.rows_fast import row_parser
@@ -182,9 +182,7 @@ def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
 
 
 def _person(session: Session, person_id: str):
-    person = session.execute(select(people).where(people.c.person_id == person_id)).first()
-    if person is None:
-        raise NotFound(f"person {person_id} not found")
+    person = session.one(select(people).where(people.c.person_id == person_id), f"person {person_id} not found")
     return person
 
 

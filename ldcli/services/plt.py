@@ -86,8 +86,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     month = Month.of(day)
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     enrolment = _enrolment_to_book(_enrolments(session, month, None, person_id), person_id, month, programme)
     shift = _shift_for(session, person_id, day, start_minute)
     begin = shift.starts_at if start_minute is None else _instant(day, start_minute, shift)
@@ -178,8 +177,7 @@ def cancel(session: Session, *, person_id: str, day: date, reason: str | None) -
     session.lock(month_lock(Month.of(day)))
     if reason and len(reason) > 200:
         raise LdcliError(f"is {len(reason):,} characters long; at most 200 are allowed", field="reason")
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes,
                                    plt_blocks.c.recalled).where(
         plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, STANDING)).all()

@@ -13,7 +13,7 @@ from ldcli.db.models import people, repayment_records, request_payments, trainin
 from ldcli.db.session import Session, locked
 from ldcli.domain import repayment as rules
 from ldcli.domain.choices import REQUEST_STATUSES
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
+from ldcli.domain.errors import BadRows, LdcliError, RowError
 from ldcli.domain.files import LEAVERS
 from ldcli.domain.money import percent_of
 from ldcli.domain.rows import choice
@@ -120,8 +120,7 @@ def compute(person_id: str, leave: date, reason: str, final_pay: int | None, req
 
 
 def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     try:
         reason = choice(reason, rules.REASONS)
     except ValueError as exc:
@@ -216,9 +215,7 @@ def summary(result: dict) -> dict:
 def withdrawal(session: Session, *, request_id: int, day: date) -> dict:
     """A person leaving the course but staying employed may be liable for up to the schedule's
     'during' percent (100% by default) of the fees paid in the window before `day`."""
-    r = session.execute(select(T).where(T.c.id == request_id)).first()
-    if r is None:
-        raise NotFound(f"request {request_id} not found")
+    r = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     schedule = rules.parse_schedule(r.repayment if r.repayment != "none" else "during=0")
     payments = [(p.paid_on, p.amount_pence) for p in session.execute(
         select(request_payments.c.paid_on, request_payments.c.amount_pence)

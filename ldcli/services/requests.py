@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 from ldcli.db.models import budgets, people, request_payments, training_requests
 from ldcli.db.session import Session, locked
 from ldcli.domain import requests as rules
-from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.rows import one_of
@@ -23,16 +23,12 @@ LIST_COLUMNS = ["id", "person_id", "title", "category", "status", "start", "end"
 
 
 def _person(session: Session, person_id: str):
-    row = session.execute(select(people).where(people.c.person_id == person_id)).first()
-    if row is None:
-        raise NotFound(f"person {person_id} not found")
+    row = session.one(select(people).where(people.c.person_id == person_id), f"person {person_id} not found")
     return row
 
 
 def _request(session: Session, request_id: int):
-    row = session.execute(select(T).where(T.c.id == request_id)).first()
-    if row is None:
-        raise NotFound(f"request {request_id} not found")
+    row = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     return row
 
 
@@ -313,9 +309,8 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
 def void_payment(session: Session, *, payment_id: int, reason: str) -> dict:
     """A payment entered in error is reversed: it stays on record, marked void with its reason,
     and counts for nothing (budget paid, repayment)."""
-    p = session.execute(select(request_payments).where(request_payments.c.id == payment_id)).first()
-    if p is None:
-        raise NotFound(f"payment {payment_id} not found")
+    p = session.one(select(request_payments).where(request_payments.c.id == payment_id),
+                    f"payment {payment_id} not found")
     if p.void:
         raise RuleBroken(f"payment {payment_id} was already voided on {p.voided_on} ({p.void_reason})")
     reason = (reason or "").strip()
