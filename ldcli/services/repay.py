@@ -171,6 +171,10 @@ def _batch(session: Session, rows: list[tuple[int, dict]], source: str) -> list[
 
 RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",
               "invoice_pence", "lines")
+# A calculation's money as the renderer takes it (a `_gbp` key, shown in pounds, holds pence) and the
+# stored columns that hold the same pence.
+MONEY_STORED = {"final_pay_gbp": "final_pay_pence", "total_gbp": "total_pence",
+                "deduct_from_salary_gbp": "deduct_pence", "invoice_gbp": "invoice_pence"}
 
 
 @locked("repayments")
@@ -181,8 +185,7 @@ def record(session: Session, results: list[dict]) -> int:
     R = repayment_records
     rows = [{
         "person_id": r["person_id"], "leave_date": r["leave_date"], "reason": r["reason"],
-        "final_pay_pence": r["final_pay_gbp"], "total_pence": r["total_gbp"],
-        "deduct_pence": r["deduct_from_salary_gbp"], "invoice_pence": r["invoice_gbp"],
+        **{column: r[shown] for shown, column in MONEY_STORED.items()},
         "lines": json.dumps([{k: (v.isoformat() if isinstance(v, date) else v) for k, v in line.items()
                               if k not in ("title", "explanation")} for line in r["lines"]]),
         "recorded_on": session.today} for r in results]

@@ -252,12 +252,12 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
         raise RuleBroken(f"funding {format_gbp(amount)} is more than {format_gbp(cap)} ({what})")
     terms = _repayment_terms(session, r, repayment)
     year = rules.financial_year(r.start)
-    state = budget(session, year=year)
-    if state["budget_gbp"] is None:
+    state = _budget_state(session, year)
+    if state["budget_pence"] is None:
         raise RuleBroken(f"no training budget is set for {rules.year_label(year)}: run `ldcli request budget set "
                          f"--year {year} --gbp AMOUNT`")
-    if amount > state["remaining_gbp"]:
-        raise RuleBroken(f"the {rules.year_label(year)} budget has {format_gbp(state['remaining_gbp'])} left; "
+    if amount > state["remaining_pence"]:
+        raise RuleBroken(f"the {rules.year_label(year)} budget has {format_gbp(state['remaining_pence'])} left; "
                          f"request {request_id} needs {format_gbp(amount)}")
     _update(session, request_id, "approve", status="approved", decided_by=by, decided_on=session.today,
             funding_pence=amount, repayment=terms)
@@ -355,9 +355,17 @@ def set_budget(session: Session, *, year: int, amount: int) -> dict:
 
 
 def budget(session: Session, *, year: int) -> dict:
-    """The year's budget, what approvals have committed, what has been paid, what remains.
-    Committed: the funding of approved, in-progress and completed requests starting in the year,
-    and what was already paid on ones later withdrawn."""
+    """The year's budget, what approvals have committed, what has been paid, what remains, as shown
+    (a `_gbp` key is money the renderer shows in pounds; it holds pence)."""
+    state = _budget_state(session, year)
+    return {"year": rules.year_label(year), "budget_gbp": state["budget_pence"],
+            "committed_gbp": state["committed_pence"], "paid_gbp": state["paid_pence"],
+            "remaining_gbp": state["remaining_pence"]}
+
+
+def _budget_state(session: Session, year: int) -> dict:
+    """The year's budget in pence. Committed: the funding of approved, in-progress and completed
+    requests starting in the year, and what was already paid on ones later withdrawn."""
     amount = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
     first, last = date(year, 4, 1), date(year + 1, 3, 31)
     rows = session.execute(select(T.c.id, T.c.status, T.c.funding_pence).where(
@@ -365,8 +373,8 @@ def budget(session: Session, *, year: int) -> dict:
     paid = paid_on_requests(session, [r.id for r in rows])
     committed = sum((r.funding_pence or 0) if r.status in rules.FUNDED else paid.get(r.id, 0) for r in rows)
     spent = sum(paid.values())
-    return {"year": rules.year_label(year), "budget_gbp": amount, "committed_gbp": committed, "paid_gbp": spent,
-            "remaining_gbp": None if amount is None else amount - committed}
+    return {"budget_pence": amount, "committed_pence": committed, "paid_pence": spent,
+            "remaining_pence": None if amount is None else amount - committed}
 
 
 def show(session: Session, *, request_id: int) -> dict:
