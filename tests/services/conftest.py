@@ -1,5 +1,7 @@
 """Service tests: a rule that lives in a service, checked on a real `Session` over the test database
-(the `db` fixture's), without the command line — opened the way a command's transaction opens it."""
+(the `db` fixture's), without the command line — opened the way a command's transaction opens it.
+This folder is a package (its __init__.py), so that this conftest is not the module `conftest` that
+other tests import ENGINE from."""
 
 from __future__ import annotations
 
