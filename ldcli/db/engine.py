@@ -251,6 +251,7 @@ def database_problem(exc: Exception, url: str) -> LdcliError:
     """One plain line for a driver error: no access for this login (exit 1), locked, unreachable,
     read-only, not a database (exit 3)."""
     from ldcli.db.access import refusal
+    from ldcli.db.errors import Failure, failure
 
     refused = refusal(exc)
     if refused is not None:
@@ -258,20 +259,20 @@ def database_problem(exc: Exception, url: str) -> LdcliError:
     original = getattr(exc, "orig", None) or exc
     text = str(original).strip()
     message = text.splitlines()[0] if text else type(original).__name__
-    where = display_url(url)
-    if "locked" in message or "busy" in message or "lock timeout" in message:
+    where, kind = display_url(url), failure(exc)
+    if kind is Failure.LOCKED:
         return DatabaseProblem(
             f"database {where} is locked by another user (waited {busy_timeout():g} s); nothing was written, "
             "try again shortly"
         )
-    if "deadlock detected" in message or "could not serialize" in message:
+    if kind is Failure.CROSSED:
         return DatabaseProblem(f"database {where}: another user's change crossed this one; nothing was written, "
                                "run the command again")
-    if "UNIQUE constraint failed" in message or "duplicate key value" in message:
+    if kind is Failure.DUPLICATE:
         return DatabaseProblem(f"database {where} already holds this record (another user may have saved it a "
                                "moment ago); nothing was written: run the command again to see where it stands")
     path = sqlite_path(url)
-    if path is not None and ("readonly" in message or "unable to open" in message):
+    if path is not None and kind in (Failure.READ_ONLY, Failure.CANNOT_OPEN):
         if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
             return DatabaseProblem(f"database {where} cannot be used: its folder {path.parent} is read-only for "
                                    "you (SQLite keeps its -wal and -shm files beside the database)")
@@ -279,6 +280,6 @@ def database_problem(exc: Exception, url: str) -> LdcliError:
             return DatabaseProblem(f"database {where} is read-only for you: nothing was written")
         if not path.parent.is_dir():
             return DatabaseProblem(f"database {where} cannot be opened: folder {path.parent} does not exist")
-    if "not a database" in message or "malformed" in message:
+    if kind is Failure.DAMAGED:
         return DatabaseProblem(f"database {where} is damaged ({message}): restore it from a backup")
     return DatabaseProblem(f"database {where}: {message}")

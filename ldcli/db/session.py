@@ -61,6 +61,27 @@ def os_account() -> str:
         return f"uid {uid}"
 
 
+def _dates_read(statement: Any, rows: list[tuple]) -> list[tuple]:
+    """SQLite's rows with their Date columns' ISO text read as dates, each distinct value once."""
+    from sqlalchemy import Date
+
+    at = [i for i, c in enumerate(statement.selected_columns) if isinstance(c.type, Date)]
+    if not at or not rows:
+        return rows
+    read: dict = {None: None}
+
+    def value(text):
+        found = read.get(text)
+        if found is None and text is not None:
+            found = read[text] = date.fromisoformat(text)
+        return found
+
+    if len(at) == 1:
+        i = at[0]
+        return [(*r[:i], value(r[i]), *r[i + 1:]) for r in rows]
+    return [tuple(value(v) if i in at else v for i, v in enumerate(r)) for r in rows]
+
+
 class Session:
     """Services execute statements here; they never commit (the command that opened it does)."""
 
@@ -104,6 +125,44 @@ class Session:
     def policy(self) -> Policy:
         return self._policy()
 
+    @property
+    def shared(self) -> bool:
+        """A shared PostgreSQL database (roles, privileges, advisory locks), not one owner's SQLite file."""
+        return self.conn.dialect.name == "postgresql"
+
+    @property
+    def dates_as_text(self) -> bool:
+        """Whether a date goes to the driver as ISO text (SQLite), for `insert_stream`'s rows."""
+        return self.conn.dialect.name == "sqlite"
+
+    def fold(self, column):
+        """SQL for `fold(column)` on this engine (a search that ignores case and accents)."""
+        from ldcli.db.engine import fold_sql
+
+        return fold_sql(column, self.conn.dialect.name)
+
+    def may_read(self, table: str) -> bool:
+        """Whether this login may read `table`: always on SQLite (its owner opened the file)."""
+        if not self.shared:
+            return True
+        return bool(self.conn.exec_driver_sql("SELECT has_table_privilege(%s, 'SELECT')", (table,)).scalar())
+
+    def next_id(self, table: Table) -> int:
+        """The id after the highest in `table` (1 when it is empty): where a bulk insert's ids begin
+        while the command holds the lock of everyone who writes it."""
+        from sqlalchemy import func, select
+
+        return (self.conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+
+    def one(self, statement: Any, missing: str, *, field: str | None = None):
+        """The first row of a SELECT by key, or NotFound(`missing`) naming `field` when there is none."""
+        row = self.conn.execute(statement).first()
+        if row is None:
+            from ldcli.domain.errors import NotFound
+
+            raise NotFound(missing, field=field)
+        return row
+
     @contextmanager
     def attempt(self):
         """A savepoint: what the block writes is kept if it ends normally and undone, within the
@@ -119,19 +178,22 @@ class Session:
             savepoint.commit()
 
     def rows(self, statement: Any) -> list[tuple]:
-        """A Core SELECT run through the driver's own cursor: plain tuples, values as the driver
-        gives them (dates are ISO text on SQLite), with none of SQLAlchemy's per-row result
-        machinery — for the big reads a bulk rule consumes (the month's shifts, leavers' requests).
-        IN lists are expanded into the statement's text."""
+        """A Core SELECT run through the driver's own cursor: plain tuples, with none of SQLAlchemy's
+        per-row result machinery — for the big reads a bulk rule consumes (the month's shifts,
+        leavers' requests). Dates come back as dates on both engines (SQLite's ISO text is read once
+        per distinct value). IN lists are expanded into the statement's text."""
         compiled = statement.compile(dialect=self.conn.dialect, compile_kwargs={"render_postcompile": True})
         params = compiled.construct_params()
         if compiled.positiontup is not None:
             params = tuple(params[name] for name in compiled.positiontup)
         result = self.conn.exec_driver_sql(str(compiled), params)
         try:
-            return result.cursor.fetchall()
+            rows = result.cursor.fetchall()
         finally:
             result.close()
+        if self.dates_as_text:
+            return _dates_read(statement, rows)
+        return rows
 
     def execute(self, statement: Any, parameters: Any = None):
         return self.conn.execute(statement, parameters)

@@ -32,6 +32,8 @@ class Schedule:
         parts = [f"during={self.during}"] + [f"{m}={p}" for m, p in self.bands] + [f"window={self.window}"]
         return ",".join(parts)
 
+    __str__ = text  # the stored form: "during=100,3=75,...,window=12"
+
     def words(self) -> str:
         """The schedule in plain English, as a letter states it, with its look-back window: 'If you
         leave while the course is under way, you repay 100% of the fees paid for it in the 12 months

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import Table, and_, func, insert, or_, select
 
 from ldcli.db.models import audit_log
 from ldcli.db.session import Session
@@ -54,22 +54,23 @@ def record_bulk(session: Session, entity: str, ids: Iterable[int], action: str) 
     return _range_rows(session, entity, runs(ids), action)
 
 
-def record_new(session: Session, entity: str, table: str, first_id: int, action: str = "create",
-               where: str = "", count: int | None = None) -> int:
+def record_new(session: Session, entity: str, table: Table, first_id: int, action: str = "create",
+               where: tuple = (), count: int | None = None) -> int:
     """The entries for the rows a bulk insert just added to `table` (ids from `first_id` that match
     `where`, which no other writer shares while the command holds its lock): the runs of their ids,
     found by the database, so no id travels to Python. Given the `count` of rows added (no `where`),
     two primary-key look-ups settle the usual case, one run from the lowest id to the highest."""
+    new = table.c.id >= first_id
     if count and not where:
-        bounds = {"first": first_id}
-        lowest = session.execute(text(f"SELECT min(id) FROM {table} WHERE id >= :first"), bounds).scalar()
-        highest = session.execute(text(f"SELECT max(id) FROM {table} WHERE id >= :first"), bounds).scalar()
+        # Two look-ups, not one: SQLite answers a lone min() or max() from the primary key alone.
+        lowest = session.execute(select(func.min(table.c.id)).where(new)).scalar()
+        highest = session.execute(select(func.max(table.c.id)).where(new)).scalar()
         if lowest is not None and highest - lowest + 1 == count:
             return _range_rows(session, entity, [(lowest, highest)], action)
-    spans = session.execute(text(
-        f"SELECT min(id), max(id) FROM (SELECT id, id - row_number() OVER (ORDER BY id) AS run FROM {table} "
-        f"WHERE id >= :first{' AND ' + where if where else ''}) AS new GROUP BY run ORDER BY 1"),
-        {"first": first_id}).all()
+    numbered = select(table.c.id, (table.c.id - func.row_number().over(order_by=table.c.id)).label("run")
+                      ).where(new, *where).subquery("new")
+    spans = session.execute(select(func.min(numbered.c.id), func.max(numbered.c.id))
+                            .group_by(numbered.c.run).order_by(func.min(numbered.c.id))).all()
     return _range_rows(session, entity, [(a, b) for a, b in spans], action)
 
 

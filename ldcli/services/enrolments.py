@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 
 from ldcli.db.models import people, plt_enrolments, shifts
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, RowError, RuleBroken
 from ldcli.domain.files import ENROLMENTS, with_programmes
 from ldcli.domain.plt import Programme, enrolment_problems, hours, required_minutes, rule_words
 from ldcli.domain.rows_fast import repeat_error, row_parser
@@ -231,9 +231,8 @@ def list_enrolments(session: Session, *, month: Month | None = None, enrolment_i
 
 
 def _enrolment(session: Session, enrolment_id: int):
-    row = session.execute(select(plt_enrolments).where(plt_enrolments.c.id == enrolment_id)).first()
-    if row is None:
-        raise NotFound(f"enrolment {enrolment_id} not found")
+    row = session.one(select(plt_enrolments).where(plt_enrolments.c.id == enrolment_id),
+                      f"enrolment {enrolment_id} not found")
     if row.cancelled_on is not None:
         raise RuleBroken(f"enrolment {enrolment_id} was cancelled on {row.cancelled_on}: enrol the person again "
                          "with `plt enrol`")

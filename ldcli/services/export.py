@@ -56,8 +56,7 @@ def export(session: Session, *, kind: str) -> tuple[list[str], Iterable[dict]]:
     """Every record of `kind`, read only as the caller iterates (inside the transaction). On a
     shared PostgreSQL database exports are for administrators (SPEC §12): a login that may read
     the audit trail."""
-    if session.conn.dialect.name == "postgresql" and not session.conn.exec_driver_sql(
-            "SELECT has_table_privilege('audit_log', 'SELECT')").scalar():
+    if not session.may_read("audit_log"):
         raise LdcliError("your login has no access to exports: they are for administrators "
                          "(`ldcli db grant ldcli_admin LOGIN`)")
     if kind not in EXPORTS:

@@ -9,16 +9,15 @@ from sqlalchemy import insert, select, update
 
 from ldcli.db.models import insight_bookings, insight_days
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.services import audit
 
 B, D = insight_bookings, insight_days
 
 
 def _day(session: Session, day: date):
-    row = session.execute(select(D).where(D.c.date == day)).first()
-    if row is None:
-        raise NotFound(f"no insight day on {day}: add it with `ldcli placement insight-day add {day}`")
+    row = session.one(select(D).where(D.c.date == day),
+                      f"no insight day on {day}: add it with `ldcli placement insight-day add {day}`")
     return row
 
 
@@ -66,9 +65,7 @@ def book(session: Session, *, day: date, school: str, pupils: int) -> dict:
 @locked("insight days")
 def cancel(session: Session, *, booking_id: int) -> tuple[dict, list[dict]]:
     """Cancel a booking; then, in waiting-list order, every waiting booking that now fits moves up."""
-    booking = session.execute(select(B).where(B.c.id == booking_id)).first()
-    if booking is None:
-        raise NotFound(f"insight-day booking {booking_id} not found")
+    booking = session.one(select(B).where(B.c.id == booking_id), f"insight-day booking {booking_id} not found")
     if booking.status == "cancelled":
         raise RuleBroken(f"booking {booking_id} is already cancelled")
     session.execute(update(B).where(B.c.id == booking_id).values(status="cancelled"))

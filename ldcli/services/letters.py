@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ldcli.db.models import people, training_requests
 from ldcli.db.session import Session
 from ldcli.domain import repayment as rules
-from ldcli.domain.errors import NotFound, RuleBroken
+from ldcli.domain.errors import RuleBroken
 from ldcli.domain.requests import FUNDED
 from ldcli.services import repay
 
@@ -31,16 +31,14 @@ def _category(category: str) -> str:
 
 def _schedule(text: str) -> dict:
     schedule = rules.parse_schedule(text)
-    return {"repayment": schedule.text(), "schedule_words": schedule.words(),
+    return {"repayment": str(schedule), "schedule_words": schedule.words(),
             "window_words": rules.months_before(schedule.window), "withdrawal_words": rules.withdrawal_words(schedule)}
 
 
 def terms_letter(session: Session, *, request_id: int) -> dict:
     """The written repayment terms of an approved request, for the applicant to sign. Refused for a
     request not yet approved, declined or withdrawn, and for one without repayment terms."""
-    r = session.execute(select(T).where(T.c.id == request_id)).first()
-    if r is None:
-        raise NotFound(f"request {request_id} not found")
+    r = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     if r.status in NOT_YET_DECIDED:
         raise RuleBroken(f"request {request_id} is {r.status}: terms are set when the request is approved: "
                          "decide it first")

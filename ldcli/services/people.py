@@ -6,12 +6,13 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import islice
 
-from sqlalchemy import Column, Integer, MetaData, Table, Text, func, insert, or_, select, update
+from sqlalchemy import func, insert, or_, select, update
 
-from ldcli.db.engine import fold_sql
 from ldcli.db.models import people
+from ldcli.db.queries import people as sql
+from ldcli.db.queries.people import BAD, GOOD, SKIPPED, STAGED
 from ldcli.db.session import Session, locked
-from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
+from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, RowError, RuleBroken
 from ldcli.domain.files import PEOPLE
 from ldcli.domain.people import COLUMNS, check_person, erase_problem, erased_problem, format_weekly_hours, leave_problem
 from ldcli.domain.rows_fast import row_parser
@@ -28,27 +29,8 @@ FIELD_NAMES = {c.key: c.name for c in PEOPLE.columns}
 CHUNK = 500
 CHUNK_ROWS = 5000  # an import file's rows read, checked and written this many at a time
 
-# An import file's rows as read (the checks across rows run in SQL over them): the row number, the
-# person_id as typed (bad rows' too: a line manager may be named by any row of the file), as parsed
-# (None if it did not), the line manager named, the row's state, and a link to a line manager made
-# once the whole file is in (one given after the person).
-GOOD, BAD, SKIPPED = 0, 1, 2
-STAGED = ["row_no", "typed_id", "person_id", "manager", "state", "link"]
-_staged = Table("people_import", MetaData(), Column("row_no", Integer, nullable=False), Column("typed_id", Text),
-                Column("person_id", Text), Column("manager", Text), Column("state", Integer, nullable=False),
-                Column("link", Text), prefixes=["TEMPORARY"])
-_NO_MANAGER = ("FROM people_import s WHERE s.manager IS NOT NULL AND s.state <> 2 "
-               "AND NOT EXISTS (SELECT 1 FROM people_import f WHERE f.typed_id = s.manager) "
-               "AND NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = s.manager)")
-_REPEATED = ("SELECT s.row_no, f.first_row FROM people_import s JOIN (SELECT person_id, min(row_no) AS first_row "
-             "FROM people_import WHERE person_id IS NOT NULL GROUP BY person_id HAVING count(*) > 1) f "
-             "ON f.person_id = s.person_id WHERE s.row_no > f.first_row AND s.state <> 2 ORDER BY 1")
-_BAD_ROWS = ("SELECT count(*) FROM people_import s WHERE s.state = 1 OR (s.state <> 2 AND (EXISTS (SELECT 1 FROM "
-             "people_import e WHERE e.person_id = s.person_id AND e.row_no < s.row_no) OR s.row_no IN (SELECT "
-             f"s.row_no {_NO_MANAGER})))")
-_LINK = ("UPDATE people SET line_manager_id = (SELECT s.link FROM people_import s WHERE s.person_id = "
-         "people.person_id AND s.link IS NOT NULL) WHERE person_id IN (SELECT person_id FROM people_import "
-         "WHERE link IS NOT NULL)")
+# An import file's rows as read are staged (db/queries/people.py) and the checks across rows run in SQL over them.
+_staged = sql.staging
 
 
 def person_row(p) -> dict:
@@ -131,19 +113,17 @@ def _check_chunk(session: Session, chunk: list, parse, log: ErrorLog) -> tuple[l
 def _across_rows(session: Session, source: str, log: ErrorLog, linked: int) -> None:
     """The rules across rows, set-wise over the staged file; then the links to line managers that
     came later in the file than the people they manage."""
-    run = session.conn.exec_driver_sql
-    run(f"CREATE INDEX {_staged.name}_typed ON {_staged.name} (typed_id)")
-    run(f"CREATE INDEX {_staged.name}_id ON {_staged.name} (person_id)")
-    for number, first in run(_REPEATED):
+    sql.index_staged(session)
+    for number, first in sql.repeated_rows(session):
         log.add([RowError(number, "person_id", "", f"repeats row {first} (same person_id); give each once")])
         log.chunk_done()  # the bad rows are counted in SQL
-    for number, manager in run(f"SELECT s.row_no, s.manager {_NO_MANAGER} ORDER BY 1"):
+    for number, manager in sql.unknown_managers(session):
         log.add([RowError(number, "line_manager_id", manager,
                           f"line manager '{manager}' is not in the database or the file")])
         log.chunk_done()
-    bad = run(_BAD_ROWS).scalar() if log.total else 0
+    bad = sql.bad_row_count(session) if log.total else 0
     if linked and not log.total:
-        run(_LINK)
+        sql.link_later_managers(session)
     _staged.drop(session.conn)
     if log.total:
         raise BadRows(source, log.first, rows=bad, total=log.total)
@@ -202,9 +182,7 @@ def add_person(session: Session, *, fields: dict[str, str | None]) -> dict:
 
 
 def _person(session: Session, person_id: str):
-    person = session.execute(select(people).where(people.c.person_id == person_id)).first()
-    if person is None:
-        raise NotFound(f"person {person_id} not found")
+    person = session.one(select(people).where(people.c.person_id == person_id), f"person {person_id} not found")
     return person
 
 
@@ -270,9 +248,8 @@ def _leader_record(session: Session, person_id: str) -> int | None:
     read the cadets' tables (HR's) learns only whether there is one, from ldcli_leads_cadet_unit."""
     from ldcli.db.models import cadet_leaders
 
-    if session.conn.dialect.name == "postgresql" and not session.conn.exec_driver_sql(
-            "SELECT has_table_privilege('cadet_leaders', 'SELECT')").scalar():
-        if session.conn.exec_driver_sql("SELECT ldcli_leads_cadet_unit(%s)", (person_id,)).scalar():
+    if not session.may_read("cadet_leaders"):
+        if sql.leads_cadet_unit(session, person_id):
             raise RuleBroken(f"person {person_id} is also a cadet leader, whose record holds their name: the Citizens "
                              "in Policing team erases it first with `cadet leader erase` (once they serve no unit)")
         return None
@@ -297,7 +274,7 @@ def list_people(session: Session, *, team: str | None = None, kind: str | None =
     id containing it."""
     query = select(people).order_by(people.c.person_id)
     if search:
-        name = fold_sql(people.c.name, session.conn.dialect.name)
+        name = session.fold(people.c.name)
         query = query.where(or_(name.contains(fold(search), autoescape=True),
                                 func.lower(people.c.person_id).contains(search.lower(), autoescape=True)))
     if team:

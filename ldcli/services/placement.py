@@ -10,7 +10,7 @@ from sqlalchemy import insert, or_, select, update
 from ldcli.db.models import people, placements
 from ldcli.db.session import Session, locked
 from ldcli.domain import placement as rules
-from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp
 from ldcli.domain.rows import one_of
 from ldcli.services import audit
@@ -23,9 +23,7 @@ PERSONAL = ("name", "dob", "school", "connection", "feedback", "override_reason"
 
 
 def _get(session: Session, placement_id: int):
-    row = session.execute(select(P).where(P.c.id == placement_id)).first()
-    if row is None:
-        raise NotFound(f"placement {placement_id} not found")
+    row = session.one(select(P).where(P.c.id == placement_id), f"placement {placement_id} not found")
     return row
 
 
@@ -138,8 +136,7 @@ def assign(session: Session, *, placement_id: int, supervisor: str, second: str 
     if p.status not in ("applied", "accepted", "in_progress"):
         raise RuleBroken(f"placement {placement_id} is {p.status}: staff are assigned before or during it")
     for person in filter(None, (supervisor, second)):
-        if session.execute(select(people.c.person_id).where(people.c.person_id == person)).first() is None:
-            raise NotFound(f"person {person} not found")
+        session.one(select(people.c.person_id).where(people.c.person_id == person), f"person {person} not found")
     if second == supervisor:
         raise LdcliError("must be a different member of staff from the supervisor", field="second")
     return _update(session, placement_id, "assign", supervisor_id=supervisor, second_id=second)

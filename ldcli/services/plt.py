@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
-from urllib.parse import quote
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, update
 
 from ldcli.db.models import people, plt_blocks, plt_enrolments, shifts
 from ldcli.db.session import Session
@@ -16,6 +15,11 @@ from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.timeutil import Month, epoch_minutes, hhmm, wall_clock
 from ldcli.services import audit
 from ldcli.services.enrolments import active_in, covers, duty_minutes, on_share_of_duty, owed, owed_because, programmes
+from ldcli.services.plt_calendar import calendar_events, calendar_uid
+
+__all__ = ["MARKER_COLUMNS", "REPORT_COLUMNS", "allocate", "book", "calendar_events", "calendar_uid", "cancel",
+           "cancel_blocks_of", "enrolment_rows", "export_markers", "markers", "recall", "remove_blocks_on_shifts",
+           "report", "roster", "shift_rows", "undo_allocation"]
 
 BLOCK_COLUMNS = ["enrolment_id", "shift_id", "person_id", "date", "starts_at", "minutes", "wfh", "source",
                  "recalled"]
@@ -71,13 +75,12 @@ def _place_blocks(session: Session, month: Month, placements) -> None:
     and the audit counts only ids dated in the month (another month's allocation may run at once)."""
     if not placements:
         return
-    first = (session.execute(text("SELECT max(id) FROM plt_blocks")).scalar() or 0) + 1
-    sqlite = session.conn.dialect.name == "sqlite"
+    first = session.next_id(plt_blocks)
     session.insert_rows("plt_blocks", [*BLOCK_COLUMNS, "cancelled"], [
-        (p.enrolment_id, p.shift_id, p.person_id, p.date.isoformat() if sqlite else p.date, p.starts_at, p.minutes,
-         False, "allocated", False, False) for p in placements], dates_ready=True)
-    audit.record_new(session, "plt_block", "plt_blocks", first, where=(
-        f"date >= '{month.first_day.isoformat()}' AND date <= '{month.last_day.isoformat()}'"))
+        (p.enrolment_id, p.shift_id, p.person_id, p.date, p.starts_at, p.minutes, False, "allocated", False, False)
+        for p in placements])
+    audit.record_new(session, "plt_block", plt_blocks, first,
+                     where=(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day))
 
 
 def book(session: Session, *, person_id: str, day: date, start_minute: int | None = None,
@@ -87,8 +90,7 @@ def book(session: Session, *, person_id: str, day: date, start_minute: int | Non
     month = Month.of(day)
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     enrolment = _enrolment_to_book(_enrolments(session, month, None, person_id), person_id, month, programme)
     shift = _shift_for(session, person_id, day, start_minute)
     begin = shift.starts_at if start_minute is None else _instant(day, start_minute, shift)
@@ -179,8 +181,7 @@ def cancel(session: Session, *, person_id: str, day: date, reason: str | None) -
     session.lock(month_lock(Month.of(day)))
     if reason and len(reason) > 200:
         raise LdcliError(f"is {len(reason):,} characters long; at most 200 are allowed", field="reason")
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     found = session.execute(select(plt_blocks.c.id, plt_blocks.c.starts_at, plt_blocks.c.minutes,
                                    plt_blocks.c.recalled).where(
         plt_blocks.c.person_id == person_id, plt_blocks.c.date == day, STANDING)).all()
@@ -204,6 +205,19 @@ def _cancel(session: Session, ids: list[int], reason: str) -> None:
         session.execute(update(plt_blocks).where(plt_blocks.c.id.in_(chunk)).values(cancelled=True,
                                                                                    cancel_reason=reason))
     audit.record(session, "plt_block", ids, "cancel", fields=["cancelled", "cancel_reason"])
+
+
+def remove_blocks_on_shifts(session: Session, shift_ids: list[int]) -> int:
+    """The blocks on shifts a roster correction removes go with them (a block stands on its shift),
+    one audit entry each; returns how many of them stood (a cancelled one counted for nothing). The
+    caller holds the months' locks."""
+    found = session.execute(select(plt_blocks.c.id, plt_blocks.c.cancelled)
+                            .where(plt_blocks.c.shift_id.in_(shift_ids))).all()
+    ids = [b.id for b in found]
+    if ids:
+        session.execute(delete(plt_blocks).where(plt_blocks.c.id.in_(ids)))
+        audit.record(session, "plt_block", ids, "delete")
+    return sum(1 for b in found if not b.cancelled)
 
 
 def undo_allocation(session: Session, *, month: Month, team: str | None = None) -> dict:
@@ -278,13 +292,11 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
         else:
             counted[b.enrolment_id] += b.minutes
     duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
-    key, shift, days = str(month), rules.FreeShift, {}
+    key, shift = str(month), rules.FreeShift
     for sid, pid, day, start, starts_at, ends_at in rows:
         duty[(pid, key)] += ends_at - starts_at
         rostered[pid] += 1
         if sid not in occupied:
-            if not isinstance(day, date):  # SQLite gives ISO text: a month has 31 of them at most
-                day = days.get(day) or days.setdefault(day, date.fromisoformat(day))
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
     needs, met = [], 0
     for e in enrolments:
@@ -345,63 +357,6 @@ def _markers(result) -> Iterator[dict]:
              "marker": mark(r[6], r[7]), "wfh": bool(r[8])} for r in result)
 
 
-def calendar_uid(person_id: str, day: date, start_minute: int) -> str:
-    """The calendar UID of a person's block on a shift: the person and the shift's rostered date and
-    start, not database ids, so it outlives an undo and a re-import of the same shift. The person id
-    is percent-encoded (it is free text), which keeps two people's UIDs apart."""
-    return f"plt-{quote(person_id, safe='')}-{day:%Y%m%d}-{hhmm(start_minute)}@ldcli"
-
-
-def calendar_events(session: Session, *, month: Month, team: str | None = None,
-                    person_id: str | None = None) -> list[dict]:
-    """One calendar event per person and shift holding a block dated in `month`, recalled and
-    cancelled blocks included (a calendar that imported them withdraws them).
-
-    A shift that held several blocks over time (one cancelled by an undo, then placed again) is one
-    event: the block that stands, else the latest. Its SEQUENCE rises with every change: 2 for each
-    block placed after the first, 1 more when the block shown is recalled or cancelled."""
-    query = (select(plt_blocks.c.id, plt_blocks.c.person_id, people.c.name, people.c.team, shifts.c.date,
-                    shifts.c.start_minute, shifts.c.end_minute, plt_blocks.c.starts_at, plt_blocks.c.minutes,
-                    plt_blocks.c.wfh, plt_blocks.c.recalled, plt_blocks.c.recall_reason, plt_blocks.c.cancelled,
-                    plt_blocks.c.cancel_reason)
-             .join(people, people.c.person_id == plt_blocks.c.person_id)
-             .join(shifts, shifts.c.id == plt_blocks.c.shift_id)
-             .where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day)
-             .order_by(shifts.c.date, shifts.c.starts_at, plt_blocks.c.person_id, plt_blocks.c.id))
-    if team:
-        query = query.where(people.c.team == team)
-    if person_id:
-        query = query.where(plt_blocks.c.person_id == person_id)
-    on_shift: dict[tuple, list] = {}
-    for r in session.execute(query):
-        on_shift.setdefault((r.person_id, r.date, r.start_minute), []).append(r)
-    events = []
-    for (person, day, start), blocks in on_shift.items():
-        latest = max(blocks, key=lambda b: (not b.cancelled, b.id))
-        withdrawn = bool(latest.recalled or latest.cancelled)
-        events.append({
-            "uid": calendar_uid(person, day, start), "start": latest.starts_at, "minutes": latest.minutes,
-            "summary": rules.marker(latest.starts_at, latest.minutes),
-            "description": _event_description(latest), "cancelled": withdrawn,
-            "sequence": 2 * (len(blocks) - 1) + int(withdrawn),
-            "person_id": person, "date": day})
-    events.sort(key=lambda e: (e["date"], e["start"], e["person_id"]))
-    return events
-
-
-def _event_description(block) -> str:
-    who = f"{block.name} ({block.person_id})" if block.name else block.person_id
-    lines = [f"Protected learning time: {who}" + (f", {block.team}" if block.team else ""),
-             f"Duty shift {rules.shift_label(block.start_minute, block.end_minute)}"]
-    if block.wfh:
-        lines.append("Working from home")
-    if block.recalled:
-        lines.append("Recalled to duty" + (f": {block.recall_reason}" if block.recall_reason else ""))
-    elif block.cancelled:
-        lines.append("Cancelled" + (f": {block.cancel_reason}" if block.cancel_reason else ""))
-    return "\n".join(lines)
-
-
 def report(session: Session, *, first: Month, last: Month, team: str | None = None) -> list[dict]:
     """Per enrolment and month: required, allocated (standing blocks), recalled, shortfall, status."""
     if last < first:
@@ -416,11 +371,10 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
     enrolments = session.execute(query).all()
     duty = duty_minutes(session, on_share_of_duty(known, enrolments), first.first_day, last.last_day)
     standing, recalled = Counter(), Counter()
-    for b in session.execute(text(
-            "SELECT enrolment_id, date, minutes, recalled FROM plt_blocks WHERE date >= :a AND date <= :b "
-            "AND NOT cancelled"),
-            {"a": first.first_day, "b": last.last_day}):
-        key = (b.enrolment_id, str(Month.of(b.date if isinstance(b.date, date) else date.fromisoformat(b.date))))
+    for b in session.execute(select(plt_blocks.c.enrolment_id, plt_blocks.c.date, plt_blocks.c.minutes,
+                                    plt_blocks.c.recalled).where(plt_blocks.c.date >= first.first_day,
+                                                                 plt_blocks.c.date <= last.last_day, STANDING)):
+        key = (b.enrolment_id, str(Month.of(b.date)))
         (recalled if b.recalled else standing)[key] += b.minutes
     rows, month = [], first
     while month <= last:

@@ -13,7 +13,7 @@ from ldcli.db.models import people, repayment_records, request_payments, trainin
 from ldcli.db.session import Session, locked
 from ldcli.domain import repayment as rules
 from ldcli.domain.choices import REQUEST_STATUSES
-from ldcli.domain.errors import BadRows, LdcliError, NotFound, RowError
+from ldcli.domain.errors import BadRows, LdcliError, RowError
 from ldcli.domain.files import LEAVERS
 from ldcli.domain.money import percent_of
 from ldcli.domain.rows import choice
@@ -29,7 +29,7 @@ CHUNK = 500
 
 
 # No key: the ids put in are already distinct, and without an index to keep up the table fills about
-# three times faster; SQLite builds a transient index for the IN (SELECT …) it is used in.
+# three times faster; SQLite builds a transient index for the IN subquery it is used in.
 _leavers = Table("repay_leavers", MetaData(), Column("person_id", String(32), nullable=False),
                  prefixes=["TEMPORARY"])
 
@@ -59,18 +59,6 @@ _REQUEST = (T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on, T.c.
             T.c.terms_agreed_on)
 
 
-class _Days(dict):
-    """Dates from stored values, each distinct value read once: `days[value]` is the driver's ISO text
-    (SQLite) as a date, a date (PostgreSQL) as itself, None as None."""
-
-    def __init__(self):
-        super().__init__({None: None})
-
-    def __missing__(self, value):
-        found = self[value] = value if isinstance(value, date) else date.fromisoformat(value)
-        return found
-
-
 def _load(session: Session, person_ids: list[str]):
     with _the_leavers(session, person_ids) as leavers:
         return _load_in(session, leavers)
@@ -80,17 +68,15 @@ def _load_in(session: Session, leavers):
     """Every repayable request and its payments for these people, in two queries: the requests by
     person as tuples in `_REQUEST`'s order (dates as dates), the payments by request as (date, pence)."""
     requests, payments = defaultdict(list), defaultdict(list)
-    day = _Days()
     repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none", T.c.status.not_in(_NOT_REPAYABLE))
     for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in session.rows(
             select(*_REQUEST).where(repayable).order_by(T.c.id)):
-        requests[person_id].append((rid, title, status, day[completed_on], day[withdrawn_on], repayment,
-                                    day[terms_agreed_on]))
+        requests[person_id].append((rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on))
     for rid, paid_on, amount in session.rows(
             select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
             .join(T, T.c.id == request_payments.c.request_id)
             .where(repayable, request_payments.c.void.is_(False))):
-        payments[rid].append((day[paid_on], amount))
+        payments[rid].append((paid_on, amount))
     return requests, payments
 
 
@@ -134,8 +120,7 @@ def compute(person_id: str, leave: date, reason: str, final_pay: int | None, req
 
 
 def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
-    if session.execute(select(people.c.person_id).where(people.c.person_id == person_id)).first() is None:
-        raise NotFound(f"person {person_id} not found")
+    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
     try:
         reason = choice(reason, rules.REASONS)
     except ValueError as exc:
@@ -186,6 +171,10 @@ def _batch(session: Session, rows: list[tuple[int, dict]], source: str) -> list[
 
 RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",
               "invoice_pence", "lines")
+# A calculation's money as the renderer takes it (a `_gbp` key, shown in pounds, holds pence) and the
+# stored columns that hold the same pence.
+MONEY_STORED = {"final_pay_gbp": "final_pay_pence", "total_gbp": "total_pence",
+                "deduct_from_salary_gbp": "deduct_pence", "invoice_gbp": "invoice_pence"}
 
 
 @locked("repayments")
@@ -196,8 +185,7 @@ def record(session: Session, results: list[dict]) -> int:
     R = repayment_records
     rows = [{
         "person_id": r["person_id"], "leave_date": r["leave_date"], "reason": r["reason"],
-        "final_pay_pence": r["final_pay_gbp"], "total_pence": r["total_gbp"],
-        "deduct_pence": r["deduct_from_salary_gbp"], "invoice_pence": r["invoice_gbp"],
+        **{column: r[shown] for shown, column in MONEY_STORED.items()},
         "lines": json.dumps([{k: (v.isoformat() if isinstance(v, date) else v) for k, v in line.items()
                               if k not in ("title", "explanation")} for line in r["lines"]]),
         "recorded_on": session.today} for r in results]
@@ -230,9 +218,7 @@ def summary(result: dict) -> dict:
 def withdrawal(session: Session, *, request_id: int, day: date) -> dict:
     """A person leaving the course but staying employed may be liable for up to the schedule's
     'during' percent (100% by default) of the fees paid in the window before `day`."""
-    r = session.execute(select(T).where(T.c.id == request_id)).first()
-    if r is None:
-        raise NotFound(f"request {request_id} not found")
+    r = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     schedule = rules.parse_schedule(r.repayment if r.repayment != "none" else "during=0")
     payments = [(p.paid_on, p.amount_pence) for p in session.execute(
         select(request_payments.c.paid_on, request_payments.c.amount_pence)

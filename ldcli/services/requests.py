@@ -2,55 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
-from ldcli.db.models import budgets, people, request_payments, training_requests
+from ldcli.db.models import budgets, people, request_payments
 from ldcli.db.session import Session, locked
 from ldcli.domain import requests as rules
-from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
+from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.rows import one_of
-from ldcli.domain.timeutil import add_months
 from ldcli.services import audit
+from ldcli.services.request_lists import (
+    LIST_COLUMNS,
+    T,
+    export_payments,
+    export_requests,
+    list_requests,
+    paid_on_requests,
+    payments_of,
+    request_row,
+    reviews,
+)
 
-T = training_requests
-LIST_COLUMNS = ["id", "person_id", "title", "category", "status", "start", "end", "fees_gbp", "funding_gbp",
-                "paid_gbp", "repayment", "completed_on"]
-
+__all__ = ["LIST_COLUMNS", "agree_terms", "budget", "decide", "edit", "export_payments", "export_requests",
+           "list_requests", "lunch_learn", "manager_approve", "move", "new_request", "pay", "reviews",
+           "set_budget", "show", "submit", "void_payment"]
 
 def _person(session: Session, person_id: str):
-    row = session.execute(select(people).where(people.c.person_id == person_id)).first()
-    if row is None:
-        raise NotFound(f"person {person_id} not found")
+    row = session.one(select(people).where(people.c.person_id == person_id), f"person {person_id} not found")
     return row
 
 
 def _request(session: Session, request_id: int):
-    row = session.execute(select(T).where(T.c.id == request_id)).first()
-    if row is None:
-        raise NotFound(f"request {request_id} not found")
+    row = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
     return row
-
-
-def _paid(session: Session, request_ids) -> dict[int, int]:
-    rows = session.execute(select(request_payments.c.request_id, func.sum(request_payments.c.amount_pence))
-                           .where(request_payments.c.request_id.in_(list(request_ids)),
-                                  request_payments.c.void.is_(False))
-                           .group_by(request_payments.c.request_id))
-    return {rid: int(total) for rid, total in rows}
-
-
-def request_row(r, paid: int = 0) -> dict:
-    return {"id": r.id, "person_id": r.person_id, "title": r.title, "category": r.category, "provider": r.provider,
-            "status": r.status, "start": r.start, "end": r.end, "fees_gbp": r.fees_pence,
-            "books_gbp": r.books_pence, "travel_gbp": r.travel_pence, "funding_gbp": r.funding_pence,
-            "paid_gbp": paid, "repayment": r.repayment, "terms_agreed_on": r.terms_agreed_on,
-            "started_on": r.started_on, "completed_on": r.completed_on, "withdrawn_on": r.withdrawn_on,
-            "lunch_learn_on": r.lunch_learn_on}
 
 
 def _update(session: Session, request_id: int, action: str, **values) -> None:
@@ -235,7 +222,7 @@ def _repayment_terms(session: Session, r, repayment: str | None) -> str:
         return "none"
     text = session.policy.repay_schedule if chosen == "standard" else chosen
     try:
-        return parse_schedule(text).text()
+        return str(parse_schedule(text))
     except ValueError as exc:
         raise LdcliError(str(exc), field="repayment") from None
 
@@ -265,12 +252,12 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
         raise RuleBroken(f"funding {format_gbp(amount)} is more than {format_gbp(cap)} ({what})")
     terms = _repayment_terms(session, r, repayment)
     year = rules.financial_year(r.start)
-    state = budget(session, year=year)
-    if state["budget_gbp"] is None:
+    state = _budget_state(session, year)
+    if state["budget_pence"] is None:
         raise RuleBroken(f"no training budget is set for {rules.year_label(year)}: run `ldcli request budget set "
                          f"--year {year} --gbp AMOUNT`")
-    if amount > state["remaining_gbp"]:
-        raise RuleBroken(f"the {rules.year_label(year)} budget has {format_gbp(state['remaining_gbp'])} left; "
+    if amount > state["remaining_pence"]:
+        raise RuleBroken(f"the {rules.year_label(year)} budget has {format_gbp(state['remaining_pence'])} left; "
                          f"request {request_id} needs {format_gbp(amount)}")
     _update(session, request_id, "approve", status="approved", decided_by=by, decided_on=session.today,
             funding_pence=amount, repayment=terms)
@@ -299,7 +286,7 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
         raise RuleBroken(f"request {request_id} is {r.status}: only approved funding is paid")
     if amount <= 0:
         raise LdcliError("a payment is more than £0.00", field="gbp")
-    paid = _paid(session, [request_id]).get(request_id, 0)
+    paid = paid_on_requests(session, [request_id]).get(request_id, 0)
     if paid + amount > (r.funding_pence or 0):
         raise RuleBroken(f"payments would reach {format_gbp(paid + amount)}, over the approved funding of "
                          f"{format_gbp(r.funding_pence or 0)}")
@@ -313,9 +300,8 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
 def void_payment(session: Session, *, payment_id: int, reason: str) -> dict:
     """A payment entered in error is reversed: it stays on record, marked void with its reason,
     and counts for nothing (budget paid, repayment)."""
-    p = session.execute(select(request_payments).where(request_payments.c.id == payment_id)).first()
-    if p is None:
-        raise NotFound(f"payment {payment_id} not found")
+    p = session.one(select(request_payments).where(request_payments.c.id == payment_id),
+                    f"payment {payment_id} not found")
     if p.void:
         raise RuleBroken(f"payment {payment_id} was already voided on {p.voided_on} ({p.void_reason})")
     reason = (reason or "").strip()
@@ -369,25 +355,33 @@ def set_budget(session: Session, *, year: int, amount: int) -> dict:
 
 
 def budget(session: Session, *, year: int) -> dict:
-    """The year's budget, what approvals have committed, what has been paid, what remains.
-    Committed: the funding of approved, in-progress and completed requests starting in the year,
-    and what was already paid on ones later withdrawn."""
+    """The year's budget, what approvals have committed, what has been paid, what remains, as shown
+    (a `_gbp` key is money the renderer shows in pounds; it holds pence)."""
+    state = _budget_state(session, year)
+    return {"year": rules.year_label(year), "budget_gbp": state["budget_pence"],
+            "committed_gbp": state["committed_pence"], "paid_gbp": state["paid_pence"],
+            "remaining_gbp": state["remaining_pence"]}
+
+
+def _budget_state(session: Session, year: int) -> dict:
+    """The year's budget in pence. Committed: the funding of approved, in-progress and completed
+    requests starting in the year, and what was already paid on ones later withdrawn."""
     amount = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
     first, last = date(year, 4, 1), date(year + 1, 3, 31)
     rows = session.execute(select(T.c.id, T.c.status, T.c.funding_pence).where(
         T.c.start >= first, T.c.start <= last, T.c.status.in_(rules.FUNDED + ("withdrawn",)))).all()
-    paid = _paid(session, [r.id for r in rows])
+    paid = paid_on_requests(session, [r.id for r in rows])
     committed = sum((r.funding_pence or 0) if r.status in rules.FUNDED else paid.get(r.id, 0) for r in rows)
     spent = sum(paid.values())
-    return {"year": rules.year_label(year), "budget_gbp": amount, "committed_gbp": committed, "paid_gbp": spent,
-            "remaining_gbp": None if amount is None else amount - committed}
+    return {"budget_pence": amount, "committed_pence": committed, "paid_pence": spent,
+            "remaining_pence": None if amount is None else amount - committed}
 
 
 def show(session: Session, *, request_id: int) -> dict:
     """The request with its eligibility results and the time off it carries."""
     r = _request(session, request_id)
     applicant = _person(session, r.person_id)
-    row = request_row(r, _paid(session, [request_id]).get(request_id, 0))
+    row = request_row(r, paid_on_requests(session, [request_id]).get(request_id, 0))
     row["time_off"] = rules.time_off(exams=r.exams, day_release_days=r.day_release_days,
                                      residential_days=r.residential_days, weekly_minutes=applicant.weekly_minutes)
     row["eligibility"] = eligibility(session, r, attendance=r.attendance, conduct=r.conduct,
@@ -397,66 +391,3 @@ def show(session: Session, *, request_id: int) -> dict:
     row["decline_reason"] = r.decline_reason
     row["payments"] = payments_of(session, request_id)
     return row
-
-
-def payments_of(session: Session, request_id: int) -> list[dict]:
-    """A request's payments, void ones included and marked."""
-    rows = session.execute(select(request_payments).where(request_payments.c.request_id == request_id)
-                           .order_by(request_payments.c.paid_on, request_payments.c.id))
-    return [{"id": p.id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence, "void": p.void,
-             "void_reason": p.void_reason} for p in rows]
-
-
-def list_requests(session: Session, *, status: str | None = None, person_id: str | None = None,
-                  lunch_learn_due: bool = False, category: str | None = None, first: date | None = None,
-                  last: date | None = None) -> list[dict]:
-    """Requests by id; `first`/`last`: courses whose dates (start to end) meet that range."""
-    if first and last and last < first:
-        raise LdcliError(f"{last} is before the first day, {first}", field="to")
-    query = select(T).order_by(T.c.id)
-    if category:
-        query = query.where(T.c.category == one_of(category, rules.CATEGORIES, field="category"))
-    if first:
-        query = query.where(T.c.end >= first)
-    if last:
-        query = query.where(T.c.start <= last)
-    if status:
-        query = query.where(T.c.status == one_of(status, rules.STATUSES, field="status"))
-    if person_id:
-        query = query.where(T.c.person_id == person_id)
-    if lunch_learn_due:
-        query = query.where(T.c.status == "completed", T.c.category.in_(rules.LUNCH_AND_LEARN),
-                            T.c.lunch_learn_on.is_(None))
-    rows = session.execute(query).all()
-    paid = _paid(session, [r.id for r in rows])
-    return [request_row(r, paid.get(r.id, 0)) for r in rows]
-
-
-def reviews(session: Session, *, due_by: date) -> list[dict]:
-    """In-progress courses whose six-monthly progress review (every 6 months from the start) falls
-    due from today to `due_by`; the review date shown is the next one on or after today."""
-    today = session.today
-    found = []
-    for r in session.execute(select(T).where(T.c.status == "in_progress").order_by(T.c.id)):
-        began = r.started_on or r.start
-        k = 1
-        while add_months(began, 6 * k) < today:
-            k += 1
-        review = add_months(began, 6 * k)
-        if review <= due_by:
-            found.append({"id": r.id, "person_id": r.person_id, "title": r.title, "started_on": began,
-                          "review_due": review, "review_number": k})
-    return sorted(found, key=lambda f: (f["review_due"], f["id"]))
-
-
-def export_payments(session: Session) -> Iterator[dict]:
-    rows = session.stream(select(request_payments).order_by(request_payments.c.id))
-    return ({"id": p.id, "request_id": p.request_id, "paid_on": p.paid_on, "amount_gbp": p.amount_pence,
-             "void": p.void, "void_reason": p.void_reason} for p in rows)
-
-
-def export_requests(session: Session) -> Iterator[dict]:
-    """Every request, read as they are written out, a thousand at a time with what was paid on them."""
-    for part in session.stream(select(T).order_by(T.c.id), batch=1000).partitions(1000):
-        paid = _paid(session, [r.id for r in part])
-        yield from (request_row(r, paid.get(r.id, 0)) for r in part)

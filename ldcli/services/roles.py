@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy.exc import DBAPIError
 
 from ldcli.db.access import ADMIN, ROLES, TABLE_AREA, grant_statements, role_name
+from ldcli.db.queries import roles as sql
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.services import audit
@@ -16,7 +17,7 @@ OWNER_HINT = ("run it as the login that owns ldcli's tables (the one that ran `l
 
 
 def _postgres_only(session: Session) -> None:
-    if session.conn.dialect.name != "postgresql":
+    if not session.shared:
         raise LdcliError("roles are for a shared PostgreSQL database: a SQLite database is one file readable "
                          "by its owner only, so whoever can open it can do everything")
 
@@ -30,26 +31,17 @@ def create_roles(session: Session) -> list[dict]:
     """Create the group roles that do not exist yet and give each exactly its areas' privileges."""
     _postgres_only(session)
     session.lock("roles")
-    conn = session.conn
     existing = _existing(session)
     created = [r for r in ROLES if r not in existing]
-    schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
+    schema = sql.current_schema(session)
     # PostgreSQL only warns when a login that is not the owner grants what it cannot: ask first.
-    owner, may_create = conn.exec_driver_sql(
-        "SELECT bool_and(pg_has_role(current_user, c.relowner, 'USAGE')), "
-        "(SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user) "
-        "FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)",
-        (list(TABLE_AREA),)).one()
+    owner, may_create = sql.owner_and_may_create(session, TABLE_AREA)
     if not owner:
         raise LdcliError(f"your login does not own ldcli's tables, so it cannot grant them: {OWNER_HINT}")
     if created and not may_create:
         raise LdcliError(f"your login cannot create roles ({', '.join(created)} missing): {OWNER_HINT}")
     try:
-        with conn.begin_nested():
-            for role in created:
-                conn.exec_driver_sql(f"CREATE ROLE {role} NOLOGIN")
-            for statement in grant_statements(schema):
-                conn.exec_driver_sql(statement)
+        sql.create_roles(session, created, grant_statements(schema))
     except DBAPIError as exc:
         raise _cannot("set up the roles", exc) from None
     audit.record(session, "role", created, "create")
@@ -57,16 +49,13 @@ def create_roles(session: Session) -> list[dict]:
 
 
 def _existing(session: Session) -> set[str]:
-    return set(session.conn.exec_driver_sql(
-        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", (list(ROLES),)).scalars())
+    return sql.existing(session, ROLES)
 
 
 def list_roles(session: Session) -> list[dict]:
     _postgres_only(session)
     members: dict[str, list[str]] = {r: [] for r in ROLES}
-    for role, member in session.conn.exec_driver_sql(
-            "SELECT g.rolname, m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
-            "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = ANY(%s) ORDER BY m.rolname", (list(ROLES),)):
+    for role, member in sql.members(session, ROLES):
         members[role].append(member)
     existing = _existing(session)
     return [{"role": r, "team": g["team"], "reads": ", ".join(g["read"]) or "-",
@@ -80,25 +69,19 @@ def grant(session: Session, *, role: str, login: str, revoke: bool = False) -> d
     _postgres_only(session)
     role = role_name(role)
     session.lock("roles")
-    conn = session.conn
     if role not in _existing(session):
         raise RuleBroken(f"role {role} does not exist yet: run `ldcli db roles` first")
-    found = conn.exec_driver_sql("SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", (login,)).first()
-    if found is None:
+    logs_in = sql.can_log_in(session, login)
+    if logs_in is None:
         raise LdcliError(f"login '{login}' does not exist: create it first, e.g. `createuser --pwprompt {login}` "
                          "(README: setting up a force)", field="login")
-    member = conn.exec_driver_sql(
-        "SELECT 1 FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-        "WHERE g.rolname = %s AND m.rolname = %s", (role, login)).first() is not None
+    member = sql.is_member(session, role, login)
     changed = member if revoke else not member
     if changed:
-        quoted = '"' + login.replace('"', '""') + '"'
-        statement = f"REVOKE {role} FROM {quoted}" if revoke else f"GRANT {role} TO {quoted}"
         try:
-            with conn.begin_nested():
-                conn.exec_driver_sql(statement)
+            sql.change_membership(session, role, login, revoke=revoke)
         except DBAPIError as exc:
             raise _cannot(f"{'revoke' if revoke else 'grant'} {role}", exc) from None
         audit.record(session, role, [login], "revoke" if revoke else "grant")
     return {"role": role, "login": login, "changed": changed, "member": not revoke,
-            "can_log_in": bool(found[0])}
+            "can_log_in": logs_in}

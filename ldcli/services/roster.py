@@ -8,34 +8,25 @@ from __future__ import annotations
 import csv
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
-from sqlalchemy import Column, Date, Integer, MetaData, String, Table, bindparam, select, text
+from sqlalchemy import func, select
 
 from ldcli.csvio.reader import is_blank, not_valid_csv, open_records, stream_csv
-from ldcli.db.models import people
+from ldcli.db.errors import Failure, failure
+from ldcli.db.models import people, shifts
+from ldcli.db.queries import roster as sql
+from ldcli.db.queries.roster import SHIFT_COLUMNS, STAGED
 from ldcli.db.session import Session, locked
 from ldcli.domain.choices import SHIFT_KINDS
 from ldcli.domain.errors import MAX_REPORTED_ROWS, BadRows, RowError
 from ldcli.domain.files import ROSTER
 from ldcli.domain.timeutil import shift_instants
-from ldcli.services import audit
+from ldcli.services import audit, plt
 
 CHUNK = 20000
-STAGED = ["row_no", "person_id", "date", "start_minute", "end_minute", "kind", "starts_at", "ends_at"]
-
-# Kept in (person, start) order, so the checks and the final insert read it without sorting.
-_staging = Table(
-    "roster_staging", MetaData(),
-    Column("person_id", String(32), primary_key=True), Column("starts_at", Integer, primary_key=True),
-    Column("row_no", Integer, primary_key=True),
-    Column("date", Date), Column("start_minute", Integer),
-    Column("end_minute", Integer), Column("kind", String(8)),
-    Column("ends_at", Integer),
-    prefixes=["TEMPORARY"], sqlite_with_rowid=False,
-)
 
 
 class _Parser:
@@ -55,7 +46,7 @@ class _Parser:
         self.kinds = {k: k for k in SHIFT_KINDS} | {"": "duty"}
         self.months: set[tuple[int, int]] = set()
         self.in_order = True  # each person's shifts came in order of start, none overlapping the last
-        self.dates: set = set()  # the dates of the shifts `shifts` gave
+        self.dates: set[date] = set()  # the dates of the shifts checked
 
     def shifts(self, path: Path, reader, errors: list[RowError], progress=None) -> Iterator[tuple]:
         """The file's rows as `shifts` rows, from the csv reader of `open_records`: one loop, as a
@@ -94,7 +85,6 @@ class _Parser:
                         continue
                     shift, person = staged[2:], staged[1]
                     seen[cells_key(record)] = shift
-                    self.dates.add(shift[0])
                 if ordered:
                     if person != person_before:
                         if person_before is not None:
@@ -144,6 +134,7 @@ class _Parser:
             return None
         day, start, end, kind = clean["date"], clean["start"], clean["end"], clean.get("kind", "duty")
         self.months.add((day.year, day.month))
+        self.dates.add(day)
         combo = (day.isoformat() if self.iso_dates else day, start, end, *shift_instants(day, start, end))
         d, s, e = (cells[i] for i in self.columns[1:])
         self.combos[(d, s, e)] = combo
@@ -159,31 +150,20 @@ def import_roster(session: Session, *, path: str | Path, replace: bool = False, 
         written = _direct(session, Path(path), progress)
         if written is not None:
             return written
-    _staging.create(session.conn)  # created in the transaction: a rollback removes it too
+    sql.staging.create(session.conn)  # created in the transaction: a rollback removes it too
     months, read = _stage(session, Path(path), progress)
     if progress:
         progress(read, "checking and writing")
     if replace:  # replacing a month's shifts removes its blocks: wait for that month's PLT writers
         session.lock(*(f"plt {y:04d}-{m:02d}" for y, m in months))
     result = _merge(session, months, replace, Path(path).name)
-    _staging.drop(session.conn)
+    sql.staging.drop(session.conn)
     return result
 
 
-SHIFT_COLUMNS = STAGED[1:]
-# Another shift of the same person that the shift `n` overlaps (no shift lasts 26 hours: 1,560 minutes).
-_OVERLAP = ("SELECT 1 FROM shifts n JOIN shifts e ON e.person_id = n.person_id AND e.id <> n.id "
-            "AND e.starts_at > n.starts_at - 1560 AND e.starts_at < n.ends_at AND e.ends_at > n.starts_at "
-            "WHERE n.id >= :first LIMIT 1")
-# The same, against the shifts the database held before (the file's own rows checked as they were read).
-_OVERLAP_HELD = ("SELECT 1 FROM shifts n JOIN shifts e ON e.person_id = n.person_id AND e.id < :first "
-                 "AND e.starts_at > n.starts_at - 1560 AND e.starts_at < n.ends_at AND e.ends_at > n.starts_at "
-                 "WHERE n.id >= :first")
 # A roster row is about 35 bytes ("N000001,2027-03-01,0700,1600,duty"): the file's size over this
 # is a fair guess, on the low side, at how many shifts it brings.
 ROW_BYTES = 40
-# Two shifts that overlap start within 26 hours of each other, so on dates at most two days apart.
-NEAR_DAYS = 2
 
 
 class _Refused(Exception):
@@ -197,88 +177,50 @@ def _direct(session: Session, path: Path, progress) -> dict | None:
     Returns None, having written nothing, when the file repeats a shift or meets one already in the
     database (a re-run, a repeated row, a clash): the staging path then decides row by row and
     names the rows. A bad row is reported with every other one, as there."""
-    ex = session.execute
-    lowest = ex(text("SELECT min(id) FROM shifts")).scalar()
-    first = (ex(text("SELECT max(id) FROM shifts")).scalar() or 0) + 1
+    lowest = session.execute(select(func.min(shifts.c.id))).scalar()
+    first = session.next_id(shifts)
     held = lowest is not None
-    sqlite = session.conn.dialect.name == "sqlite"
     with session.attempt() as attempt:
-        known = set(ex(select(people.c.person_id)).scalars())
+        known = set(session.execute(select(people.c.person_id)).scalars())
         errors: list[RowError] = []
         with open_records(path, ROSTER) as (index, reader):
             rebuild = _drop_secondary_indexes(session, path, first - lowest if held else 0)
-            parser = _Parser(known, index, iso_dates=sqlite)
+            parser = _Parser(known, index, iso_dates=session.dates_as_text)
             try:
                 written = session.insert_stream("shifts", SHIFT_COLUMNS, parser.shifts(path, reader, errors, progress))
             except _Refused:
                 attempt.rollback()
                 return None
             except Exception as exc:
-                if not _unique_violation(exc):
+                if failure(exc) is not Failure.DUPLICATE:  # a shift the database holds (same person, start)
                     raise
                 attempt.rollback()
                 return None
         if errors:
             raise BadRows(path.name, errors)
-        for statement in rebuild:  # exactly as the schema defines them
-            session.conn.exec_driver_sql(statement)
+        sql.rebuild(session, rebuild)  # exactly as the schema defines them
         if progress:
             progress(written, "checking")
         if not parser.in_order:  # a person's shifts out of order in the file: check them all as a set
-            clash = ex(text(_OVERLAP), {"first": first}).first() is not None
-        elif not held:
-            clash = False
-        elif sqlite:
-            clash = _clash_with_held(session, first, parser.dates)
+            clash = sql.new_shifts_overlap(session, first)
         else:
-            clash = ex(text(_OVERLAP_HELD + " LIMIT 1"), {"first": first}).first() is not None
+            clash = held and sql.new_shifts_meet_held(session, first, parser.dates)
         if clash:
             attempt.rollback()
             return None
-    audit.record_new(session, "shift", "shifts", first, count=written)
+    audit.record_new(session, "shift", shifts, first, count=written)
     return {"rows": written, "created": written, "unchanged": 0, "removed": 0, "blocks_cancelled": 0}
 
 
 def _drop_secondary_indexes(session: Session, path: Path, held: int) -> list[str]:
     """On SQLite, when the file brings more shifts than the table holds (`held`, at most: the range
     of its ids), drop the table's secondary indexes for the import and return the statements that
-    make them again, exactly as the schema has them: SQLite builds an index from sorted rows far
-    faster than it keeps one up to date a row at a time (250,000 rows: 0.06 s against 0.15 s). The
-    unique constraint stays: it is part of the table, and it refuses a repeated shift at once. Done
-    inside the import's savepoint, so an error, a clash or an interruption rolls the drop back."""
-    if session.conn.dialect.name != "sqlite":  # PostgreSQL: DROP INDEX would lock out every reader
-        return []
+    make them again: SQLite builds an index from sorted rows far faster than it keeps one up to
+    date a row at a time (250,000 rows: 0.06 s against 0.15 s). Done inside the import's savepoint,
+    so an error, a clash or an interruption rolls the drop back."""
     if path.stat().st_size // ROW_BYTES <= held:
         return []
-    found = session.conn.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'shifts' AND sql IS NOT NULL "
-        "AND sql NOT LIKE 'CREATE UNIQUE%' ORDER BY name").fetchall()
-    for name, _ in found:
-        session.conn.exec_driver_sql(f'DROP INDEX "{name}"')
-    return [sql for _, sql in found]
-
-
-def _clash_with_held(session: Session, first: int, dates: set) -> bool:
-    """Whether a new shift overlaps one the database held (id below `first`). Only the file's dates
-    within NEAR_DAYS of a held shift's date can: each date is looked up in the date index (with
-    the id, which that index holds), and only the new shifts on those dates are checked."""
-    days = sorted({date.fromisoformat(d) if isinstance(d, str) else d for d in dates})
-    around = sorted({day + timedelta(days=k) for day in days for k in range(-NEAR_DAYS, NEAR_DAYS + 1)})
-    probe = text("SELECT 1 FROM shifts WHERE date = :day AND id < :first LIMIT 1")
-    held = {day for day in around
-            if session.execute(probe, {"day": day.isoformat(), "first": first}).first() is not None}
-    near = [day.isoformat() for day in days
-            if any(day + timedelta(days=k) in held for k in range(-NEAR_DAYS, NEAR_DAYS + 1))]
-    if not near:
-        return False
-    statement = text(_OVERLAP_HELD + " AND n.date IN :days LIMIT 1").bindparams(_expanding("days"))
-    return session.execute(statement, {"first": first, "days": near}).first() is not None
-
-
-def _unique_violation(exc: Exception) -> bool:
-    """The database refused a row for a shift it holds already (same person and start)."""
-    message = str(getattr(exc, "orig", exc))
-    return "uq_shifts_person_start" in message or "UNIQUE constraint failed: shifts." in message
+    return sql.drop_secondary_indexes(session)
 
 
 def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]], int]:
@@ -287,7 +229,7 @@ def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]]
     known = set(session.execute(select(people.c.person_id)).scalars())
     errors: list[RowError] = []
     with stream_csv(path, ROSTER) as (index, rows):
-        parser = _Parser(known, index, iso_dates=session.conn.dialect.name == "sqlite")
+        parser = _Parser(known, index, iso_dates=session.dates_as_text)
         chunk: list[tuple] = []
         number = 1  # the header
         for number, cells in rows:
@@ -306,23 +248,16 @@ def _stage(session: Session, path: Path, progress) -> tuple[set[tuple[int, int]]
 
 
 def _merge(session: Session, months: set[tuple[int, int]], replace: bool, source: str) -> dict:
-    ex = session.execute
-    total = ex(text("SELECT count(*) FROM roster_staging")).scalar()
+    total = sql.staged_count(session)
     _drop_repeats_and_refuse_clashes(session, source)
     removed = {"shifts": 0, "blocks": 0}
     if replace and months:
         removed = _remove_replaced(session, months)
-    identical = ("EXISTS (SELECT 1 FROM shifts e WHERE e.person_id = roster_staging.person_id "
-                 "AND e.starts_at = roster_staging.starts_at AND e.ends_at = roster_staging.ends_at "
-                 "AND e.kind = roster_staging.kind)")
-    ex(text(f"DELETE FROM roster_staging WHERE {identical}"))
+    sql.unstage_held(session)
     _refuse_clashes_with_database(session, source)
-    first_new = (ex(text("SELECT max(id) FROM shifts")).scalar() or 0) + 1
-    created = ex(text(  # in index order, so the indexes grow at their ends
-        "INSERT INTO shifts (person_id, date, start_minute, end_minute, kind, starts_at, ends_at) "
-        "SELECT person_id, date, start_minute, end_minute, kind, starts_at, ends_at FROM roster_staging "
-        "ORDER BY person_id, starts_at")).rowcount
-    audit.record_new(session, "shift", "shifts", first_new)
+    first_new = session.next_id(shifts)
+    created = sql.write_staged(session)
+    audit.record_new(session, "shift", shifts, first_new)
     return {"rows": total, "created": created, "unchanged": total - created,
             "removed": removed["shifts"], "blocks_cancelled": removed["blocks"]}
 
@@ -331,13 +266,7 @@ def _drop_repeats_and_refuse_clashes(session: Session, source: str) -> None:
     """Within the file: a row identical to an earlier one is a repeat (dropped); two rows of one
     person whose times overlap are a clash (the later row is refused). Two shifts overlap when one
     starts while the other is under way, which the (person, start) order finds by index."""
-    pairs = session.execute(text(
-        "SELECT a.row_no AS first, b.row_no AS second, a.person_id, "
-        "CASE WHEN a.starts_at = b.starts_at AND a.ends_at = b.ends_at AND a.kind = b.kind THEN 1 ELSE 0 END "
-        "AS repeat FROM roster_staging a JOIN roster_staging b ON b.person_id = a.person_id "
-        "AND b.starts_at >= a.starts_at AND b.starts_at < a.ends_at AND b.row_no <> a.row_no "
-        "WHERE b.starts_at > a.starts_at OR b.row_no > a.row_no"
-    )).all()
+    pairs = sql.staged_overlaps(session)
     clashes: dict[int, RowError] = {}
     for p in pairs:
         if not p.repeat:
@@ -346,57 +275,27 @@ def _drop_repeats_and_refuse_clashes(session: Session, source: str) -> None:
                                                                   f"in this file (row {earlier})"))
     if clashes:
         raise BadRows(source, [clashes[k] for k in sorted(clashes)][:MAX_REPORTED_ROWS + 1])
-    repeats = sorted({p.second for p in pairs})
-    for start in range(0, len(repeats), 500):
-        session.execute(text("DELETE FROM roster_staging WHERE row_no IN :rows").bindparams(_expanding("rows")),
-                        {"rows": repeats[start:start + 500]})
+    sql.unstage(session, sorted({p.second for p in pairs}))
 
 
 def _refuse_clashes_with_database(session: Session, source: str) -> None:
-    clashes = session.execute(text(
-        "SELECT s.row_no, s.person_id, e.date, e.start_minute, e.end_minute FROM roster_staging s "
-        "JOIN shifts e ON e.person_id = s.person_id AND e.starts_at > s.starts_at - 1560 "
-        "AND e.starts_at < s.ends_at AND e.ends_at > s.starts_at ORDER BY s.row_no"
-    )).fetchmany(MAX_REPORTED_ROWS + 1)
+    clashes = sql.staged_clashes(session, MAX_REPORTED_ROWS + 1)
     if clashes:
         raise BadRows(source, [RowError(
             r.row_no, "start", "",
-            f"overlaps {r.person_id}'s shift of {_iso(r.date)} {r.start_minute // 60:02d}{r.start_minute % 60:02d}-"
+            f"overlaps {r.person_id}'s shift of {r.date} {r.start_minute // 60:02d}{r.start_minute % 60:02d}-"
             f"{r.end_minute // 60:02d}{r.end_minute % 60:02d} already in the database "
             "(use --replace to replace the month)") for r in clashes])
 
 
-def _iso(value) -> str:
-    return value.isoformat() if isinstance(value, date) else str(value)
-
-
 def _remove_replaced(session: Session, months: set[tuple[int, int]]) -> dict:
-    """Delete the shifts of the file's people in the file's months that the file does not repeat."""
-    ranges = " OR ".join(f"(e.date >= :lo{i} AND e.date < :hi{i})" for i in range(len(months)))
-    params = {}
-    for i, (y, m) in enumerate(sorted(months)):
-        params[f"lo{i}"] = date(y, m, 1)
-        params[f"hi{i}"] = date(y + (m == 12), m % 12 + 1, 1)
-    doomed = [r[0] for r in session.execute(text(
-        f"SELECT e.id FROM shifts e WHERE ({ranges}) "
-        "AND e.person_id IN (SELECT person_id FROM roster_staging) AND NOT EXISTS (SELECT 1 FROM roster_staging s "
-        "WHERE s.person_id = e.person_id AND s.starts_at = e.starts_at AND s.ends_at = e.ends_at "
-        "AND s.kind = e.kind)"), params)]
+    """Delete the shifts of the file's people in the file's months that the file does not repeat;
+    PLT's own service removes the blocks on them first."""
+    doomed = sql.replaced_shifts(session, months)
     blocks = 0
     for start in range(0, len(doomed), 500):
         ids = doomed[start:start + 500]
-        found = session.execute(text("SELECT id, cancelled FROM plt_blocks WHERE shift_id IN :ids")
-                                .bindparams(_expanding("ids")), {"ids": ids}).all()
-        block_ids = [r[0] for r in found]
-        if block_ids:
-            session.execute(text("DELETE FROM plt_blocks WHERE id IN :ids").bindparams(_expanding("ids")),
-                            {"ids": block_ids})
-            audit.record(session, "plt_block", block_ids, "delete")
-            blocks += sum(1 for r in found if not r[1])  # those that stood: a cancelled one counted for nothing
-        session.execute(text("DELETE FROM shifts WHERE id IN :ids").bindparams(_expanding("ids")), {"ids": ids})
+        blocks += plt.remove_blocks_on_shifts(session, ids)
+        sql.delete_shifts(session, ids)
     audit.record(session, "shift", doomed, "delete")  # a correction: one entry per shift it removed
     return {"shifts": len(doomed), "blocks": blocks}
-
-
-def _expanding(name: str):
-    return bindparam(name, expanding=True)
