@@ -125,3 +125,25 @@ class Result:
     title: str | None = None
 """
     assert problems(constants, "ok.py") == []
+
+
+def test_one_built_command_runs_command_lines_one_after_another(write, capsysbinary):
+    """What one command line asked for does not outlive it: the same Click command, built once, runs
+    a sorted, limited, --excel listing and then a plain one, which gets none of that."""
+    import typer
+
+    from ldcli.cli.app import app
+
+    command = typer.main.get_command(app)
+
+    def run(*args: str) -> bytes:
+        assert command.main(list(args), standalone_mode=False) == 0
+        return capsysbinary.readouterr().out
+
+    run("people", "import", write("p.csv", "person_id,name,kind\nA1,Ann,staff\nB2,Bob,staff\nC3,Cat,staff\n"))
+    first = run("people", "list", "--sort", "-name", "--limit", "2", "--excel")
+    assert first.startswith(b"\xef\xbb\xbf") and first.count(b"\r\n") == 3
+    assert [line.split(b",")[0] for line in first[3:].splitlines()[1:]] == [b"C3", b"B2"]
+    second = run("people", "list", "--format", "csv")
+    assert not second.startswith(b"\xef\xbb\xbf") and b"\r\n" not in second
+    assert [line.split(b",")[0] for line in second.splitlines()[1:]] == [b"A1", b"B2", b"C3"]
