@@ -221,6 +221,7 @@ def reference_markers(db: Path, out: Path) -> float:
 
 
 def bench_markers(folder: Path, db: Path) -> None:
+    from ldcli.cli.context import Invocation
     from ldcli.cli.output import Listing, render
     from ldcli.db.engine import open_database, resolve_url
     from ldcli.db.session import Session as Work
@@ -235,7 +236,7 @@ def bench_markers(folder: Path, db: Path) -> None:
         rows = plt.markers(Work(conn, actor="bench", command="plt markers", today=date(2027, 2, 1),
                                 policy=lambda: Policy()),
                            month=Month.parse(MONTH))
-    render(Listing(rows, plt.MARKER_COLUMNS), "csv", str(folder / "markers.csv"))
+    render(Listing(rows, plt.MARKER_COLUMNS), Invocation(db=str(db), fmt="csv", output=str(folder / "markers.csv")))
     seconds = time.perf_counter() - start
     engine.dispose()
     same = (folder / "markers.csv").read_text() == (folder / "reference_markers.csv").read_text()

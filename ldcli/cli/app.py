@@ -12,7 +12,7 @@ import typer
 
 from ldcli import __version__
 from ldcli.cli import cadet, data, db, entry, people, placement, plt, repay, request
-from ldcli.cli.context import AppState, begin
+from ldcli.cli.context import Invocation
 from ldcli.cli.entry import caused_by_interrupt, report_interrupt
 from ldcli.cli.options import DATE, Group, examples
 from ldcli.domain.errors import DatabaseProblem, LdcliError
@@ -25,17 +25,17 @@ def _debug_requested() -> bool:
     return "--debug" in sys.argv or os.environ.get("LDCLI_DEBUG") == "1"
 
 
-def _report_unexpected(exc: BaseException) -> int:
+def _report_unexpected(exc: BaseException, inv: Invocation) -> int:
     """Map an exception that escaped a command to its exit code, after one line on stderr."""
     if caused_by_interrupt(exc):
-        return report_interrupt()
+        return report_interrupt(inv)
     if isinstance(exc, LdcliError):
         for line in exc.lines():
             typer.echo(f"error: {shown(line)}", err=True)
         return exc.exit_code
-    problem = database_error(exc)
+    problem = database_error(exc, inv)
     if problem is not None:
-        return _report_unexpected(problem)
+        return _report_unexpected(problem, inv)
     if _debug_requested():
         import traceback
 
@@ -46,11 +46,13 @@ def _report_unexpected(exc: BaseException) -> int:
     return EXIT_BUG
 
 
-def database_error(exc: BaseException):
+def database_error(exc: BaseException, inv: Invocation):
     """The refusal a driver or decoding error stands for (a DatabaseProblem, exit 3, or a value a
-    column cannot take, exit 1), or None if it is none of those."""
+    column cannot take, exit 1), or None if it is none of those; `inv` names the database."""
     if isinstance(exc, UnicodeDecodeError):
-        return DatabaseProblem(_database_named() + " holds text that is not UTF-8, so the file is damaged: "
+        from ldcli.db.engine import display_url
+
+        return DatabaseProblem(f"database {display_url(inv.url)} holds text that is not UTF-8, so the file is damaged: "
                                "run `ldcli db check`, and restore it from a backup")
     if "sqlalchemy" in sys.modules:
         from sqlalchemy.exc import DBAPIError, StatementError
@@ -60,26 +62,13 @@ def database_error(exc: BaseException):
         if isinstance(exc, DBAPIError):
             from ldcli.db.engine import database_problem
 
-            return database_problem(exc, _database_url())
+            return database_problem(exc, inv.url)
     return None
 
 
-def _database_url() -> str:
-    from ldcli.cli.context import current
-    from ldcli.db.engine import resolve_url
-
-    state = current()
-    return resolve_url(state.db if isinstance(state, AppState) else None)
-
-
-def _database_named() -> str:
-    from ldcli.db.engine import display_url
-
-    return f"database {display_url(_database_url())}"
-
-
-def argument_problem(args: list[str]) -> str | None:
-    """The first command-line value holding a control character, named by its option."""
+def argument_problem(args: list[str], root) -> str | None:
+    """The first command-line value holding a control character, named by its option (`root`: the
+    command tree, whose flags take no value)."""
     for i, arg in enumerate(args):
         option, sep, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
         problem = control_problem(value if sep else arg)
@@ -87,7 +76,7 @@ def argument_problem(args: list[str]) -> str | None:
             if not sep:
                 before = args[i - 1] if i else ""
                 takes_value = before.startswith("-") and "=" not in before and before != "--" and \
-                    before not in _flags()
+                    before not in _flags(root)
                 option = before if takes_value else f"argument {quoted(arg)}"
             return f"{option}: {problem}"
     for var in ("LDCLI_DB", "LDCLI_ACTOR", "LDCLI_POLICY"):
@@ -110,7 +99,7 @@ def _command_path(root, args: list[str]) -> str:
     return " ".join(path)
 
 
-def _flags() -> set[str]:
+def _flags(root) -> set[str]:
     """Every option of every command that takes no value (so what follows it is an argument)."""
     found: set[str] = set()
 
@@ -121,49 +110,58 @@ def _flags() -> set[str]:
         for sub in getattr(command, "commands", {}).values():
             walk(sub)
 
-    walk(typer.main.get_command(app))
+    walk(root)
     return found
 
 
-def _stop_on_signals() -> dict:
-    """SIGTERM and SIGHUP stop a command as Ctrl-C does (nothing half-written); the handlers they
-    replace (SIGINT's too, which a commit sets to ignore) are returned to be put back."""
+def _stop_on_signals(inv: Invocation) -> dict:
+    """SIGTERM and SIGHUP stop a command as Ctrl-C does (nothing half-written), recording on `inv`
+    which of them it was; the handlers they replace (SIGINT's too, which a commit sets to ignore)
+    are returned to be put back."""
     if threading.current_thread() is not threading.main_thread():
         return {}
     saved = {signum: signal.getsignal(signum) for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, entry.on_stop_signal)
+        signal.signal(signum, entry.stop_handler(inv))
     return {signum: handler for signum, handler in saved.items() if handler is not None}
 
 
 class LdcliGroup(Group):
     """Runs the command line with our exit codes: 0 ok, 1 refused, 2 usage, 3 database, 70 bug,
     130 interrupted; every failure is one line on stderr, never a traceback (unless --debug).
-    Every file a command creates is readable by its owner only (umask 077 while it runs)."""
+    Every file a command creates is readable by its owner only (umask 077 while it runs). Each call
+    is one command line with its own Invocation (the context's `obj`): the command object keeps
+    nothing between calls, so one can run any number of command lines."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = sys.argv[1:] if args is None else list(args)
-        begin(None, "")
-        entry.STOPPED_BY = None
-        umask, handlers = os.umask(0o077), _stop_on_signals()
+        inv = Invocation.started()
+        extra["obj"] = inv
         try:
-            code = self._run(args, prog_name, complete_var, extra)
-        finally:
-            os.umask(umask)
-            for signum, handler in handlers.items():
-                signal.signal(signum, handler)  # a commit may have set them to ignore
+            umask, handlers = os.umask(0o077), _stop_on_signals(inv)
+            try:
+                code = self._run(inv, args, prog_name, complete_var, extra)
+            finally:
+                os.umask(umask)
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)  # a commit may have set them to ignore
+        except KeyboardInterrupt:  # one that lands while the handlers are being put back
+            code = report_interrupt(inv)
         if not standalone_mode:
             return code
         sys.exit(code)
 
-    def invoke(self, ctx):
-        rest = [*ctx._protected_args, *ctx.args]  # what follows the global options
-        ctx.meta["ldcli.args"] = rest
-        begin(None, _command_path(self, rest))
-        return super().invoke(ctx)
+    def resolve_command(self, ctx, args):
+        """The command named first in `args` (what follows the global options): before it runs, the
+        invocation records its path (`plt roster import`, for the audit) and the root callback is
+        given the words (to tell a command from a request for help)."""
+        ctx.meta["ldcli.args"] = list(args)
+        if isinstance(ctx.obj, Invocation):
+            ctx.obj.command = _command_path(self, args)
+        return super().resolve_command(ctx, args)
 
-    def _run(self, args, prog_name, complete_var, extra) -> int:
-        problem = argument_problem(args)
+    def _run(self, inv: Invocation, args, prog_name, complete_var, extra) -> int:
+        problem = argument_problem(args, self)
         if problem:
             typer.echo(f"error: {problem}", err=True)
             return EXIT_USAGE
@@ -172,13 +170,13 @@ class LdcliGroup(Group):
                                   complete_var=complete_var, standalone_mode=False, **extra)
             code = result if isinstance(result, int) else EXIT_OK
             if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 and prints nothing
-                code = report_interrupt()
+                code = report_interrupt(inv)
         except typer.Exit as exc:
             code = exc.exit_code
             if code == EXIT_INTERRUPTED and isinstance(exc.__cause__, KeyboardInterrupt):
-                code = report_interrupt()
+                code = report_interrupt(inv)
         except typer.Abort:
-            code = report_interrupt()
+            code = report_interrupt(inv)
         except typer.TyperException as exc:  # Typer's usage errors: bad option, unknown command
             context = getattr(exc, "ctx", None)
             hint = f" (see '{context.command_path} --help')" if context is not None else ""
@@ -188,9 +186,9 @@ class LdcliGroup(Group):
             typer.echo(f"error: {message}{hint}", err=True)
             code = getattr(exc, "exit_code", EXIT_USAGE)
         except KeyboardInterrupt:
-            code = report_interrupt()
+            code = report_interrupt(inv)
         except Exception as exc:  # noqa: BLE001 - the one place every failure becomes an exit code
-            code = _report_unexpected(exc)
+            code = _report_unexpected(exc, inv)
         return code
 
 
@@ -230,16 +228,16 @@ def root(
     as_of: Annotated[date | None, typer.Option(
         "--as-of", **DATE, help="Treat this date as today (reproducible reports).")] = None,
     debug: Annotated[bool, typer.Option(
-        "--debug", help="Show the traceback of an unexpected error.")] = False,
+        "--debug", metavar="", help="Show the traceback of an unexpected error.")] = False,
     no_pager: Annotated[bool, typer.Option(
-        "--no-pager", help="Print a long table instead of showing it through $PAGER (never paged when piped).")
+        "--no-pager", metavar="",
+        help="Print a long table instead of showing it through $PAGER (never paged when piped).")
     ] = False,
     version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+        "--version", metavar="", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
-    ctx.obj = AppState(db=db_, actor=actor, policy_path=policy, as_of=as_of, debug=debug)
-    ctx.obj.no_pager = no_pager
-    begin(ctx.obj)
+    inv = ctx.obj
+    inv.db, inv.actor, inv.policy_path, inv.as_of, inv.debug, inv.pager = db_, actor, policy, as_of, debug, not no_pager
     if _runs_a_command(ctx):
         ctx.obj.policy()  # every command checks the whole policy file first (a bad one is exit 1)
 

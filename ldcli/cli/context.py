@@ -1,10 +1,11 @@
-"""The global options of one invocation, and the one transaction each command runs in."""
+"""What one command line asked for (the invocation), and the one transaction each command runs in."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -13,21 +14,39 @@ if TYPE_CHECKING:
     from ldcli.policy import Policy
 
 
-# Set once a command's transaction has been committed, so that a Ctrl-C after it says so.
-COMMITTED = False
 ACTOR_MAX = 100  # the audit trail's column
 
 
-class AppState:
-    """The global options of this invocation."""
+@dataclass(eq=False)
+class Invocation:
+    """What one command line asked for, and what became of it. LdcliGroup.main makes one for each
+    command line (and passes it to Click as the context's `obj`), the root command fills in the
+    global options, and each command adds what it asked of its output (`asked`) before handing it to
+    `transaction` and `render`. Nothing about an invocation is kept anywhere else."""
 
-    def __init__(self, db: str | None = None, actor: str | None = None, policy_path: str | None = None,
-                 as_of: date | None = None, debug: bool = False):
-        self.db, self.actor, self.policy_path, self.as_of, self.debug = db, actor, policy_path, as_of, debug
-        self._policy: Policy | None = None
-        self.sort: tuple[tuple[str, bool], ...] | None = None  # --sort and --limit of a listing
-        self.limit: int | None = None
-        self.no_pager = False  # --no-pager: a long table is printed, not paged
+    db: str | None = None
+    actor: str | None = None
+    policy_path: str | None = None
+    as_of: date | None = None
+    debug: bool = False
+    pager: bool = True  # --no-pager: a long table is printed, not paged
+    columns: int | None = None  # $COLUMNS: the width of a table written to a file or a pipe
+    command: str = ""  # 'people import' (what the audit records, never the arguments)
+    # What the command's output should be: --format (its value), -o FILE, --excel, --sort, --limit.
+    fmt: str | None = None
+    output: str | None = None
+    excel: bool = False
+    sort: tuple[tuple[str, bool], ...] | None = None
+    limit: int | None = None
+    committed: bool = False  # a transaction was committed, so that a Ctrl-C after it says so
+    stopped_by: int | None = None  # SIGTERM or SIGHUP, when one stopped the command
+    _policy: Policy | None = field(default=None, repr=False)
+
+    @classmethod
+    def started(cls) -> Invocation:
+        """A new command line, with the environment's width for text that is not for a terminal."""
+        width = os.environ.get("COLUMNS", "")
+        return cls(columns=int(width) if width.isdigit() else None)
 
     @property
     def url(self) -> str:
@@ -61,36 +80,28 @@ class AppState:
         return self._policy
 
 
-# The invocation being run: set by the root command before any command body runs (one process runs
-# one invocation; the tests' runner runs them one after another, and each starts by resetting these).
-_CURRENT: AppState | None = None
-_COMMAND = ""
+def of(ctx) -> Invocation:
+    """The invocation a Click context belongs to (a bare one outside `ldcli`'s own main, as when a
+    completion runs before the global options have been read)."""
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if isinstance(obj, Invocation) else Invocation()
 
 
-def begin(app_state: AppState | None, command: str | None = None) -> None:
-    """Start (or, with the global options read, continue) one command line; a new one has saved nothing."""
-    global _CURRENT, _COMMAND, COMMITTED
-    if app_state is None and command == "":
-        COMMITTED = False
-    _CURRENT = app_state
-    if command is not None:
-        _COMMAND = command
+def asked(ctx, fmt=None, output: str | None = None, excel: bool = False, *, sort=None, limit: int | None = None,
+          formats=None) -> Invocation:
+    """The command's invocation with what it asked of its output, checked before the command reads
+    or writes anything (`output.formats_checked`); `formats` are the values its --format takes (by
+    default those of `fmt`'s own Enum)."""
+    from ldcli.cli.output import formats_checked
 
-
-def current() -> AppState | None:
-    return _CURRENT
-
-
-def state() -> AppState:
-    global _CURRENT
-    if _CURRENT is None:
-        _CURRENT = AppState()
-    return _CURRENT
-
-
-def command_name() -> str:
-    """'people import' for the command being run (what the audit records, never the arguments)."""
-    return _COMMAND
+    inv = of(ctx)
+    if formats is None:
+        formats = type(fmt) if fmt is not None and not isinstance(fmt, str) else ()
+    value = getattr(fmt, "value", fmt)
+    if value is not None or formats:  # a command with --format (a letter's -o FILE alone is not checked)
+        formats_checked(value, output, excel, frozenset(getattr(f, "value", f) for f in formats))
+    inv.fmt, inv.output, inv.excel, inv.sort, inv.limit = value, output, excel, sort, limit
+    return inv
 
 
 @contextmanager
@@ -115,32 +126,31 @@ def _past_interruption() -> Iterator[None]:
 
 
 @contextmanager
-def transaction(*, write: bool = False, dry_run: bool = False) -> Iterator[Session]:
+def transaction(inv: Invocation, *, write: bool = False, dry_run: bool = False) -> Iterator[Session]:
     """One connection, one transaction: committed when the command writes and ends well, rolled
-    back on any error, on Ctrl-C and for --dry-run."""
+    back on any error, on Ctrl-C and for --dry-run. The session carries the invocation's actor,
+    command, today and policy to the service."""
     from sqlalchemy.exc import OperationalError
 
     from ldcli.db.engine import database_problem, open_database
     from ldcli.db.session import Session
 
-    global COMMITTED
-    st = state()
-    url = st.url
+    url = inv.url
     engine = open_database(url, write=write)
     try:
         with engine.connect() as conn:
             if not write:
                 conn = conn.execution_options(ldcli_readonly=True)
             with conn.begin() as trans:
-                session = Session(conn, actor=st.actor_name(), command=command_name(), today=st.today(),
-                                  policy=st.policy)
+                session = Session(conn, actor=inv.actor_name(), command=inv.command, today=inv.today(),
+                                  policy=inv.policy)
                 yield session
                 if not write or dry_run:
                     trans.rollback()
                 else:
                     with _past_interruption():
                         trans.commit()
-                        COMMITTED = True
+                        inv.committed = True
             if session.wipe_after_commit and write and not dry_run and conn.dialect.name == "sqlite":
                 _after_erasure(conn.connection.driver_connection, url)
     except OperationalError as exc:

@@ -31,8 +31,9 @@ _DESCRIPTOR = re.compile(r"/dev/(?:std(out|err)|fd/(\d+))|/proc/self/fd/(\d+)")
 _TRUSTED = 0  # root: a link root made (/dev/stdout) is not another user's trap
 
 
-def checked(output: str | None, database_url: str | None = None) -> Path | None:
-    """The file that `-o output` will write (links followed), or a refusal (exit 1) naming why."""
+def checked(output: str | None, database_url: str) -> Path | None:
+    """The file that `-o output` will write (links followed), or a refusal (exit 1) naming why;
+    `database_url` is the command line's database (never written over)."""
     if output is None:
         return None
     if not output.strip():
@@ -56,6 +57,13 @@ def checked(output: str | None, database_url: str | None = None) -> Path | None:
                          "own files")
     _not_a_database(target, info, output, database_url)
     return target
+
+
+class Usage(typer.BadParameter):
+    """A command-line usage error (exit 2) shown as its sentence alone."""
+
+    def format_message(self) -> str:
+        return self.message
 
 
 def descriptor(output: str) -> int | None:
@@ -110,8 +118,10 @@ def _through_links(named: Path, output: str) -> Path:
     return current
 
 
-def _not_a_database(target: Path, info: os.stat_result | None, output: str, url: str | None) -> None:
-    database = _sqlite_file(url)
+def _not_a_database(target: Path, info: os.stat_result | None, output: str, url: str) -> None:
+    from ldcli.db.engine import sqlite_path
+
+    database = sqlite_path(url)
     if database is not None:
         base = os.path.realpath(database)
         try:
@@ -134,31 +144,19 @@ def _not_a_database(target: Path, info: os.stat_result | None, output: str, url:
                          "writes over it — choose another file name")
 
 
-def _sqlite_file(url: str | None) -> Path | None:
-    if url is None:
-        from ldcli.cli.context import state
-
-        url = state().url
-    from ldcli.db.engine import sqlite_path
-
-    return sqlite_path(url)
-
-
 @contextmanager
-def destination(output: str | None, binary: bool = False) -> Iterator:
+def destination(output: str | None, database_url: str | None, binary: bool = False) -> Iterator:
     """stdout, or a file written whole: a temporary file renamed into place, so a reader never sees
     half a file. A link of the user's own is followed (the file it leads to is replaced, the link
     kept); a device, a pipe or one of this process's descriptors (`-o /dev/stdout`) is written
-    straight into; a folder is refused. `binary`: a file opened for bytes (a spreadsheet), never
-    the screen."""
+    straight into; a folder is refused (as are the files of `database_url`, checked again). `binary`:
+    a file opened for bytes (a spreadsheet), never the screen."""
     if output is None:
         if binary:
-            from ldcli.cli.output import _Usage
-
-            raise _Usage("a spreadsheet needs -o FILE.xlsx")
+            raise Usage("a spreadsheet needs -o FILE.xlsx")
         yield sys.stdout
         return
-    target = checked(output)
+    target = checked(output, database_url)
     mode, encoding, newline = ("wb", None, None) if binary else ("w", "utf-8", "")
     try:
         if descriptor(output) is not None or (target.exists() and not target.is_file()):

@@ -6,9 +6,8 @@ there is next to no moment in which an interruption meets ldcli's code outside `
 import sys  # built in: already loaded by the interpreter, so importing it runs nothing
 
 EXIT_INTERRUPTED = 130
-# What stopped this run when it was not Ctrl-C: SIGTERM (`kill`) or SIGHUP (its terminal closed).
-STOPPED_BY: int | None = None
-_STOPPED_WORDS = {1: "hung up", 15: "terminated"}  # SIGHUP, SIGTERM (the same numbers on every Unix)
+# What stopped a run when it was not Ctrl-C: SIGTERM (`kill`) or SIGHUP (its terminal closed).
+STOPPED_WORDS = ((1, "hung up"), (15, "terminated"))  # SIGHUP, SIGTERM (the same numbers on every Unix)
 
 
 class Stopped(KeyboardInterrupt):
@@ -16,32 +15,39 @@ class Stopped(KeyboardInterrupt):
     rolled back, a half-written -o file removed) and exits 128 + the signal's number."""
 
 
-def on_stop_signal(signum, frame) -> None:
-    global STOPPED_BY
-    STOPPED_BY = signum
-    raise Stopped(signum)
+def stop_handler(invocation):
+    """The handler of SIGTERM and SIGHUP for one invocation: it records which signal stopped the
+    command on the invocation (`stopped_by`) and unwinds as a Ctrl-C does."""
+
+    def on_stop_signal(signum, frame) -> None:
+        invocation.stopped_by = signum
+        raise Stopped(signum)
+
+    return on_stop_signal
 
 
-def interrupted_message() -> str:
+def interrupted_message(stopped_by: int | None = None, committed: bool = False) -> str:
     """What an interruption did: nothing, unless a transaction had already been committed."""
-    word = _STOPPED_WORDS.get(STOPPED_BY, "interrupted")
-    context = sys.modules.get("ldcli.cli.context")
-    if context is not None and getattr(context, "COMMITTED", False):
+    word = dict(STOPPED_WORDS).get(stopped_by, "interrupted")
+    if committed:
         return f"{word} after the changes were saved; the output may be incomplete"
     return f"{word}: nothing was written"
 
 
-def report_interrupt() -> int:
+def report_interrupt(invocation=None) -> int:
+    """One line on stderr saying what the interruption of `invocation` (None: of start-up) did, and
+    its exit code: 130 for Ctrl-C, 128 + the signal's number for SIGTERM and SIGHUP."""
     import signal
 
+    stopped_by = getattr(invocation, "stopped_by", None)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a second one cannot break the message
         signal.signal(signum, signal.SIG_IGN)
     try:
-        sys.stderr.write(interrupted_message() + "\n")
+        sys.stderr.write(interrupted_message(stopped_by, getattr(invocation, "committed", False)) + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
-    return 128 + STOPPED_BY if STOPPED_BY else EXIT_INTERRUPTED
+    return 128 + stopped_by if stopped_by else EXIT_INTERRUPTED
 
 
 def caused_by_interrupt(exc: BaseException) -> bool:

@@ -1,14 +1,12 @@
 """Options shared by the commands, and the parsers that read dates, months, times, hours and money."""
 
 
-import copy
-import functools
-import typing
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Annotated
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer.core import TyperGroup
 
 from ldcli.domain import choices as _c
 
@@ -34,85 +32,14 @@ def reflow(text: str | None) -> str | None:
     return "\n\n".join(paragraphs)
 
 
-def _polish(command) -> None:
-    """One command's help as people read it: paragraphs reflowed, and no `<bool>` beside a flag nor
-    `<str>` beside an argument whose name (FILE, PERSON) already says what it takes."""
-    command.help = reflow(command.help)
-    if not getattr(command, "_ldcli_polished", False):
-        command._ldcli_polished = True
-        made = command.get_help_option
-
-        def help_option(ctx):
-            option = made(ctx)
-            if option is not None:
-                option.metavar = ""
-            return option
-
-        command.get_help_option = help_option
-    _add_excel(command)
-    for param in getattr(command, "params", ()):
-        if isinstance(param, TyperOption) and param.is_flag:
-            param.metavar = ""
-        elif isinstance(param, TyperArgument) and param.metavar and param.type_descriptor.annotation is str:
-            param.display_type_rich = lambda ctx: None
-
-
-def _excel_option() -> TyperOption:
-    """The --excel flag, as Typer builds it from a declaration (built once, copied onto each command)."""
-    global _EXCEL_OPTION
-    if _EXCEL_OPTION is None:
-        declared = typer.Typer()
-
-        @declared.command()
-        def excel(excel: Annotated[bool, typer.Option(
-                "--excel", help="CSV for Excel and other spreadsheet programs: UTF-8 with a byte-order mark and "
-                                "CRLF line ends (implies --format csv).")] = False) -> None:
-            """The declaration --excel is taken from."""
-
-        _EXCEL_OPTION = typer.main.get_command(declared).params[0]
-    return copy.copy(_EXCEL_OPTION)
-
-
-_EXCEL_OPTION: TyperOption | None = None
-
-
-def _add_excel(command) -> None:
-    """Every command that takes --format also takes --excel, declared here once rather than in
-    each command: the flag goes after --format, and is taken out of the command's arguments and
-    checked with them (`output.formats_checked`) before the command runs."""
-    params = getattr(command, "params", None)
-    if not params or getattr(command, "commands", None) is not None or any(p.name == "excel" for p in params):
-        return
-    fmt = next((p for p in params if isinstance(p, TyperOption) and "--format" in p.opts), None)
-    if fmt is None:
-        return
-    out = next((p for p in params if isinstance(p, TyperOption) and "--output" in p.opts), None)
-    kinds = [t for t in (fmt.type_descriptor.annotation, *typing.get_args(fmt.type_descriptor.annotation))
-             if isinstance(t, type) and issubclass(t, StrEnum)]
-    formats = {m.value for m in kinds[0]} if kinds else set()
-    params.insert(params.index(fmt) + 1, _excel_option())
-    run = command.callback
-
-    def checked(**kwargs):
-        from ldcli.cli.output import formats_checked
-
-        excel = kwargs.pop("excel", False)
-        with formats_checked(kwargs.get(fmt.name), kwargs.get(out.name) if out is not None else None, excel,
-                             formats):
-            return run(**kwargs)
-
-    functools.update_wrapper(checked, run)
-    command.callback = checked
-
-
 class Group(TyperGroup):
-    """Every ldcli command group: its commands' help polished once, as the group is built."""
+    """Every ldcli command group: its own help and its commands' reflowed as the group is built
+    (`help` is the text Typer took from the docstring)."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _polish(self)
-        for command in self.commands.values():
-            _polish(command)
+        for command in (self, *self.commands.values()):
+            command.help = reflow(command.help)
 
 
 class OutputFormat(StrEnum):
@@ -194,23 +121,30 @@ def _hours_text(text: str) -> str:
     return text.strip()
 
 
-def _policy_programmes() -> tuple[str, ...]:
-    """The programmes of the policy in force: the root callback has read --policy before any
-    subcommand's options are parsed."""
-    from ldcli.cli.context import state
+def _policy_programmes(ctx) -> tuple[str, ...]:
+    """The programmes of the policy in force: the root callback has read --policy into the
+    invocation before any subcommand's options are parsed."""
+    from ldcli.cli.context import of
 
-    return tuple(state().policy().programmes)
+    return tuple(of(ctx).policy().programmes)
 
 
-def _programme(text: str) -> str:
+def _programme(ctx: typer.Context, value: str | None) -> str | None:
+    """--programme, one of the policy's programmes (any case): read as the option is processed,
+    with the command line's own policy."""
+    if value is None or ctx.resilient_parsing:
+        return value
     from ldcli.domain.rows import choice
 
-    return choice(text, _policy_programmes())
-
-
-def _programme_names(incomplete: str) -> list[str]:
     try:
-        names = _policy_programmes()
+        return choice(value, _policy_programmes(ctx))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _programme_names(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        names = _policy_programmes(ctx)
     except Exception:  # noqa: BLE001 - completion must never fail on a bad policy file
         return []
     return [p for p in names if p.startswith(incomplete.upper())]
@@ -252,14 +186,14 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     return _database_rows(ctx, "SELECT name FROM cadet_units WHERE name LIKE ? ORDER BY 1 LIMIT 50", incomplete)
 
 
-# Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)`.
-DATE = {"parser": _parser(_kind("date")), "metavar": "YYYY-MM-DD"}
-TIME = {"parser": _parser(_kind("time")), "metavar": "HHMM"}
-HOURS = {"parser": _parser(_HOURS), "metavar": "HOURS"}
-MONTH = {"parser": _parser(_kind("month")), "metavar": "YYYY-MM", "autocompletion": _nearby_months}
-POUNDS = {"parser": _parser(_kind("pounds")), "metavar": "GBP"}
-HOURS_TEXT = {"parser": _parser(_hours_text), "metavar": "HOURS"}
-PROGRAMME = {"parser": _parser(_programme), "metavar": "PROGRAMME", "autocompletion": _programme_names}
+# Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)` (read-only).
+DATE = MappingProxyType({"parser": _parser(_kind("date")), "metavar": "YYYY-MM-DD"})
+TIME = MappingProxyType({"parser": _parser(_kind("time")), "metavar": "HHMM"})
+HOURS = MappingProxyType({"parser": _parser(_HOURS), "metavar": "HOURS"})
+MONTH = MappingProxyType({"parser": _parser(_kind("month")), "metavar": "YYYY-MM", "autocompletion": _nearby_months})
+POUNDS = MappingProxyType({"parser": _parser(_kind("pounds")), "metavar": "GBP"})
+HOURS_TEXT = MappingProxyType({"parser": _parser(_hours_text), "metavar": "HOURS"})
+PROGRAMME = MappingProxyType({"callback": _programme, "metavar": "PROGRAMME", "autocompletion": _programme_names})
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV, JSON or a spreadsheet (xlsx: -o FILE.xlsx).")
@@ -268,19 +202,25 @@ PageFormatOpt = Annotated[
     PageFormat, typer.Option("--format", help="Output as a table, CSV, JSON, an HTML page (-o FILE.html) or a "
                                               "spreadsheet (xlsx: -o FILE.xlsx).")
 ]
+ExcelOpt = Annotated[bool, typer.Option(
+    "--excel", metavar="", help="CSV for Excel and other spreadsheet programs: UTF-8 with a byte-order mark and "
+                                "CRLF line ends (implies --format csv).")]
+
+
 def _output_checked(ctx: typer.Context, value: str | None) -> str | None:
     """-o FILE is checked as the command line is read, before the command reads anything."""
     if value is not None and not ctx.resilient_parsing:
+        from ldcli.cli.context import of
         from ldcli.cli.destination import checked
 
-        checked(value)
+        checked(value, of(ctx).url)
     return value
 
 
 OutputOpt = Annotated[str | None, typer.Option(
     "--output", "-o", metavar="FILE", callback=_output_checked, help="Write to FILE instead of the screen.")]
 DryRunOpt = Annotated[
-    bool, typer.Option("--dry-run", help="Show what would change and write nothing.")
+    bool, typer.Option("--dry-run", metavar="", help="Show what would change and write nothing.")
 ]
 
 
@@ -295,20 +235,8 @@ def _sort_keys(text: str) -> tuple[tuple[str, bool], ...]:
     return tuple(keys)
 
 
-def _remember(name: str):
-    """An option the renderer applies to every listing (sort, limit): kept for the one invocation."""
-
-    def keep(value):
-        from ldcli.cli.context import state
-
-        setattr(state(), name, value)
-        return value
-
-    return keep
-
-
 SortOpt = Annotated[object, typer.Option(
-    "--sort", parser=_parser(_sort_keys), callback=_remember("sort"), metavar="COLUMN[,-COLUMN]",
+    "--sort", parser=_parser(_sort_keys), metavar="COLUMN[,-COLUMN]",
     help="Sort by these output columns (- before one: descending); text ignores case.")]
 LIMIT_MAX = 1_000_000_000
 
@@ -325,7 +253,7 @@ def _limit(text: str) -> int:
 
 
 LimitOpt = Annotated[int | None, typer.Option(
-    "--limit", parser=_parser(_limit), callback=_remember("limit"), metavar="N",
+    "--limit", parser=_parser(_limit), metavar="N",
     help="Show at most N rows (after --sort).")]
 
 
@@ -358,7 +286,7 @@ def as_option_error(exc, renames: dict[str, str]):
     return LdcliError(f"{name}: {first.message}")
 
 YesOpt = Annotated[
-    bool, typer.Option("--yes", help="Do not ask for confirmation (needed when not at a terminal).")
+    bool, typer.Option("--yes", metavar="", help="Do not ask for confirmation (needed when not at a terminal).")
 ]
 
 

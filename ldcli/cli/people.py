@@ -2,15 +2,17 @@
 
 
 from datetime import date
+from types import MappingProxyType
 from typing import Annotated
 
 import typer
 
-from ldcli.cli.context import transaction
+from ldcli.cli.context import asked, transaction
 from ldcli.cli.options import (
     DATE,
     DryRunOpt,
     Employment,
+    ExcelOpt,
     FormatOpt,
     LimitOpt,
     OutputFormat,
@@ -32,7 +34,7 @@ app = group("Import, add, correct, list and show people; record leavers and eras
             'ldcli people leave C1 --date 2027-03-31',
             'ldcli people list --kind officer --format csv -o officers.csv')
 
-OPTION_FOR = {"line_manager_id": "--line-manager", "person_id": "PERSON_ID"}
+OPTION_FOR = MappingProxyType({"line_manager_id": "--line-manager", "person_id": "PERSON_ID"})
 COLUMNS = PEOPLE.names
 PersonArg = Annotated[str, typer.Argument(metavar="PERSON", autocompletion=complete_person,
                                           help="Payroll or collar number.")]
@@ -46,14 +48,16 @@ def _date_or_blank(text):
 
 
 # `people edit`: a date option that a blank value clears.
-DATE_OR_BLANK = {**DATE, "parser": _date_or_blank}
+DATE_OR_BLANK = MappingProxyType({**DATE, "parser": _date_or_blank})
 
 
 @app.command("import")
 def people_import(
+    ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE", help=PEOPLE.help())],
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Create or update people from a CSV file: all rows or none, and re-running changes nothing.
@@ -62,6 +66,7 @@ def people_import(
     default: employment permanent, weekly_hours 40). A line manager must be in the database or in
     the same file.
     """
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Counts, render
     from ldcli.csvio.reader import stream_rows
     from ldcli.domain.errors import ErrorLog, memory_refused
@@ -70,17 +75,18 @@ def people_import(
     errors = ErrorLog()
     with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
                         "nothing was written"), stream_rows(file, PEOPLE, errors) as rows, \
-            transaction(write=True, dry_run=dry_run) as session:
+            transaction(inv, write=True, dry_run=dry_run) as session:
         counts = people.upsert_people(session, rows=rows, source=file, errors=errors)
     prefix = "dry run, nothing written: would have " if dry_run else ""
     render(Counts(counts, f"{prefix}created {counts['created']}, updated {counts['updated']}, "
                           f"unchanged {counts['unchanged']}"
                           + (f", skipped {counts['erased_skipped']} erased" if counts["erased_skipped"] else "")),
-           fmt, output)
+           inv)
 
 
 @app.command("add")
 def people_add(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     name: Annotated[str, typer.Option(help="Full name.")],
@@ -96,9 +102,11 @@ def people_add(
     start_date: Annotated[date | None, typer.Option(**DATE, help="Start date.")] = None,
     leave_date: Annotated[date | None, typer.Option(**DATE, help="Leaving date.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Add one person; prints their person_id (or the record with --format json)."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.domain.errors import BadRows
     from ldcli.services import people
@@ -108,16 +116,17 @@ def people_add(
               "employment": employment.value, "contract_end": iso(contract_end),
               "weekly_hours": weekly_hours, "start_date": iso(start_date), "leave_date": iso(leave_date)}
     try:
-        with transaction(write=True) as session:
+        with transaction(inv, write=True) as session:
             record = people.add_person(session, fields=fields)
     except BadRows as exc:  # name the option the user typed, not the file column
         raise as_option_error(exc, OPTION_FOR) from None
     render(Record({"id": record["person_id"], **record}, message=f"added person {record['person_id']}",
-                  show=record["person_id"]), fmt, output)
+                  show=record["person_id"]), inv)
 
 
 @app.command("list")
 def people_list(
+    ctx: typer.Context,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="Only this kind of person.")] = None,
     search: Annotated[str | None, typer.Option(
@@ -125,35 +134,41 @@ def people_list(
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """List people, by person_id."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import people
 
-    with transaction() as session:
+    with transaction(inv) as session:
         rows = people.list_people(session, team=team, kind=kind and kind.value, search=search)
-    render(Listing(rows, list(COLUMNS), title=f"People ({len(rows)})"), fmt, output)
+    render(Listing(rows, list(COLUMNS), title=f"People ({len(rows)})"), inv)
 
 
 @app.command("show")
 def people_show(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Show one person."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import people
 
-    with transaction() as session:
+    with transaction(inv) as session:
         record = people.get_person(session, person_id=person_id)
-    render(Record(record, title=f"Person {person_id}"), fmt, output)
+    render(Record(record, title=f"Person {person_id}"), inv)
 
 
 @app.command("edit")
 def people_edit(
+    ctx: typer.Context,
     person_id: PersonArg,
     name: Annotated[str | None, typer.Option(help="Full name.")] = None,
     kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="What kind of person.")] = None,
@@ -167,6 +182,7 @@ def people_edit(
     start_date: Annotated[date | None, typer.Option(**DATE_OR_BLANK, help="Start date.")] = None,
     leave_date: Annotated[date | None, typer.Option(**DATE_OR_BLANK, help="Leaving date.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Correct a person: the fields given change, the rest stay; every rule of `people add` applies.
@@ -175,6 +191,7 @@ def people_edit(
     correction is one audit entry naming the fields it changed. A person whose personal data was
     erased is not edited.
     """
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.domain.errors import BadRows
     from ldcli.services import people
@@ -187,46 +204,52 @@ def people_edit(
     if not fields:
         raise typer.BadParameter("give at least one field to change", param_hint="'--name' / '--team' / …")
     try:
-        with transaction(write=True) as session:
+        with transaction(inv, write=True) as session:
             record, notes = people.edit_person(session, person_id=person_id, fields=fields)
     except BadRows as exc:  # name the option the user typed, not the file column
         raise as_option_error(exc, OPTION_FOR) from None
-    render(Record(record, message=notes), fmt, output)
+    render(Record(record, message=notes), inv)
 
 
 @app.command("leave")
 def people_leave(
+    ctx: typer.Context,
     person_id: PersonArg,
     day: Annotated[date, typer.Option("--date", **DATE, help="The leaving date (the last day).")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Record the day a person leaves the force; a leaving date already recorded is corrected with
     `people edit PERSON --leave-date D`."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import people
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = people.leave(session, person_id=person_id, day=day)
-    render(Record(record, message=f"person {person_id}: leaving date {day}"), fmt, output)
+    render(Record(record, message=f"person {person_id}: leaving date {day}"), inv)
 
 
 @app.command("erase")
 def people_erase(
+    ctx: typer.Context,
     person_id: PersonArg,
     yes: YesOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Erase the personal data of someone who has left: their name goes; their id, kind,
     team, department, area, line manager, contract, hours and dates stay for the statistics."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import people
 
-    with transaction(write=True, dry_run=True) as session:  # refused before asking: unknown, not left, erased
+    with transaction(inv, write=True, dry_run=True) as session:  # refused before asking: unknown, not left, erased
         people.erase(session, person_id=person_id)
     confirm_erasure(yes, f"Erase the name of person {person_id}?")
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = people.erase(session, person_id=person_id)
-    render(Record(record, message=f"person {person_id}: name erased; the rest of their record stays"), fmt, output)
+    render(Record(record, message=f"person {person_id}: name erased; the rest of their record stays"), inv)
 

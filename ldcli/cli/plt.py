@@ -7,16 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ldcli.cli.context import state, transaction
+from ldcli.cli.context import asked, of, transaction
 from ldcli.cli.options import (
     DATE,
     HOURS,
     HOURS_TEXT,
-    ID_MAX,
     MONTH,
     PROGRAMME,
     TIME,
     DryRunOpt,
+    ExcelOpt,
     FormatOpt,
     LimitOpt,
     OutputFormat,
@@ -28,30 +28,28 @@ from ldcli.cli.options import (
     complete_person,
     group,
 )
-from ldcli.domain.files import ENROLMENTS, ROSTER
+from ldcli.cli.plt_groups import MonthOpt, TeamOpt, counts_line, enrolment_app, roster_app
+from ldcli.domain.files import ENROLMENTS
 
 app = group("Protected learning time: enrol, roster, book, allocate, recall, cancel, markers, report, "
             "compliance.",
             'ldcli plt allocate --month 2027-03',
             'ldcli plt markers --month 2027-03 --format csv -o markers.csv')
-roster_app = group("The duty roster that PLT blocks are placed in.",
-                   'ldcli plt roster import roster-2027-03.csv --replace')
 app.add_typer(roster_app, name="roster")
-enrolment_app = group("Correct, end or cancel one enrolment (`plt enrolments` lists them with their ids).",
-                      'ldcli plt enrolment end 12 --month 2027-06')
 app.add_typer(enrolment_app, name="enrolment")
 
-TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
-MonthOpt = Annotated[object, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
 
-
-def _counts_line(counts: dict, dry_run: bool) -> str:
-    prefix = "dry run, nothing written: would have " if dry_run else ""
-    return prefix + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in counts.items() if k != "ids")
+class MarkersFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    ics = "ics"
+    xlsx = "xlsx"
 
 
 @app.command("enrol")
 def plt_enrol(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     programme: Annotated[str, typer.Option(**PROGRAMME, help="A programme of the policy in force "
@@ -63,9 +61,11 @@ def plt_enrol(
     hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
                                               help="Negotiated hours a month, above the policy baseline.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Enrol a person on a programme that is owed protected learning time each month."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render, say
     from ldcli.domain.errors import BadRows
     from ldcli.services import enrolments
@@ -73,7 +73,7 @@ def plt_enrol(
     raw = {"person_id": person_id, "programme": programme, "from_month": str(from_month),
            "to_month": str(to_month or ""), "hours": hours or ""}
     try:
-        with transaction(write=True) as session:
+        with transaction(inv, write=True) as session:
             result = enrolments.upsert_enrolments(session, rows=[(0, raw)], source="plt enrol")
             rows = {r["id"]: r for r in enrolments.list_enrolments(session)}
     except BadRows as exc:
@@ -84,15 +84,17 @@ def plt_enrol(
         return
     until = f" to {record['to_month']}" if record["to_month"] else ""
     render(Record(record, message=f"enrolled {person_id} on {record['programme']} from {record['from_month']}{until}",
-                  show=record["id"]), fmt, output)
+                  show=record["id"]), inv)
 
 
 @app.command("import-enrolments")
 def plt_import_enrolments(
+    ctx: typer.Context,
     file: Annotated[str, typer.Argument(metavar="FILE", help=ENROLMENTS.help())],
     dry_run: DryRunOpt = False,
 ) -> None:
     """Create or update enrolments from a CSV file: all rows or none; re-running changes nothing."""
+    inv = of(ctx)
     from ldcli.cli.output import say
     from ldcli.csvio.reader import stream_rows
     from ldcli.domain.errors import ErrorLog, memory_refused
@@ -101,59 +103,36 @@ def plt_import_enrolments(
     errors = ErrorLog()
     with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
                         "nothing was written"), stream_rows(file, ENROLMENTS, errors) as rows, \
-            transaction(write=True, dry_run=dry_run) as session:
+            transaction(inv, write=True, dry_run=dry_run) as session:
         counts = enrolments.upsert_enrolments(session, rows=rows, source=file, errors=errors)
-    say(_counts_line(counts, dry_run))
+    say(counts_line(counts, dry_run))
 
 
 @app.command("enrolments")
 def plt_enrolments(
+    ctx: typer.Context,
     month: Annotated[object, typer.Option("--month", **MONTH,
                                           help="Only enrolments covering this month, with the hours owed.")] = None,
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """List PLT enrolments."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import enrolments
 
-    with transaction() as session:
+    with transaction(inv) as session:
         rows = enrolments.list_enrolments(session, month=month)
     columns = enrolments.LIST_COLUMNS + (["required_hours"] if month else [])
-    render(Listing(rows, columns, title=f"PLT enrolments{f' in {month}' if month else ''}"), fmt, output)
-
-
-@roster_app.command("import")
-def plt_roster_import(
-    file: Annotated[str, typer.Argument(metavar="FILE", help=ROSTER.help())],
-    replace: Annotated[bool, typer.Option("--replace", help="Replace the shifts of each person in the file in "
-                                                            "the months the file covers.")] = False,
-    dry_run: DryRunOpt = False,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-) -> None:
-    """Import duty shifts (kind duty, rest, leave, training, court or sick; duty by default).
-
-    Times are HHMM or HH:MM, local; an end not after the start is the next morning. Without
-    --replace an identical row is skipped and an overlapping one is refused.
-    """
-    from ldcli.cli.output import Record, progress, render
-    from ldcli.services import roster
-
-    with progress(f"importing {file}", enabled=fmt == OutputFormat.table, unit="shifts",
-                  total=_rows_in(file)) as report, transaction(write=True, dry_run=dry_run) as session:
-        counts = roster.import_roster(session, path=file, replace=replace, progress=report)
-    lines = [_counts_line(counts, dry_run)]
-    if counts["blocks_cancelled"]:
-        lines.append(f"warning: {counts['blocks_cancelled']} PLT block(s) were on replaced shifts and were "
-                     "cancelled; run `ldcli plt allocate` for the month again")
-    render(Record(counts, message=lines), fmt, output)
+    render(Listing(rows, columns, title=f"PLT enrolments{f' in {month}' if month else ''}"), inv)
 
 
 @app.command("book")
 def plt_book(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     day: Annotated[date, typer.Argument(**DATE, help="The duty day, YYYY-MM-DD.")],
@@ -161,31 +140,37 @@ def plt_book(
     hours: Annotated[int | None, typer.Option(**HOURS,
                                           help="Length [default: what is still owed, at most to the shift's end].")
                      ] = None,
-    wfh: Annotated[bool, typer.Option("--wfh", help="Working from home (may be recalled to duty).")] = False,
+    wfh: Annotated[bool, typer.Option("--wfh", metavar="",
+                                      help="Working from home (may be recalled to duty).")] = False,
     programme: Annotated[str | None, typer.Option(**PROGRAMME,
                                                   help="Which enrolment, when the person has several.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Record the chosen day for PLT (the sergeant's, or the officer's on an ad hoc programme)."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import plt
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         block = plt.book(session, person_id=person_id, day=day, start_minute=start, minutes=hours, wfh=wfh,
                          programme=programme)
     render(Record(block, message=f"booked {block['marker']} for {person_id} on {day} ({block['programme']})",
-                  show=block["id"]), fmt, output)
+                  show=block["id"]), inv)
 
 
 @app.command("allocate")
 def plt_allocate(
+    ctx: typer.Context,
     month: MonthOpt,
     team: TeamOpt = None,
-    undo: Annotated[bool, typer.Option("--undo", help="Cancel the blocks allocation placed in the month (never a "
-                                                      "booked or recalled block).")] = False,
+    undo: Annotated[bool, typer.Option("--undo", metavar="",
+                                       help="Cancel the blocks allocation placed in the month (never a booked or "
+                                            "recalled block).")] = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Place PLT blocks for every allocated enrolment still owed hours in the month.
@@ -197,30 +182,32 @@ def plt_allocate(
     With --undo, the blocks allocation placed in the month (or the team's) are cancelled instead;
     booked and recalled blocks stay. Allocating again places the same blocks.
     """
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Listing, Record, progress, render, say
     from ldcli.services import plt
 
     if undo:
-        with transaction(write=True, dry_run=dry_run) as session:
+        with transaction(inv, write=True, dry_run=dry_run) as session:
             undone = plt.undo_allocation(session, month=month, team=team)
         where = f" for {team}" if team else ""
         render(Record(undone, message=("dry run, nothing written: would have " if dry_run else "") +
                       f"cancelled {undone['blocks']} allocated block(s), {undone['hours']} h, in {month}{where}"),
-               fmt, output)
+               inv)
         return
     with progress(f"allocating {month}", enabled=fmt == OutputFormat.table, unit="teams", after=1.0) as report, \
-            transaction(write=True, dry_run=dry_run) as session:
+            transaction(inv, write=True, dry_run=dry_run) as session:
         result = plt.allocate(session, month=month, team=team, progress=report)
     say(("dry run, nothing written: would have " if dry_run else "") +
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
     render(Listing(result["not_placed"], columns, title=f"Could not place ({month})",
-                   empty=f"every enrolment owed hours in {month} has its blocks", data=result), fmt, output)
+                   empty=f"every enrolment owed hours in {month} has its blocks", data=result), inv)
 
 
 @app.command("recall")
 def plt_recall(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     day: Annotated[date, typer.Argument(**DATE, help="The day of the block.")],
@@ -228,10 +215,11 @@ def plt_recall(
 ) -> None:
     """Recall an officer to operational duty: the day's block stays on record as recalled, stops
     counting, and the next `plt allocate` replaces it after that date."""
+    inv = of(ctx)
     from ldcli.cli.output import say
     from ldcli.services import plt
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         recalled = plt.recall(session, person_id=person_id, day=day, reason=reason)
     for block in recalled:
         say(f"recalled {person_id}'s {block['marker']} on {day}")
@@ -239,6 +227,7 @@ def plt_recall(
 
 @app.command("cancel")
 def plt_cancel(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="Payroll or collar number.")],
     day: Annotated[date, typer.Argument(**DATE, help="The day of the block.")],
@@ -247,129 +236,19 @@ def plt_cancel(
     """Cancel a booked or allocated block entered in error: it counts for nothing and leaves the
     markers and the report, but stays on record (a calendar withdraws it). For an officer pulled
     back to duty use `plt recall`."""
+    inv = of(ctx)
     from ldcli.cli.output import say
     from ldcli.services import plt
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         cancelled = plt.cancel(session, person_id=person_id, day=day, reason=reason)
     for block in cancelled:
         say(f"cancelled {person_id}'s {block['marker']} on {day}")
 
 
-@enrolment_app.command("edit")
-def enrolment_edit(
-    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
-    to_month: Annotated[object, typer.Option("--to", **MONTH, help="The last month owed.")] = None,
-    open_ended: Annotated[bool, typer.Option("--open-ended", help="No last month.")] = False,
-    hours: Annotated[str | None, typer.Option(**HOURS_TEXT,
-                                              help="Negotiated hours a month, above the policy baseline.")] = None,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-) -> None:
-    """Correct an enrolment's last month or negotiated hours (never below the policy baseline).
-    Blocks in months after an earlier last month are cancelled."""
-    from ldcli.cli.output import Record, render
-    from ldcli.services import enrolments
-
-    if to_month is None and hours is None and not open_ended:
-        raise typer.BadParameter("give --to, --open-ended or --hours", param_hint="'--to' / '--hours'")
-    if to_month is not None and open_ended:
-        raise typer.BadParameter("give --to or --open-ended, not both", param_hint="'--to' / '--open-ended'")
-    with transaction(write=True) as session:
-        record = enrolments.edit(session, enrolment_id=enrolment_id, to_month=to_month, open_ended=open_ended,
-                                 hours_text=hours)
-    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
-
-
-def _enrolment_message(record: dict) -> list[str]:
-    if not record.get("changed", True):
-        return [f"enrolment {record['id']}: nothing changed"]
-    lines = [f"enrolment {record['id']} ({record['person_id']}, {record['programme']}) "
-             + (f"changed: {', '.join(record['changed'])}" if "changed" in record else "cancelled")]
-    if record["blocks_cancelled"]:
-        lines.append(f"cancelled {record['blocks_cancelled']} PLT block(s) no longer owed")
-    return lines
-
-
-@enrolment_app.command("end")
-def enrolment_end(
-    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
-    month: Annotated[object, typer.Option("--month", **MONTH, help="The last month owed.")],
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-) -> None:
-    """End an enrolment early: the month given is the last one owed; later blocks are cancelled."""
-    from ldcli.cli.output import Record, render
-    from ldcli.services import enrolments
-
-    with transaction(write=True) as session:
-        record = enrolments.end(session, enrolment_id=enrolment_id, last=month)
-    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
-
-
-@enrolment_app.command("cancel")
-def enrolment_cancel(
-    enrolment_id: Annotated[int, typer.Argument(metavar="ID", min=1, max=ID_MAX, help="The enrolment's id.")],
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-) -> None:
-    """Cancel an enrolment entered in error: it is owed nothing and its blocks are cancelled;
-    recalled blocks stay on record."""
-    from ldcli.cli.output import Record, render
-    from ldcli.services import enrolments
-
-    with transaction(write=True) as session:
-        record = enrolments.cancel(session, enrolment_id=enrolment_id)
-    render(Record(record, title=f"Enrolment {enrolment_id}", message=_enrolment_message(record)), fmt, output)
-
-
-def _rows_in(path: str) -> int | None:
-    """About how many rows a CSV file holds, from its size and its first 64 KiB (for the progress
-    bar's percentage and time left); None when it cannot be read (the import then says why)."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
-            size = fh.seek(0, 2)
-    except OSError:
-        return None
-    lines = head.count(b"\n") + (0 if head.endswith(b"\n") or not head else 1)
-    if size <= len(head):
-        return max(lines - 1, 0)
-    return max(round(size * lines / len(head)) - 1, 1)
-
-
-@roster_app.command("list")
-def plt_roster_list(
-    month: MonthOpt,
-    person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
-    team: TeamOpt = None,
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
-    output: OutputOpt = None,
-) -> None:
-    """The month's rostered shifts (a shift belongs to the day it starts). Correct them by importing
-    the person's month again with `plt roster import --replace`."""
-    from ldcli.cli.output import Listing, render
-    from ldcli.services import plt
-
-    with transaction() as session:
-        rows = plt.roster(session, month=month, person_id=person, team=team)
-    render(Listing(rows, ["person_id", "name", "team", "date", "shift", "kind", "hours"],
-                   title=f"Roster {month}" + (f", {person}" if person else "") + (f", {team}" if team else ""),
-                   by=None if person else "team"), fmt, output)
-
-
-class MarkersFormat(StrEnum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-    ics = "ics"
-    xlsx = "xlsx"
-
-
 @app.command("markers")
 def plt_markers(
+    ctx: typer.Context,
     month: MonthOpt,
     person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
     team: TeamOpt = None,
@@ -378,6 +257,7 @@ def plt_markers(
     fmt: Annotated[MarkersFormat, typer.Option(
         "--format", help="A table, CSV, JSON, ics: an iCalendar file for calendar programs (also chosen by "
                          "-o FILE.ics), or xlsx: a spreadsheet (-o FILE.xlsx).")] = MarkersFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """The duty markers for the rostering system: person_id, name, team, date, shift, marker, wfh.
@@ -386,19 +266,21 @@ def plt_markers(
     cancelled events, so a calendar that imported them earlier removes them. An event keeps its
     UID (the person and the shift), so importing a later export updates it.
     """
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Calendar, Listing, render
     from ldcli.services import plt
 
-    with transaction() as session:  # both from one snapshot; the renderer picks by --format and -o
+    with transaction(inv) as session:  # both from one snapshot; the renderer picks by --format and -o
         rows = plt.markers(session, month=month, team=team, person_id=person)
         events = plt.calendar_events(session, month=month, team=team, person_id=person)
     listing = Listing(rows, plt.MARKER_COLUMNS, title=f"PLT markers {month}" + (f", {person}" if person else ""),
                       by=None if person else "team")
-    render(Calendar(events, other=listing), fmt, output)
+    render(Calendar(events, other=listing), inv)
 
 
 @app.command("report")
 def plt_report(
+    ctx: typer.Context,
     month: Annotated[object, typer.Option("--month", **MONTH, help="One month, YYYY-MM.")] = None,
     from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month of a range.")] = None,
     to_month: Annotated[object, typer.Option("--to", **MONTH, help="Last month of a range.")] = None,
@@ -406,10 +288,12 @@ def plt_report(
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Evidence that protected time was given: per enrolment and month, the hours required,
     allocated, recalled and short, with the total shortfall."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render, say
     from ldcli.domain.plt import hours, rules_in
     from ldcli.services import plt
@@ -419,17 +303,17 @@ def plt_report(
     if month is None and from_month is None:
         raise typer.BadParameter("give --month M, or --from M [--to M]", param_hint="'--month' / '--from'")
     first, last = (month, month) if month is not None else (from_month, to_month or from_month)
-    with transaction() as session:
+    with transaction(inv) as session:
         rows = plt.report(session, first=first, last=last, team=team)
     title = f"PLT report {first}" + (f" to {last}" if last != first else "") + (f", {team}" if team else "")
     shown = [c for c in plt.REPORT_COLUMNS  # a table leaves out what its title states, and the rule (below)
              if not (c == "month" and first == last) and not (c == "team" and team) and c != "rule"]
-    render(Listing(rows, shown, title=title, data_columns=plt.REPORT_COLUMNS), fmt, output)
+    render(Listing(rows, shown, title=title, data_columns=plt.REPORT_COLUMNS), inv)
     shortfall = sum(r["shortfall_hours"] for r in rows)
     short = sum(1 for r in rows if r["status"] == "short")
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")
     if rows:
-        say("owed by the policy: " + rules_in(state().policy().programmes, {r["programme"] for r in rows}))
+        say("owed by the policy: " + rules_in(inv.policy().programmes, {r["programme"] for r in rows}))
 
 
 
@@ -441,6 +325,7 @@ class Grouping(StrEnum):
 
 @app.command("compliance")
 def plt_compliance(
+    ctx: typer.Context,
     from_month: Annotated[object, typer.Option("--from", **MONTH, help="First month, YYYY-MM.")],
     to_month: Annotated[object, typer.Option("--to", **MONTH, help="Last month, YYYY-MM.")],
     by: Annotated[Grouping, typer.Option("--by", case_sensitive=False, help="Group by team or programme.")]
@@ -449,22 +334,24 @@ def plt_compliance(
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: PageFormatOpt = PageFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """The inspection's evidence that protected learning time was given: per team (or programme)
     and month, the enrolments owed hours, how many met them, how many fell short, the percent met
     and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, Page, render, say
     from ldcli.domain.plt import whole_percent
     from ldcli.services import compliance
 
-    with transaction() as session:
+    with transaction(inv) as session:
         result = compliance.compliance(session, first=from_month, last=to_month, by=by.value, team=team)
     period = f"{from_month}" + (f" to {to_month}" if to_month != from_month else "")
     title = f"PLT compliance by {by.value}, {period}" + (f", {team}" if team else "")
     listing = Listing(result["rows"], compliance.COLUMNS, title=title,
                       empty=f"no enrolment was owed protected learning time in {period}")
-    render(Page("compliance", result, other=listing), fmt, output)
+    render(Page("compliance", result, other=listing), inv)
     met = sum(r["met"] for r in result["rows"])
     owed = sum(r["enrolments"] for r in result["rows"])
     if owed:

@@ -5,13 +5,14 @@ from typing import Annotated
 
 import typer
 
-from ldcli.cli.context import transaction
+from ldcli.cli.context import asked, of, transaction
 from ldcli.cli.options import (
     DATE,
     ID_MAX,
     POUNDS,
     Category,
     Check,
+    ExcelOpt,
     FormatOpt,
     LimitOpt,
     OutputFormat,
@@ -59,6 +60,7 @@ def _request(record: dict, message=None, show=None):
 
 @app.command("new")
 def request_new(
+    ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="The applicant's person_id.")],
     title: Annotated[str, typer.Option(help="The course or item.")],
@@ -74,18 +76,20 @@ def request_new(
     day_release_days: Annotated[int, typer.Option(min=0, max=366,
                                                   help="Day-release days (pro-rated for part-time staff).")] = 0,
     residential_days: Annotated[int, typer.Option(min=0, max=366, help="Residential days (capped a year).")] = 0,
-    essential_to_role: Annotated[bool, typer.Option("--essential-to-role",
+    essential_to_role: Annotated[bool, typer.Option("--essential-to-role", metavar="",
                                                     help="The course is essential to the role.")] = False,
-    exceptional: Annotated[bool, typer.Option("--exceptional",
+    exceptional: Annotated[bool, typer.Option("--exceptional", metavar="",
                                               help="A second professional fee this year, exceptionally.")] = False,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Create a draft training request; prints its id and the time off it carries."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = requests.new_request(
             session, person_id=person_id, title=title, category=choice(category), provider=provider, start=start,
             end=end,
@@ -95,11 +99,12 @@ def request_new(
     render(_request(record, show=record["id"], message=(
         f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
         f"{off['exam_days']} exam, {off['revision_days']} revision, {off['day_release_days']} day release, "
-        f"{off['residential_days']} residential")), fmt, output)
+        f"{off['residential_days']} residential")), inv)
 
 
 @app.command("edit")
 def request_edit(
+    ctx: typer.Context,
     request_id: IdArg,
     person: Annotated[str | None, typer.Option(autocompletion=complete_person,
                                                help="The applicant's person_id.")] = None,
@@ -120,6 +125,7 @@ def request_edit(
                                                       help="A second professional fee this year, "
                                                            "exceptionally.")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Correct a draft or submitted request; every rule of `request new` applies.
@@ -128,6 +134,7 @@ def request_edit(
     it again and it is submitted again. An approved request is not edited: withdraw it and make a
     new one.
     """
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
@@ -138,55 +145,63 @@ def request_edit(
                "exceptional": None if exceptional is None else exceptional == YesNo.yes}
     if all(v is None for v in changes.values()):
         raise typer.BadParameter("give at least one field to change", param_hint="'--title' / '--fees-gbp' / …")
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record, notes = requests.edit(session, request_id=request_id, changes=changes)
-    render(_request(record, message=notes), fmt, output)
+    render(_request(record, message=notes), inv)
 
 
 @app.command("manager-approve")
 def request_manager_approve(
+    ctx: typer.Context,
     request_id: IdArg,
     by: Annotated[str, typer.Option(help="The line manager's person_id.")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Record the line manager's written approval (only the applicant's own line manager)."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = requests.manager_approve(session, request_id=request_id, by=by)
-    render(_request(record, message=f"request {request_id} approved by line manager {by}"), fmt, output)
+    render(_request(record, message=f"request {request_id} approved by line manager {by}"), inv)
 
 
 @app.command("submit")
 def request_submit(
+    ctx: typer.Context,
     request_id: IdArg,
     attendance: Annotated[Check, typer.Option(case_sensitive=False, help="The MyTime record.")],
     conduct: Annotated[Check, typer.Option(case_sensitive=False, help="Probation or PDR.")],
     mandatory_training: Annotated[TrainingCheck, typer.Option(case_sensitive=False,
                                                               help="Mandatory training up to date?")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render, say
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record, warnings = requests.submit(session, request_id=request_id, attendance=choice(attendance),
                                            conduct=choice(conduct), mandatory=choice(mandatory_training))
     for warning in warnings:
         say(f"warning: {warning}")
-    render(_request(record, message=f"request {request_id} submitted"), fmt, output)
+    render(_request(record, message=f"request {request_id} submitted"), inv)
 
 
 @app.command("decide")
 def request_decide(
+    ctx: typer.Context,
     request_id: IdArg,
     by: Annotated[str, typer.Option(help="Who decided, for the HR Governance Group.")],
-    approve: Annotated[bool, typer.Option("--approve", help="Approve the request.")] = False,
-    decline: Annotated[bool, typer.Option("--decline", help="Decline the request (needs --reason).")] = False,
+    approve: Annotated[bool, typer.Option("--approve", metavar="", help="Approve the request.")] = False,
+    decline: Annotated[bool, typer.Option("--decline", metavar="",
+                                          help="Decline the request (needs --reason).")] = False,
     funding_gbp: Annotated[int | None, typer.Option("--funding-gbp", **POUNDS,
                                                 help="Approved funding (default: the fees; Master's 25%, "
                                                      "at most £5,000).")] = None,
@@ -194,93 +209,104 @@ def request_decide(
                                                        "during=100,3=75,6=50,9=25,window=12.")] = None,
     reason: Annotated[str | None, typer.Option(help="Why it was declined (the line manager is told).")] = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """The HR Governance Group's decision: approval commits the funding to the budget of the
     financial year the course starts in; a decline needs a reason and notifies the line manager."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
     if approve == decline:
         raise typer.BadParameter("give exactly one of them", param_hint="'--approve' / '--decline'")
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record, notes = requests.decide(session, request_id=request_id, by=by, approve=approve,
                                         funding=funding_gbp, repayment=repayment, reason=reason)
-    render(_request(record, message=[f"request {request_id} {record['status']}", *notes]), fmt, output)
+    render(_request(record, message=[f"request {request_id} {record['status']}", *notes]), inv)
 
 
 @app.command("agree-terms")
-def request_agree_terms(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+def request_agree_terms(ctx: typer.Context, request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+                                                         excel: ExcelOpt = False,
             output: OutputOpt = None) -> None:
     """Record the applicant's signed agreement to the repayment terms (only agreed terms are
     deducted from salary)."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = requests.agree_terms(session, request_id=request_id, day=day)
-    render(_request(record, message=f"terms of request {request_id} agreed on {day}"), fmt, output)
+    render(_request(record, message=f"terms of request {request_id} agreed on {day}"), inv)
 
 
 @app.command("terms-letter")
-def request_terms_letter(request_id: IdArg, output: OutputOpt = None) -> None:
+def request_terms_letter(ctx: typer.Context, request_id: IdArg, output: OutputOpt = None) -> None:
     """The repayment terms of an approved request as a letter for the applicant to sign: the
     course, its fees and funding, the schedule in words with its look-back window. HTML into a
     .html file, plain text otherwise."""
+    inv = asked(ctx, output=output)
     from ldcli.cli.output import Page, render
     from ldcli.services import letters
 
-    with transaction() as session:
+    with transaction(inv) as session:
         context = letters.terms_letter(session, request_id=request_id)
-    render(Page("terms_letter", context), None, output)
+    render(Page("terms_letter", context), inv)
 
 
 @app.command("pay")
-def request_pay(request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table,
+def request_pay(ctx: typer.Context, request_id: IdArg, day: DateOpt, gbp: Money, fmt: FormatOpt = OutputFormat.table,
+                                                             excel: ExcelOpt = False,
             output: OutputOpt = None) -> None:
     """Record a fee payment actually made (what repayment counts); never beyond the funding."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.domain.money import format_gbp
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = requests.pay(session, request_id=request_id, day=day, amount=gbp)
     render(_request(record, message=f"paid {format_gbp(gbp)} on request {request_id}; "
                                     f"{format_gbp(record['paid_gbp'])} paid of {format_gbp(record['funding_gbp'])}"),
-           fmt, output)
+           inv)
 
 
 @payment_app.command("void")
 def payment_void(
+    ctx: typer.Context,
     payment_id: Annotated[int, typer.Argument(metavar="PAYMENT_ID", min=1, max=ID_MAX,
                                               help="The payment's id (`request show` lists them).")],
     reason: Annotated[str, typer.Option(help="Why the payment is void, e.g. entered twice.")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Void a payment entered in error: it stays on record, marked void with its reason, and counts
     for nothing (the budget's paid, a leaver's repayment). Record the right payment with `request pay`."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.domain.money import format_gbp
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         record = requests.void_payment(session, payment_id=payment_id, reason=reason)
     render(_request(record, message=(
         f"payment {payment_id} of {format_gbp(record['amount_gbp'])} on {record['paid_on']} is void; request "
         f"{record['id']} now has {format_gbp(record['paid_gbp'])} paid of {format_gbp(record['funding_gbp'] or 0)}")),
-        fmt, output)
+        inv)
 
 
 def _mover(action: str, doc: str):
-    def command(request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
-                output: OutputOpt = None) -> None:
+    def command(ctx: typer.Context, request_id: IdArg, day: DateOpt, fmt: FormatOpt = OutputFormat.table,
+                excel: ExcelOpt = False, output: OutputOpt = None) -> None:
+        inv = asked(ctx, fmt, output, excel)
         from ldcli.cli.output import render
         from ldcli.services import requests
 
-        with transaction(write=True) as session:
+        with transaction(inv, write=True) as session:
             record = requests.move(session, request_id=request_id, action=action, day=day)
-        render(_request(record, message=f"request {request_id} {record['status']} on {day}"), fmt, output)
+        render(_request(record, message=f"request {request_id} {record['status']} on {day}"), inv)
 
     command.__doc__ = doc
     command.__name__ = f"request_{action}"
@@ -294,21 +320,23 @@ app.command("withdraw")(_mover("withdraw", "The applicant withdraws (from draft,
 
 
 @app.command("lunch-learn")
-def request_lunch_learn(request_id: IdArg, day: DateOpt) -> None:
+def request_lunch_learn(ctx: typer.Context, request_id: IdArg, day: DateOpt) -> None:
     """Record the 40-minute lunch-and-learn owed after a completed bespoke or project management course."""
+    inv = of(ctx)
     from ldcli.cli.output import say
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         requests.lunch_learn(session, request_id=request_id, day=day)
     say(f"lunch-and-learn for request {request_id} recorded on {day}")
 
 
 @app.command("list")
 def request_list(
+    ctx: typer.Context,
     status: Annotated[RequestStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
     person: Annotated[str | None, typer.Option(help="Only this person's requests.")] = None,
-    lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due",
+    lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due", metavar="",
                                                   help="Only completed courses still owing a lunch-and-learn.")
                                ] = False,
     category: Annotated[Category | None, typer.Option(case_sensitive=False, help="Only this category.")] = None,
@@ -319,74 +347,87 @@ def request_list(
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """List training requests."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import requests
 
-    with transaction() as session:
+    with transaction(inv) as session:
         rows = requests.list_requests(session, status=choice(status), person_id=person, lunch_learn_due=lunch_learn_due,
                                       category=choice(category), first=first, last=last)
     render(Listing(rows, requests.LIST_COLUMNS, title=f"Training requests ({len(rows)})", data_columns="all"),
-           fmt, output)
+           inv)
 
 
 @app.command("show")
-def request_show(request_id: IdArg, fmt: FormatOpt = OutputFormat.table, output: OutputOpt = None) -> None:
+def request_show(ctx: typer.Context, request_id: IdArg, fmt: FormatOpt = OutputFormat.table,
+                 excel: ExcelOpt = False, output: OutputOpt = None) -> None:
     """Show a request with its eligibility results and the time off it carries."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import render
     from ldcli.services import requests
 
-    with transaction() as session:
+    with transaction(inv) as session:
         record = requests.show(session, request_id=request_id)
-    render(_request(record), fmt, output)
+    render(_request(record), inv)
 
 
 @app.command("reviews")
 def request_reviews(
+    ctx: typer.Context,
     due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
     sort: SortOpt = None,
     limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import requests
 
-    with transaction() as session:
+    with transaction(inv) as session:
         rows = requests.reviews(session, due_by=due_by)
     render(Listing(rows, ["id", "person_id", "title", "started_on", "review_due", "review_number"],
-                   title=f"Progress reviews due by {due_by}"), fmt, output)
+                   title=f"Progress reviews due by {due_by}"), inv)
 
 
 @budget_app.command("set")
 def budget_set(
+    ctx: typer.Context,
     year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     gbp: Money,
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """Set the training budget of a financial year."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import requests
 
-    with transaction(write=True) as session:
+    with transaction(inv, write=True) as session:
         state = requests.set_budget(session, year=year, amount=gbp)
-    render(Record(state, title=f"Training budget {state['year']}"), fmt, output)
+    render(Record(state, title=f"Training budget {state['year']}"), inv)
 
 
 @budget_app.command("show")
 def budget_show(
+    ctx: typer.Context,
     year: Annotated[int, typer.Option(min=1900, max=2199, help="The financial year starting in April of YYYY.")],
     fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
     """The year's budget, what approvals have committed, what has been paid and what remains."""
+    inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Record, render
     from ldcli.services import requests
 
-    with transaction() as session:
+    with transaction(inv) as session:
         state = requests.budget(session, year=year)
-    render(Record(state, title=f"Training budget {state['year']}"), fmt, output)
+    render(Record(state, title=f"Training budget {state['year']}"), inv)

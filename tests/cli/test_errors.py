@@ -31,9 +31,9 @@ def _probe_app(behaviour):
     app = typer.Typer(cls=LdcliGroup)
 
     @app.command()
-    def run() -> None:
+    def run(ctx: typer.Context) -> None:
         """Probe."""
-        behaviour()
+        behaviour(ctx.obj)
 
     @app.command()
     def other() -> None:
@@ -43,8 +43,8 @@ def _probe_app(behaviour):
 
 
 def test_ctrl_c_is_130_and_rolls_back(cli):
-    def interrupted_import():
-        with transaction(write=True) as session:
+    def interrupted_import(invocation):
+        with transaction(invocation, write=True) as session:
             upsert_people(session, rows=[(2, {"person_id": "1", "name": "A", "kind": "staff"})], source="x")
             raise KeyboardInterrupt
 
@@ -57,7 +57,7 @@ def test_ctrl_c_is_130_and_rolls_back(cli):
 def test_an_error_raised_while_a_ctrl_c_unwinds_is_still_130(cli):
     """CI saw `unexpected RuntimeError` (exit 70) from a Ctrl-C during start-up: Python's import lock,
     interrupted half-way, raises `cannot release un-acquired lock` while the KeyboardInterrupt unwinds."""
-    def import_lock_broken_by_ctrl_c():
+    def import_lock_broken_by_ctrl_c(invocation):
         try:
             raise KeyboardInterrupt
         finally:
@@ -69,7 +69,7 @@ def test_an_error_raised_while_a_ctrl_c_unwinds_is_still_130(cli):
 
 
 def test_unexpected_error_is_70_with_one_line_and_debug_shows_the_traceback(cli, monkeypatch):
-    def broken():
+    def broken(invocation):
         raise ZeroDivisionError("secret personal data must not leak")
 
     result = cli.runner.invoke(_probe_app(broken), ["run"])
