@@ -175,6 +175,16 @@ def test_db_vacuum_rewrites_every_personal_table():
     assert placement.PERSONAL == personal_columns("placements")
 
 
+def test_the_grants_know_which_area_tables_have_a_sequence():
+    """`db roles` grants each serial id's sequence: a table keyed otherwise is listed in access.py."""
+    from ldcli.db import access
+    from ldcli.db.models import metadata
+
+    serial = {t.name for t in metadata.tables.values() if "id" in t.c and t.c.id.primary_key
+              and t.c.id.autoincrement is True}
+    assert {t for a in AREAS for t in a.tables if t not in serial} == access._NO_SEQUENCE
+
+
 def test_every_per_area_list_in_ldcli_is_derived_from_the_registry():
     from ldcli import policy
     from ldcli.cli import app, data
