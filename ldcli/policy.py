@@ -21,6 +21,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from ldcli.areas import policy_sections
 from ldcli.domain.errors import LdcliError
 from ldcli.domain.money import parse_pounds, plain_gbp
 from ldcli.domain.plt import MODES, MONTHLY_HOURS, PERCENT_OF_DUTY, RULES, Programme, programme_name
@@ -111,7 +112,7 @@ DEFAULT_NAMES = tuple(name for name, *_ in DEFAULT_PROGRAMMES)
 PROGRAMME_KEYS = {"rule": RULES, "value": (1, 744), "mode": MODES, "months": (1, 600), "removed": bool}
 
 
-SECTIONS = ("plt", "request", "repay", "placement", "cadet")
+SECTIONS = policy_sections()  # each area's section (ldcli/areas.py)
 
 
 def _toml_key(name: str) -> str:

@@ -20,8 +20,10 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements",
-                "cadets", "leaders", "activities")
+sys.path.insert(0, str(ROOT))  # this tree's ldcli, whatever is installed
+from ldcli.areas import exports  # noqa: E402
+
+EXPORT_KINDS = tuple(exports())  # every kind the areas declare (ldcli/areas.py)
 AT = re.compile(rb"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(\+00:00|Z)?"  # the audit trail's clock
                 rb"|DTSTAMP:\d{8}T\d{6}Z")  # when a calendar was made
 AUDIT_CELL = re.compile(rb'(?<=" s="2" t="n"><v>)[\d.]+')  # the audit clock in its spreadsheet

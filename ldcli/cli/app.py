@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from ldcli import __version__
-from ldcli.cli import cadet, data, db, entry, people, placement, plt, repay, request
+from ldcli.areas import groups, resolve
+from ldcli.cli import data, db, entry
 from ldcli.cli.context import Invocation
 from ldcli.cli.entry import caused_by_interrupt, report_interrupt
 from ldcli.cli.options import DATE, Group, examples
@@ -251,13 +252,14 @@ def _runs_a_command(ctx: typer.Context) -> bool:
     return sub is not None and not (isinstance(sub, typer.core.TyperGroup) and not rest)
 
 
+def _add_area_groups() -> None:
+    """Each area's command group, in the order ldcli/areas.py declares them (so help and docs/cli.md)."""
+    for name, group in groups():
+        app.add_typer(resolve(group), name=name)
+
+
 app.add_typer(db.app, name="db")
-app.add_typer(people.app, name="people")
-app.add_typer(plt.app, name="plt")
-app.add_typer(request.app, name="request")
-app.add_typer(repay.app, name="repay")
-app.add_typer(placement.app, name="placement")
-app.add_typer(cadet.app, name="cadet")
+_add_area_groups()
 app.add_typer(data.policy_app, name="policy")
 app.add_typer(data.sample_app, name="sample")
 app.command("audit")(data.audit)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ldcli.areas import exports
 from ldcli.cli.context import Invocation, asked, transaction
 from ldcli.cli.options import DATE, ExcelOpt, ExportFormat, FormatOpt, LimitOpt, OutputFormat, OutputOpt, SortOpt, group
 
@@ -16,8 +17,7 @@ policy_app = group("The policy numbers in force.",
 sample_app = group("The invented sample force.",
                    'ldcli --db demo.db sample load')
 
-EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements", "cadets",
-                "leaders", "activities")
+EXPORT_KINDS = tuple(exports())  # as the areas declare them (ldcli/areas.py)
 ExportKind = StrEnum("ExportKind", {k: k for k in EXPORT_KINDS})
 
 

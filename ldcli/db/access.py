@@ -6,28 +6,14 @@ from __future__ import annotations
 
 import re
 
-# Each area, as a refusal names it, and its tables.
-AREAS: dict[str, tuple[str, ...]] = {
-    "people": ("people",),
-    "protected learning time": ("plt_enrolments", "shifts", "plt_blocks"),
-    "training requests": ("training_requests", "request_payments", "budgets"),
-    "repayments": ("repayment_records",),
-    "placements": ("placements", "insight_days", "insight_bookings"),
-    "cadets": ("cadet_units", "cadets", "cadet_moves", "cadet_leaders", "cadet_leader_units", "cadet_activities"),
-    "the audit trail": ("audit_log",),
-}
+from ldcli.areas import access_areas, role_grants
 
-# Each group role: what it does, and the areas it reads and writes. Every role reads the schema
-# version and adds to the audit trail (each change it makes is recorded); no role may change or
-# delete an audit entry, and only ldcli_admin reads them.
-ROLES: dict[str, dict] = {
-    "ldcli_duties": {"team": "duties centre", "read": ("people",), "write": ("protected learning time",)},
-    "ldcli_hr": {"team": "HR", "read": (), "write": ("people", "training requests", "repayments")},
-    "ldcli_placements": {"team": "placements team", "read": ("people",), "write": ("placements",)},
-    "ldcli_cadets": {"team": "Citizens in Policing team", "read": ("people",), "write": ("cadets",)},
-    "ldcli_admin": {"team": "administrators", "read": ("the audit trail",),
-                    "write": tuple(a for a in AREAS if a != "the audit trail")},
-}
+# Each area, as a refusal names it, and its tables; each group role: what it does, and the areas it
+# reads and writes, as ldcli/areas.py declares them. Every role reads the schema version and adds to
+# the audit trail (each change it makes is recorded); no role may change or delete an audit entry,
+# and only ldcli_admin reads them.
+AREAS: dict[str, tuple[str, ...]] = access_areas()
+ROLES: dict[str, dict] = role_grants()
 
 NO_ROLE = ("your login has no ldcli role: an administrator grants one with `ldcli db grant ROLE LOGIN` "
            f"(roles: {', '.join(ROLES)})")

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from ldcli.areas import exports, resolve
 from ldcli.db.session import Session
 from ldcli.domain.errors import LdcliError
-from ldcli.domain.people import COLUMNS as PEOPLE_COLUMNS
-from ldcli.services import audit, cadet, people, placement, plt, requests
+from ldcli.services import requests
 
 Exporter = Callable[[Session], Iterable[dict]]
 
-# kind -> (columns, rows function). Later groups add their kinds here. A kind of any size (all but
-# the cadets' small tables) is read as it is written out: a streamed query, never the whole table.
-EXPORTS: dict[str, tuple[list[str], Exporter]] = {
-    "people": (list(PEOPLE_COLUMNS), lambda s: people.export_people(s)),
-    "audit": (audit.COLUMNS, lambda s: audit.export_entries(s)),
-    "shifts": (["person_id", "date", "start", "end", "kind"], lambda s: plt.shift_rows(s)),
-    "enrolments": (["id", "person_id", "programme", "from_month", "to_month", "hours", "cancelled_on"],
-                   lambda s: plt.enrolment_rows(s)),
-    "markers": (plt.MARKER_COLUMNS, lambda s: plt.export_markers(s)),
-    "requests": (requests.LIST_COLUMNS + ["provider", "books_gbp", "travel_gbp", "terms_agreed_on", "started_on",
-                                          "withdrawn_on", "lunch_learn_on"], lambda s: requests.export_requests(s)),
-    "payments": (["id", "request_id", "paid_on", "amount_gbp", "void", "void_reason"],
-                 lambda s: requests.export_payments(s)),
-    "placements": (["id", "type", "status", "name", "dob", "school", "start", "end", "received", "flags", "vetting",
-                    "supervisor_id", "second_id", "started_on", "completed_on", "terminated_on", "withdrawn_on",
-                    "erased_on"],
-                   lambda s: placement.export_rows(s)),
-    "cadets": (["id", "unit", "name", "dob", "joined", "left", "consent", "age_on_joining", "erased_on"],
-               lambda s: cadet.list_cadets(s)),
-    "leaders": (["id", "unit", "name", "person_id", "dob", "department", "role", "regular", "left", "erased_on"],
-                lambda s: cadet.leader_rows(s)),
-    "activities": (["id", "month", "unit", "activity", "hours"], lambda s: cadet.hours(s)),
-}
+# kind -> what the area declares (ldcli/areas.py): its columns and its rows function. A kind of any
+# size (all but the cadets' small tables) is read as it is written out: a streamed query, never the
+# whole table.
+EXPORTS = exports()
+REQUEST_COLUMNS = requests.LIST_COLUMNS + ["provider", "books_gbp", "travel_gbp", "terms_agreed_on", "started_on",
+                                           "withdrawn_on", "lunch_learn_on"]
 
 
 class Streamed:
@@ -61,5 +44,7 @@ def export(session: Session, *, kind: str) -> tuple[list[str], Iterable[dict]]:
                          "(`ldcli db grant ldcli_admin LOGIN`)")
     if kind not in EXPORTS:
         raise LdcliError(f"cannot export '{kind}': kinds are {', '.join(EXPORTS)}")
-    columns, rows = EXPORTS[kind]
-    return columns, rows(session)
+    declared = EXPORTS[kind]
+    columns = resolve(declared.columns) if isinstance(declared.columns, str) else declared.columns
+    rows: Exporter = resolve(declared.rows)
+    return list(columns), rows(session)

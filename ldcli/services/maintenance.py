@@ -14,13 +14,14 @@ import time
 
 from sqlalchemy.exc import DBAPIError
 
+from ldcli.areas import personal_tables
 from ldcli.db.engine import database_problem, display_url, open_database, require_existing, sqlite_path
 from ldcli.db.session import Session
 from ldcli.db.vacuum import database_name, vacuum_postgres, vacuum_sqlite
 from ldcli.services import audit
 
-# The tables holding personal data (names, dates of birth, free text about a person).
-PERSONAL_TABLES = ("people", "placements", "cadets", "cadet_leaders")
+# The tables holding personal data (names, dates of birth, free text about a person), as the areas declare them.
+PERSONAL_TABLES = personal_tables()
 OWNER_NEEDED = ("`ldcli db vacuum` needs the login that owns ldcli's tables (the one that ran `ldcli db upgrade`) "
                 "or a superuser")
 

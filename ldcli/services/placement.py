@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import insert, or_, select, update
 
+from ldcli.areas import personal_columns
 from ldcli.db.models import people, placements
 from ldcli.db.session import Session, locked
 from ldcli.domain import placement as rules
@@ -18,8 +19,7 @@ from ldcli.services import audit
 P = placements
 LIST_COLUMNS = ["id", "type", "status", "name", "start", "end", "received", "flags", "vetting", "supervisor_id",
                 "second_id"]
-PERSONAL = ("name", "dob", "school", "connection", "feedback", "override_reason", "termination_reason",
-            "withdraw_reason")
+PERSONAL = personal_columns("placements")  # what `placement purge` wipes, as the area declares it
 
 
 def _get(session: Session, placement_id: int):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ldcli.areas import resolve, sample_files
 from ldcli.csvio.reader import read_csv, read_rows
 from ldcli.db.models import insight_bookings, insight_days, placements, plt_blocks, training_requests
 from ldcli.db.models import people as people_table
@@ -181,22 +182,11 @@ def _cadet_loader(kind: str) -> Loader:
     return load
 
 
-# file name -> loader, in the order the files depend on each other.
-LOADERS: list[tuple[str, Loader]] = [
-    ("people.csv", load_people),
-    ("budgets.csv", load_budgets),
-    ("requests.csv", load_requests),
-    ("roster.csv", load_roster),
-    ("enrolments.csv", load_enrolments),
-    ("bookings.csv", load_bookings),
-    ("placements.csv", load_placements),
-    ("insight_days.csv", load_insight_days),
-    ("insight_bookings.csv", load_insight_bookings),
-    ("cadet_units.csv", _cadet_loader("units")),
-    ("cadets.csv", _cadet_loader("cadets")),
-    ("cadet_leaders.csv", _cadet_loader("leaders")),
-    ("cadet_activities.csv", _cadet_loader("activities")),
-]
+load_cadet_units, load_cadets = _cadet_loader("units"), _cadet_loader("cadets")
+load_cadet_leaders, load_cadet_activities = _cadet_loader("leaders"), _cadet_loader("activities")
+
+# file name -> loader, in the order the files depend on each other, as the areas declare them.
+LOADERS: list[tuple[str, Loader]] = [(f.name, resolve(f.loader)) for f in sample_files()]
 
 
 def packaged_sample() -> Path:

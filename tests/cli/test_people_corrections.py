@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ENGINE, PG_URL
 
+from ldcli.areas import personal_tables
+
 postgres_only = pytest.mark.skipif(ENGINE != "postgresql", reason="PostgreSQL's VACUUM FULL and logins")
 
 PEOPLE = """person_id,name,kind,team,department,area,line_manager_id,employment,contract_end,weekly_hours,start_date,leave_date
@@ -230,7 +232,7 @@ def test_vacuum_rebuilds_the_sqlite_file_owner_only(cli, force, db, tmp_path):
 def test_vacuum_full_rewrites_the_personal_tables_on_postgresql(cli, force, db):
     from sqlalchemy import create_engine, text
 
-    tables = ["people", "placements", "cadets", "cadet_leaders"]
+    tables = list(personal_tables())
     engine = create_engine(db)
 
     def files():

@@ -266,3 +266,14 @@ def test_the_admin_login_backs_up_and_another_is_told_it_lacks_access(cli, db, f
     assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1, refused.stderr
     assert refused.stderr.startswith("error: your login cannot back up the database: it has no access to ")
     assert "Query was" not in refused.stderr and not (tmp_path / "duties.dump").exists()
+
+
+def test_every_area_and_role_of_the_registry_is_probed_here():
+    """EXPECTED and probes() are written from SPEC §12, not read from ldcli/areas.py: a new area or
+    role in the registry fails here until its probes and expectations are written too."""
+    from ldcli.areas import AREAS, ROLES
+
+    assert set(EXPECTED) == {r.name for r in ROLES}
+    changed = {a.title for a in AREAS if a.role}
+    assert set(probes(1)) == changed and EXPECTED["ldcli_admin"][1] == changed
+    assert {area for reads, writes, _ in EXPECTED.values() for area in reads | writes} == changed

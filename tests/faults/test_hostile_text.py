@@ -22,6 +22,8 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
+from ldcli.areas import exports
+
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 ON_POSTGRES = bool(os.environ.get("LDCLI_TEST_PG"))
@@ -115,8 +117,7 @@ LEGACY = [
     "tab\tin",
 ] + ([] if ON_POSTGRES else ["nul\x00x"])  # PostgreSQL text cannot hold NUL at all
 
-EXPORT_KINDS = ["people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements",
-                "cadets", "leaders", "activities"]
+EXPORT_KINDS = list(exports())  # every kind the areas declare (ldcli/areas.py)
 MANAGER = "M0"
 MONTH = "2027-03"
 

@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.pool import NullPool
 
+from ldcli.areas import exports
 from ldcli.db.engine import resolve_url
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-EXPORT_KINDS = ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments", "placements",
-                "cadets", "leaders", "activities")
+EXPORT_KINDS = tuple(exports())  # every kind the areas declare (ldcli/areas.py)
 MONTH = "2027-03"
 PURGE_BEFORE = "2026-12-31"  # six sample placements ended before it
 LEAVER = ("100182", "2026-12-15")  # a sample leaver (leavers.csv) who owes on a completed course
