@@ -15,7 +15,7 @@ from ldcli.areas import groups, resolve
 from ldcli.cli import data, db, entry
 from ldcli.cli.context import Invocation
 from ldcli.cli.entry import caused_by_interrupt, report_interrupt
-from ldcli.cli.options import DATE, Group, examples
+from ldcli.cli.options import DATE, Group, Typer, examples
 from ldcli.domain.errors import DatabaseProblem, LdcliError
 from ldcli.domain.text import control_problem, quoted, shown
 
@@ -193,7 +193,7 @@ class LdcliGroup(Group):
         return code
 
 
-app = typer.Typer(
+app = Typer(
     cls=LdcliGroup,
     name="ldcli",
     help="Learning & Development and HR over one database: protected learning time, training "

@@ -6,7 +6,7 @@ from types import MappingProxyType
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from ldcli.domain import choices as _c
 
@@ -32,6 +32,21 @@ def reflow(text: str | None) -> str | None:
     return "\n\n".join(paragraphs)
 
 
+def _flag_help_option(made):
+    """--help shown as the flag it is, with no `<bool>` beside it (Typer gives its help option a
+    type, and no parameter to leave it out)."""
+    if made is not None:
+        made.metavar = ""
+    return made
+
+
+class Command(TyperCommand):
+    """Every ldcli command (`cls=` of each declaration, through `Typer.command`)."""
+
+    def get_help_option(self, ctx):
+        return _flag_help_option(super().get_help_option(ctx))
+
+
 class Group(TyperGroup):
     """Every ldcli command group: its own help and its commands' reflowed as the group is built
     (`help` is the text Typer took from the docstring)."""
@@ -40,6 +55,16 @@ class Group(TyperGroup):
         super().__init__(*args, **kwargs)
         for command in (self, *self.commands.values()):
             command.help = reflow(command.help)
+
+    def get_help_option(self, ctx):
+        return _flag_help_option(super().get_help_option(ctx))
+
+
+class Typer(typer.Typer):
+    """A Typer app whose commands are ldcli's `Command`s."""
+
+    def command(self, *args, cls=Command, **kwargs):
+        return super().command(*args, cls=cls, **kwargs)
 
 
 class OutputFormat(StrEnum):
@@ -264,7 +289,7 @@ def examples(*lines: str) -> str:
 
 def group(help: str, *example: str) -> typer.Typer:
     """A command group: its help, its examples, and its help shown when given no command."""
-    return typer.Typer(cls=Group, help=help, epilog=examples(*example) if example else None, no_args_is_help=True)
+    return Typer(cls=Group, help=help, epilog=examples(*example) if example else None, no_args_is_help=True)
 
 
 def choice(value) -> str | None:
