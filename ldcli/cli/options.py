@@ -6,7 +6,7 @@ from types import MappingProxyType
 from typing import Annotated
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from ldcli.domain import choices as _c
 
@@ -40,8 +40,22 @@ def _flag_help_option(made):
     return made
 
 
+class NamedArgument(TyperArgument):
+    """A text argument whose name says what it takes (FILE, PERSON): no `<str>` beside it."""
+
+    def display_type_rich(self, ctx):
+        return None
+
+
 class Command(TyperCommand):
-    """Every ldcli command (`cls=` of each declaration, through `Typer.command`)."""
+    """Every ldcli command (`cls=` of each declaration, through `Typer.command`). A text argument
+    with a name of its own is shown as a `NamedArgument` (Typer's arguments take no `cls=`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if type(param) is TyperArgument and param.metavar and param.type_descriptor.annotation is str:
+                param.__class__ = NamedArgument
 
     def get_help_option(self, ctx):
         return _flag_help_option(super().get_help_option(ctx))
