@@ -127,7 +127,7 @@ class Result:
     assert problems(constants, "ok.py") == []
 
 
-def test_one_built_command_runs_command_lines_one_after_another(write, capsysbinary):
+def test_one_built_command_runs_command_lines_one_after_another(db, write, capsysbinary):
     """What one command line asked for does not outlive it: the same Click command, built once, runs
     a sorted, limited, --excel listing and then a plain one, which gets none of that."""
     import typer
