@@ -10,7 +10,7 @@ from ldcli.domain.errors import LdcliError
 from ldcli.domain.plt import hours as as_hours
 from ldcli.domain.timeutil import Month
 from ldcli.services import audit
-from ldcli.services.cadet.units import field_text, unit
+from ldcli.services.cadet.units import cleaned, unit
 
 
 def _with_unit():
@@ -22,7 +22,7 @@ def _with_unit():
 @locked("cadets")
 def activity_add(session: Session, *, unit_ref: str, month: Month, activity: str, minutes: int) -> dict:
     u = unit(session, unit_ref)
-    activity = field_text(activity, "activity", required=True)
+    activity = cleaned(activity, "activity", required=True)
     if minutes <= 0:
         raise LdcliError("more than zero", field="hours")
     held = session.execute(select(cadet_activities.c.id).where(cadet_activities.c.unit_id == u.id,

@@ -12,7 +12,7 @@ from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.text import fold
 from ldcli.services import audit
-from ldcli.services.cadet.units import field_text, moves_of, takes_cadets, unit
+from ldcli.services.cadet.units import cleaned, moves_of, takes_cadets, unit
 
 
 def _joining_age(session: Session, who: str, dob: date, joined: date) -> int:
@@ -27,7 +27,7 @@ def _joining_age(session: Session, who: str, dob: date, joined: date) -> int:
 @locked("cadets")
 def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date, consent: bool = False) -> dict:
     u = unit(session, unit_ref)
-    name = field_text(name, "name", required=True)
+    name = cleaned(name, "name", required=True)
     age = _joining_age(session, name, dob, joined)
     takes_cadets(session, u, joined, day_field="joined", unit_field="unit")
     cadet_id = session.execute(insert(cadets).values(unit_id=u.id, name=name.strip(), dob=dob, joined=joined,
@@ -86,7 +86,7 @@ def edit(session: Session, *, cadet_id: int, name: str | None = None, dob: date 
     before = {"name": c.name, "dob": c.dob, "age_on_joining": c.age_on_joining, "consent": c.consent}
     after = dict(before)
     if name is not None:
-        after["name"] = field_text(name, "name", required=True)
+        after["name"] = cleaned(name, "name", required=True)
     if dob is not None:
         after["dob"] = dob
         after["age_on_joining"] = _joining_age(session, f"cadet {cadet_id}", dob, c.joined)

@@ -16,7 +16,7 @@ from ldcli.domain.rows_fast import repeat_error, row_parser
 from ldcli.services.cadet.activities import activity_add
 from ldcli.services.cadet.cadets import join, leave
 from ldcli.services.cadet.leaders import leader_add
-from ldcli.services.cadet.units import field_text, unit, unit_add
+from ldcli.services.cadet.units import cleaned, unit, unit_add
 
 
 def _add_row(session: Session, kind: str, v: dict) -> None:
@@ -88,7 +88,7 @@ def _import_cadet(session: Session, v: dict) -> None:
     """A cadet already held is the same name and birth date in that unit, now or before a move; an
     erased one, the same joining date and age on joining there (nothing personal is written back)."""
     u = unit(session, v["unit"])
-    name = field_text(v["name"], "name", required=True)
+    name = cleaned(v["name"], "name", required=True)
     moved = select(cadet_moves.c.cadet_id).where(or_(cadet_moves.c.from_unit_id == u.id,
                                                      cadet_moves.c.to_unit_id == u.id))
     here = or_(cadets.c.unit_id == u.id, cadets.c.id.in_(moved))

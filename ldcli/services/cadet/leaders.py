@@ -12,7 +12,7 @@ from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.rows import one_of
 from ldcli.services import audit
-from ldcli.services.cadet.units import field_text, unit
+from ldcli.services.cadet.units import cleaned, unit
 
 
 @locked("cadets")
@@ -21,7 +21,7 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
     """A leader (18 or over) for a unit; the same leader again adds another unit they serve, or
     (`rejoin`) serves again a unit they left; an import leaves a unit they left as it is."""
     u = unit(session, unit_ref)
-    name, department = field_text(name, "name", required=True), field_text(department, "department", required=True)
+    name, department = cleaned(name, "name", required=True), cleaned(department, "department", required=True)
     role = one_of(role, rules.ROLES, field="role")
     if person_id:
         session.one(select(people.c.person_id).where(people.c.person_id == person_id),
@@ -110,9 +110,9 @@ def leader_edit(session: Session, *, leader_id: int, name: str | None = None, de
     before = {"name": row.name, "department": row.department}
     after = dict(before)
     if name is not None:
-        after["name"] = field_text(name, "name", required=True)
+        after["name"] = cleaned(name, "name", required=True)
     if department is not None:
-        after["department"] = field_text(department, "department", required=True)
+        after["department"] = cleaned(department, "department", required=True)
     link = None
     if regular is not None or role is not None:
         links = _links(session, leader_id)

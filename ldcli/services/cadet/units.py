@@ -12,7 +12,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.files import MOST_CADETS
-from ldcli.domain.text import clean_text
+from ldcli.domain.text import clean_text as clean_cell
 from ldcli.services import audit
 
 UNIT_FIELDS = ("name", "npu", "venue", "opened", "planned", "closed", "max_cadets")
@@ -38,8 +38,8 @@ def unit_add(session: Session, *, name: str, npu: str, venue: str | None = None,
     maximum = session.policy.cadet_unit_max if max_cadets is None else max_cadets
     if not 1 <= maximum <= MOST_CADETS:
         raise LdcliError(f"from 1 to {MOST_CADETS:,}", field="max_cadets")
-    values = {"name": field_text(name, "name", required=True), "npu": field_text(npu, "npu", required=True),
-              "venue": field_text(venue, "venue"), "opened": opened, "planned": planned, "max_cadets": maximum}
+    values = {"name": cleaned(name, "name", required=True), "npu": cleaned(npu, "npu", required=True),
+              "venue": cleaned(venue, "venue"), "opened": opened, "planned": planned, "max_cadets": maximum}
     existing = session.execute(select(cadet_units).where(cadet_units.c.name == values["name"])).first()
     if existing is None:
         unit_id = session.execute(insert(cadet_units).values(values)).inserted_primary_key[0]
@@ -68,14 +68,14 @@ def unit_edit(session: Session, *, unit_ref: str, name: str | None = None, npu: 
     before = {k: getattr(u, k) for k in UNIT_FIELDS}
     after = dict(before)
     if name is not None:
-        after["name"] = field_text(name, "name", required=True)
+        after["name"] = cleaned(name, "name", required=True)
         if session.execute(select(cadet_units.c.id).where(cadet_units.c.name == after["name"],
                                                           cadet_units.c.id != u.id)).first():
             raise LdcliError(f"unit {after['name']} already exists", field="name")
     if npu is not None:
-        after["npu"] = field_text(npu, "npu", required=True)
+        after["npu"] = cleaned(npu, "npu", required=True)
     if venue is not None:
-        after["venue"] = field_text(venue, "venue")  # blank clears it
+        after["venue"] = cleaned(venue, "venue")  # blank clears it
     here = _spans_in(session, u.id)
     if opened is not None:
         early = [s for s in here if s[1] < opened]
@@ -152,8 +152,8 @@ def takes_cadets(session: Session, u, day: date, *, day_field: str, unit_field: 
         raise RuleBroken(f"unit {u.name} is full: {members} cadets, its maximum is {u.max_cadets}", field=unit_field)
 
 
-def field_text(value: str | None, field: str, *, required: bool = False) -> str | None:
+def cleaned(value: str | None, field: str, *, required: bool = False) -> str | None:
     try:
-        return clean_text(value, required=required)
+        return clean_cell(value, required=required)
     except ValueError as exc:
         raise LdcliError(str(exc), field=field) from None
