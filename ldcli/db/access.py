@@ -39,10 +39,12 @@ def roles_for(area: str, *, write: bool) -> list[str]:
 
 def refusal(exc: BaseException):
     """The one line for PostgreSQL's "permission denied" (an LdcliError, exit 1), or None."""
-    original = getattr(exc, "orig", None) or exc
-    if getattr(original, "sqlstate", None) != "42501" and "permission denied" not in str(original):
-        return None
+    from ldcli.db.errors import Failure, driver_error, failure
     from ldcli.domain.errors import LdcliError
+
+    if failure(exc) is not Failure.REFUSED:
+        return None
+    original = driver_error(exc)
 
     found = _REFUSED.search(str(original))
     if found is None:

@@ -14,6 +14,7 @@ class Failure(Enum):
     READ_ONLY = "read-only"      # the file (or its folder) may not be written
     CANNOT_OPEN = "cannot open"  # the file could not be opened
     DAMAGED = "damaged"          # not a database, or a malformed one
+    REFUSED = "refused"          # this login has no privilege for it (PostgreSQL)
 
 
 # PostgreSQL SQLSTATE codes (Appendix A of its manual).
@@ -23,6 +24,7 @@ _SQLSTATE = {
     "40001": Failure.CROSSED,         # serialization_failure
     "23505": Failure.DUPLICATE,       # unique_violation
     "23503": Failure.MISSING_PARENT,  # foreign_key_violation
+    "42501": Failure.REFUSED,         # insufficient_privilege
 }
 # SQLite primary result codes, and the extended codes that differ from their primary's meaning here.
 _SQLITE = {
