@@ -42,7 +42,7 @@ demo: $(STAMP)
 
 ## test: set up and run the whole suite on SQLite and, at the same time, on a throwaway PostgreSQL
 ## (each in its own temporary folder; the output of each is printed whole when it ends), all but the
-## tests on millions of rows (`make test-slow`, which CI runs too)
+## heavy tests (`make test-slow`, which CI runs too)
 test: $(STAMP)
 	bash scripts/ensure-postgres.sh
 	bash scripts/ensure-browser.sh
@@ -50,15 +50,18 @@ test: $(STAMP)
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest -m "not huge" --basetemp=$(TMPDIR_BASE)/ldcli-test-sqlite
+	$(PY) -m pytest -m "not heavy" --basetemp=$(TMPDIR_BASE)/ldcli-test-sqlite
 
 test-postgres: $(STAMP)
 	bash scripts/ensure-postgres.sh
-	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow" --basetemp=$(TMPDIR_BASE)/ldcli-test-postgres
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "not slow and not heavy" --basetemp=$(TMPDIR_BASE)/ldcli-test-postgres
 
-## test-slow: the bounded-memory tests on millions of rows (a 10M-row export, a 1M-people import; minutes)
+## test-slow: the heavy tests, tens of seconds to minutes each (millions of rows, processes killed
+## mid-write, many processes racing, the README run end to end, a wheel install), on both engines
 test-slow: $(STAMP)
-	$(PY) -m pytest -m huge --basetemp=$(TMPDIR_BASE)/ldcli-test-slow
+	bash scripts/ensure-postgres.sh
+	$(PY) -m pytest -m heavy --basetemp=$(TMPDIR_BASE)/ldcli-test-slow-sqlite
+	$(PY) scripts/with_postgres.py -- $(PY) -m pytest -m "heavy and not slow" --basetemp=$(TMPDIR_BASE)/ldcli-test-slow-postgres
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check ldcli migrations tests scripts bench

@@ -12,6 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.heavy
 @pytest.mark.slow
 @pytest.mark.sqlite_only
 def test_wheel_install_upgrades_and_imports_from_a_scratch_directory(tmp_path):

@@ -24,6 +24,7 @@ def runnable_blocks() -> list[str]:
     return re.findall(r"```sh\n(.*?)```", text[start:end], flags=re.S)
 
 
+@pytest.mark.heavy
 @pytest.mark.sqlite_only
 def test_the_readme_examples_run_in_order_on_the_sample(tmp_path):
     blocks = runnable_blocks()

@@ -245,6 +245,7 @@ def test_a_person_id_is_kept_apart_in_the_uid(cli, write):
     assert list(export(cli, "2026-11")[1]) == ["plt-A%2C1%20x-20261102-0700@ldcli"]
 
 
+@pytest.mark.heavy
 def test_only_the_calendar_imports_icalendar(cli, force, db, tmp_path, loaded_modules):
     def loads_icalendar(*args, cwd) -> bool:
         code, found = loaded_modules(*args, cwd=cwd, watch=("icalendar",))

@@ -131,6 +131,7 @@ def duplicates(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.heavy
 def test_many_staff_running_the_same_bulk_commands_leave_what_one_run_leaves(databases):
     single = databases.new()
     for args in STEPS:
@@ -164,6 +165,7 @@ def test_many_staff_running_the_same_bulk_commands_leave_what_one_run_leaves(dat
     assert tally == {processes: ROUNDS for processes in PROCESSES}
 
 
+@pytest.mark.heavy
 def test_four_sample_loads_at_once_leave_what_one_leaves(databases):
     """Every import at once (people, roster, enrolments, requests, placements, insight days, cadet
     units, cadets, leaders, activities): each waits for the one before it in its area."""

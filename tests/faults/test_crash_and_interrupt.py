@@ -283,6 +283,7 @@ def kill_trials(base: Base, step: Step, name: str, tmp_path: Path, seed: int, ch
     return held, failures, killed_running
 
 
+@pytest.mark.heavy
 def test_kill_9_during_roster_import_leaves_before_or_after(base, tmp_path):
     def checks(db):
         shifts = count(db, "shifts")
@@ -294,6 +295,7 @@ def test_kill_9_during_roster_import_leaves_before_or_after(base, tmp_path):
     assert failures == [], "\n".join(failures)
 
 
+@pytest.mark.heavy
 def test_kill_9_during_allocate_leaves_before_or_after(base, tmp_path):
     def checks(db):
         blocks = count(db, "plt_blocks")
@@ -319,6 +321,7 @@ def before_ldcli_ran(code, err: str) -> bool:
     return code == -signal.SIGINT or (code == 1 and err.startswith("Fatal Python error: init_"))
 
 
+@pytest.mark.heavy
 def test_ctrl_c_at_any_moment_is_exit_130_and_nothing_half_written(base, tmp_path):
     rng = random.Random(SEED + 2)
     failures, held, tried, before_python, finished = [], 0, 0, 0, 0

@@ -317,6 +317,7 @@ def test_database_fault(fault, cli, tmp_path, template, tally, monkeypatch):
     run_matrix(fault, tmp_path, template, lambda *args: run_in_process(cli, *args), tally)
 
 
+@pytest.mark.heavy
 @pytest.mark.sqlite_only
 @pytest.mark.parametrize("fault", ["read-only-file", "read-only-folder"])
 def test_read_only_database(fault, tmp_path, template, tally):

@@ -199,6 +199,7 @@ OUTPUTS = [
 ]
 
 
+@pytest.mark.heavy
 def test_output_files_are_owner_only(db, tmp_path, modes):
     """Every -o FILE (on the test's own database: SQLite, or PostgreSQL when LDCLI_TEST_PG is set)."""
     made = ldcli("people", "add", "900001", "--name", "Zed Newman", "--kind", "staff", cwd=tmp_path)

@@ -406,6 +406,7 @@ def read_back(cli, world: dict) -> Cells:
 
 # --- 1. the formula corpus -------------------------------------------------------------------------
 
+@pytest.mark.heavy
 def test_formula_payloads_in_every_free_text_field_come_back_guarded_in_every_csv(cli, write):
     world = build_world(cli, write, FORMULAS)
     cells = read_back(cli, world)

@@ -103,11 +103,13 @@ def import_under_limit(tmp_path, count: int, headroom_mb: int) -> None:
     assert managed_by(f"B{count - 1:07d}") == count - 1
 
 
+@pytest.mark.heavy
 def test_people_import_holds_no_more_for_a_bigger_file(db, tmp_path):
     # 50,000 rows held ~150 MB more than 1,000 before the fix; read in chunks, well under 100 MB more.
     import_under_limit(tmp_path, 50_000, headroom_mb=100)
 
 
+@pytest.mark.heavy
 def test_export_holds_no_more_for_a_bigger_table(db, tmp_path):
     add_shifts(10)
     code, lines, base = run("export", "shifts", "-o", "few.csv")
@@ -142,13 +144,13 @@ def test_a_million_unknown_columns_are_counted_not_listed(cli, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.huge
+@pytest.mark.heavy
 def test_a_million_people_import_in_bounded_memory(db, tmp_path):
     import_under_limit(tmp_path, 1_000_000, headroom_mb=300)
 
 
 @pytest.mark.slow
-@pytest.mark.huge
+@pytest.mark.heavy
 def test_ten_million_shifts_export_in_bounded_memory_and_start_at_once(db, tmp_path):
     add_shifts(10)
     code, lines, base = run("export", "shifts", "-o", "few.csv")
@@ -190,6 +192,7 @@ def enrolments_file(path, count: int, prefix: str) -> str:
     return str(path)
 
 
+@pytest.mark.heavy
 def test_enrolment_import_holds_no_more_for_a_bigger_file(db, tmp_path):
     add_people(1000, "A")
     add_people(50_000, "B")
