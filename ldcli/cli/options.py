@@ -272,11 +272,18 @@ MONTH = MappingProxyType({"parser": _parser(_kind("month")), "metavar": "YYYY-MM
 POUNDS = MappingProxyType({"parser": _parser(_kind("pounds")), "metavar": "GBP"})
 HOURS_TEXT = MappingProxyType({"parser": _parser(_hours_text), "metavar": "HOURS"})
 PROGRAMME = MappingProxyType({"callback": _programme, "metavar": "PROGRAMME", "autocompletion": _programme_names})
-# Filters by name, checked against the database (SPEC §16): one entry each in services.names.NAMES.
-TEAM = MappingProxyType({"callback": _named("team")})
-PERSON = MappingProxyType({"callback": _named("person"), "autocompletion": complete_person})
-UNIT = MappingProxyType({"callback": _named("unit"), "autocompletion": complete_unit})
-ENTITY = MappingProxyType({"callback": _named("entity")})
+
+
+def named(kind: str, **extra) -> MappingProxyType:
+    """A filter by name (`typer.Option(**named("team"), help=…)`), checked against the database
+    (SPEC §16): `kind` is its entry in ldcli.services.names.NAMES."""
+    return MappingProxyType({"callback": _named(kind), **extra})
+
+
+TEAM = named("team")
+PERSON = named("person", autocompletion=complete_person)
+UNIT = named("unit", autocompletion=complete_unit)
+ENTITY = named("entity")
 CATEGORY = MappingProxyType({"parser": _named_choice("--category", "category", "categories", Category),
                              "metavar": "<" + "|".join(_c.CATEGORIES) + ">"})
 
