@@ -33,11 +33,13 @@ def refusal(noun: str, value: str, known: Iterable[str], *, plural: str | None =
     import difflib
 
     known = sorted(set(known), key=str.casefold)
-    folded = {k.casefold(): k for k in known}
+    folded: dict[str, list[str]] = {}
+    for k in known:
+        folded.setdefault(k.casefold(), []).append(k)
     typed = value.casefold()
-    close = [folded[c] for c in difflib.get_close_matches(typed, list(folded), n=SUGGESTED, cutoff=0.6)]
+    close = [k for c in difflib.get_close_matches(typed, list(folded), n=SUGGESTED, cutoff=0.6) for k in folded[c]]
     if len(typed) >= 3:  # a part of a name: 'north' for 'Response North A'
-        close += [k for k in known if typed in k.casefold() and k not in close][:SUGGESTED - len(close)]
+        close += [k for k in known if typed in k.casefold() and k not in close][:max(0, SUGGESTED - len(close))]
     message = f"no {noun} {quoted(value)}"
     plural = plural or noun + "s"
     if close:
