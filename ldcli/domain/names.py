@@ -32,7 +32,7 @@ def refusal(noun: str, value: str, known: Iterable[str], *, plural: str | None =
     (too many to list)."""
     import difflib
 
-    known = sorted(set(known), key=str.casefold)
+    known = sorted(set(known), key=lambda k: (k.casefold(), k))
     folded: dict[str, list[str]] = {}
     for k in known:
         folded.setdefault(k.casefold(), []).append(k)
