@@ -11,6 +11,7 @@ from ldcli.cli.options import (
     DATE,
     ID_MAX,
     MONTH,
+    UNIT,
     CadetFile,
     DryRunOpt,
     ExcelOpt,
@@ -23,7 +24,6 @@ from ldcli.cli.options import (
     SortOpt,
     YesNo,
     YesOpt,
-    complete_unit,
     confirm_erasure,
     group,
 )
@@ -127,7 +127,7 @@ def cadet_edit(
 def cadet_move(
     ctx: typer.Context,
     cadet_id: CadetIdArg,
-    unit: Annotated[str, typer.Option(autocompletion=complete_unit, help="The unit they move to (name or id).")],
+    unit: Annotated[str, typer.Option(**UNIT, help="The unit they move to (name or id).")],
     day: Annotated[date, typer.Option("--date", **DATE, help="The first day in the new unit.")],
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
@@ -193,7 +193,7 @@ def cadet_purge(
 @app.command("list")
 def cadet_list(
     ctx: typer.Context,
-    unit: Annotated[str | None, typer.Option(help="Only this unit (name or id).")] = None,
+    unit: Annotated[str | None, typer.Option(**UNIT, help="Only this unit (name or id).")] = None,
     search: Annotated[str | None, typer.Option(
         metavar="TEXT", help="Only names containing TEXT (any case, accents aside).")] = None,
     sort: SortOpt = None,

@@ -10,7 +10,18 @@ import typer
 
 from ldcli.areas import exports
 from ldcli.cli.context import Invocation, asked, transaction
-from ldcli.cli.options import DATE, ExcelOpt, ExportFormat, FormatOpt, LimitOpt, OutputFormat, OutputOpt, SortOpt, group
+from ldcli.cli.options import (
+    DATE,
+    ENTITY,
+    ExcelOpt,
+    ExportFormat,
+    FormatOpt,
+    LimitOpt,
+    OutputFormat,
+    OutputOpt,
+    SortOpt,
+    group,
+)
 
 policy_app = group("The policy numbers in force.",
                    'ldcli policy show', 'ldcli --policy force.toml policy show --format json')
@@ -94,7 +105,7 @@ def audit(
     until: Annotated[date | None, typer.Option(**DATE, help="Only entries on or before this date.")] = None,
     actor: Annotated[str | None, typer.Option(metavar="NAME", help="Only entries by this actor (any case).")] = None,
     login: Annotated[str | None, typer.Option(metavar="LOGIN", help="Only entries made from this login.")] = None,
-    entity: Annotated[str | None, typer.Option(help="Only this kind of record, e.g. person, shift.")] = None,
+    entity: Annotated[str | None, typer.Option(**ENTITY, help="Only this kind of record, e.g. person, shift.")] = None,
     record_id: Annotated[str | None, typer.Option(
         "--id", metavar="ID", help="Only entries about this record (a bulk write's range included).")] = None,
     sort: SortOpt = None,

@@ -225,6 +225,45 @@ def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
     return _database_rows(ctx, "SELECT name FROM cadet_units WHERE name LIKE ? ORDER BY 1 LIMIT 50", incomplete)
 
 
+def _named(kind: str):
+    """A callback checking a filter's name (--team, --person, …; ldcli.services.names.NAMES) as the
+    command line is read: the command gets the stored spelling, or exit 1 names the option and the
+    closest known names."""
+
+    def callback(ctx: typer.Context, param, value: str | None) -> str | None:
+        if value is None or ctx.resilient_parsing:
+            return value
+        from ldcli.cli.context import of, transaction
+        from ldcli.domain.errors import LdcliError, NotFound
+        from ldcli.services.names import checked
+
+        try:
+            with transaction(of(ctx)) as session:
+                return checked(session, kind, value)
+        except NotFound as exc:
+            raise LdcliError(f"{param.opts[0]}: {exc}") from None
+
+    return callback
+
+
+def _named_choice(option: str, noun: str, plural: str, values: type[StrEnum]):
+    """A `parser=` for a closed set of names (--category): any case; anything else exit 1 naming
+    the option and the closest of them, as for the names the database knows."""
+
+    def parser(value):
+        if not isinstance(value, str):
+            return value
+        from ldcli.domain.errors import LdcliError, NotFound
+        from ldcli.domain.names import checked
+
+        try:
+            return values(checked(noun, value.strip(), [v.value for v in values], folds=True, plural=plural))
+        except NotFound as exc:
+            raise LdcliError(f"{option}: {exc}") from None
+
+    return parser
+
+
 # Spread into typer.Option / typer.Argument: `typer.Option("--from", **DATE, help=…)` (read-only).
 DATE = MappingProxyType({"parser": _parser(_kind("date")), "metavar": "YYYY-MM-DD"})
 TIME = MappingProxyType({"parser": _parser(_kind("time")), "metavar": "HHMM"})
@@ -233,6 +272,20 @@ MONTH = MappingProxyType({"parser": _parser(_kind("month")), "metavar": "YYYY-MM
 POUNDS = MappingProxyType({"parser": _parser(_kind("pounds")), "metavar": "GBP"})
 HOURS_TEXT = MappingProxyType({"parser": _parser(_hours_text), "metavar": "HOURS"})
 PROGRAMME = MappingProxyType({"callback": _programme, "metavar": "PROGRAMME", "autocompletion": _programme_names})
+
+
+def named(kind: str, **extra) -> MappingProxyType:
+    """A filter by name (`typer.Option(**named("team"), help=…)`), checked against the database
+    (SPEC §16): `kind` is its entry in ldcli.services.names.NAMES."""
+    return MappingProxyType({"callback": _named(kind), **extra})
+
+
+TEAM = named("team")
+PERSON = named("person", autocompletion=complete_person)
+UNIT = named("unit", autocompletion=complete_unit)
+ENTITY = named("entity")
+CATEGORY = MappingProxyType({"parser": _named_choice("--category", "category", "categories", Category),
+                             "metavar": "<" + "|".join(_c.CATEGORIES) + ">"})
 
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", help="Output as a table, CSV, JSON or a spreadsheet (xlsx: -o FILE.xlsx).")

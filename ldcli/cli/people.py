@@ -10,6 +10,7 @@ import typer
 from ldcli.cli.context import asked, transaction
 from ldcli.cli.options import (
     DATE,
+    TEAM,
     DryRunOpt,
     Employment,
     ExcelOpt,
@@ -127,7 +128,7 @@ def people_add(
 @app.command("list")
 def people_list(
     ctx: typer.Context,
-    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    team: Annotated[str | None, typer.Option(**TEAM, help="Only this team.")] = None,
     kind: Annotated[PersonKind | None, typer.Option(case_sensitive=False, help="Only this kind of person.")] = None,
     search: Annotated[str | None, typer.Option(
         metavar="TEXT", help="Only names or ids containing TEXT (any case, accents aside: sian finds Siân).")] = None,

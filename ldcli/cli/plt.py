@@ -13,6 +13,7 @@ from ldcli.cli.options import (
     HOURS,
     HOURS_TEXT,
     MONTH,
+    PERSON,
     PROGRAMME,
     TIME,
     DryRunOpt,
@@ -250,7 +251,7 @@ def plt_cancel(
 def plt_markers(
     ctx: typer.Context,
     month: MonthOpt,
-    person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
+    person: Annotated[str | None, typer.Option(**PERSON, help="Only this person.")] = None,
     team: TeamOpt = None,
     sort: SortOpt = None,
     limit: LimitOpt = None,

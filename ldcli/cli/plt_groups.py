@@ -10,6 +10,8 @@ from ldcli.cli.options import (
     HOURS_TEXT,
     ID_MAX,
     MONTH,
+    PERSON,
+    TEAM,
     DryRunOpt,
     ExcelOpt,
     FormatOpt,
@@ -17,7 +19,6 @@ from ldcli.cli.options import (
     OutputFormat,
     OutputOpt,
     SortOpt,
-    complete_person,
     group,
 )
 from ldcli.domain.files import ROSTER
@@ -27,7 +28,7 @@ roster_app = group("The duty roster that PLT blocks are placed in.",
 enrolment_app = group("Correct, end or cancel one enrolment (`plt enrolments` lists them with their ids).",
                       'ldcli plt enrolment end 12 --month 2027-06')
 
-TeamOpt = Annotated[str | None, typer.Option(help="Only this team.")]
+TeamOpt = Annotated[str | None, typer.Option(**TEAM, help="Only this team.")]
 MonthOpt = Annotated[object, typer.Option("--month", **MONTH, help="The month, YYYY-MM.")]
 
 
@@ -164,7 +165,7 @@ def _rows_in(path: str) -> int | None:
 def plt_roster_list(
     ctx: typer.Context,
     month: MonthOpt,
-    person: Annotated[str | None, typer.Option(autocompletion=complete_person, help="Only this person.")] = None,
+    person: Annotated[str | None, typer.Option(**PERSON, help="Only this person.")] = None,
     team: TeamOpt = None,
     sort: SortOpt = None,
     limit: LimitOpt = None,

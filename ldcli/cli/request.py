@@ -7,8 +7,10 @@ import typer
 
 from ldcli.cli.context import asked, of, transaction
 from ldcli.cli.options import (
+    CATEGORY,
     DATE,
     ID_MAX,
+    PERSON,
     POUNDS,
     Category,
     Check,
@@ -64,7 +66,7 @@ def request_new(
     person_id: Annotated[str, typer.Argument(
         metavar="PERSON", autocompletion=complete_person, help="The applicant's person_id.")],
     title: Annotated[str, typer.Option(help="The course or item.")],
-    category: Annotated[Category, typer.Option(case_sensitive=False, help="The kind of training.")],
+    category: Annotated[Category, typer.Option(**CATEGORY, help="The kind of training.")],
     provider: Annotated[str, typer.Option(help="Who provides it.")],
     start: Annotated[date, typer.Option(**DATE, help="Course start, YYYY-MM-DD.")],
     end: Annotated[date, typer.Option(**DATE, help="Course end, YYYY-MM-DD.")],
@@ -106,10 +108,9 @@ def request_new(
 def request_edit(
     ctx: typer.Context,
     request_id: IdArg,
-    person: Annotated[str | None, typer.Option(autocompletion=complete_person,
-                                               help="The applicant's person_id.")] = None,
+    person: Annotated[str | None, typer.Option(**PERSON, help="The applicant's person_id.")] = None,
     title: Annotated[str | None, typer.Option(help="The course or item.")] = None,
-    category: Annotated[Category | None, typer.Option(case_sensitive=False, help="The kind of training.")] = None,
+    category: Annotated[Category | None, typer.Option(**CATEGORY, help="The kind of training.")] = None,
     provider: Annotated[str | None, typer.Option(help="Who provides it.")] = None,
     start: Annotated[date | None, typer.Option(**DATE, help="Course start, YYYY-MM-DD.")] = None,
     end: Annotated[date | None, typer.Option(**DATE, help="Course end, YYYY-MM-DD.")] = None,
@@ -335,11 +336,11 @@ def request_lunch_learn(ctx: typer.Context, request_id: IdArg, day: DateOpt) -> 
 def request_list(
     ctx: typer.Context,
     status: Annotated[RequestStatus | None, typer.Option(case_sensitive=False, help="Only this status.")] = None,
-    person: Annotated[str | None, typer.Option(help="Only this person's requests.")] = None,
+    person: Annotated[str | None, typer.Option(**PERSON, help="Only this person's requests.")] = None,
     lunch_learn_due: Annotated[bool, typer.Option("--lunch-learn-due", metavar="",
                                                   help="Only completed courses still owing a lunch-and-learn.")
                                ] = False,
-    category: Annotated[Category | None, typer.Option(case_sensitive=False, help="Only this category.")] = None,
+    category: Annotated[Category | None, typer.Option(**CATEGORY, help="Only this category.")] = None,
     first: Annotated[date | None, typer.Option("--from", **DATE, help="Only courses running on or after this day.")
                      ] = None,
     last: Annotated[date | None, typer.Option("--to", **DATE, help="Only courses starting on or before this day.")

@@ -80,7 +80,7 @@ def test_unit_edit_is_one_audit_entry_naming_the_fields(cli, units):
     assert listed["Oak Lane Academy"]["venue"] is None and listed["Oak Lane Academy"]["closed"] is None
     usage = cli("cadet", "unit", "edit", "Elm Road")
     assert usage.exit_code == 2 and "nothing to change: give --name" in usage.stderr
-    refused(cli, "cadet", "unit", "edit", "Nowhere", "--npu", "X", says="cadet unit 'Nowhere' not found")
+    refused(cli, "cadet", "unit", "edit", "Nowhere", "--npu", "X", says="UNIT: no cadet unit 'Nowhere'")
 
 
 def test_unit_edit_refusals(cli, units):
@@ -202,7 +202,7 @@ def test_move_refusals(cli, units):
     refused(cli, "cadet", "move", amy, "--unit", "Ash Park", "--date", "2027-03-01",
             says="--date: unit Ash Park is not open on 2027-03-01 (planned 2027-09-01)")
     refused(cli, "cadet", "move", amy, "--unit", "Nowhere", "--date", "2027-03-01",
-            says="error: cadet unit 'Nowhere' not found")
+            says="error: --unit: no cadet unit 'Nowhere'")
     refused(cli, "cadet", "move", "99", "--unit", "Elm Road", "--date", "2027-03-01", says="cadet 99 not found")
     ok(cli, "cadet", "move", amy, "--unit", "Elm Road", "--date", "2027-04-01")
     refused(cli, "cadet", "move", amy, "--unit", "Oak Lane", "--date", "2027-03-31",

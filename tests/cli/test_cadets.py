@@ -115,7 +115,7 @@ def test_imports_report_every_bad_row_and_write_nothing(cli, unit, write):
                          "Nowhere,Lost,2005-01-01,2019-09-01,yes\nOak Park,Baby,2012-01-01,2019-09-01,maybe\n")
     result = cli("cadet", "import", "cadets", bad)
     assert result.exit_code == 1
-    assert "row 3, column unit: cadet unit 'Nowhere' not found" in result.stderr
+    assert "row 3, column unit: no cadet unit 'Nowhere'" in result.stderr
     assert "row 4, column consent: 'maybe' is not yes or no" in result.stderr
     assert "row 4" in result.stderr
     assert cli.ok("cadet", "list", "--format", "json").json() == []

@@ -25,7 +25,7 @@ def test_edit_a_draft_checks_every_rule_and_names_the_fields(cli, hr):
     refused(cli, "request", "edit", request_id, "--end", "2026-11-30", fragment="is before the start")
     refused(cli, "request", "edit", request_id, "--category", "masters", fragment="essential to the role")
     refused(cli, "request", "edit", request_id, "--person", "K1", fragment="contractors and volunteers")
-    refused(cli, "request", "edit", request_id, "--person", "ZZ", fragment="person ZZ not found")
+    refused(cli, "request", "edit", request_id, "--person", "ZZ", fragment="--person: no person 'ZZ'")
     refused(cli, "request", "edit", request_id, "--title", " ", fragment="title: is required")
     refused(cli, "request", "edit", 999, "--title", "X", fragment="request 999 not found")
     refused(cli, "request", "edit", request_id, fragment="give at least one field to change", code=2)

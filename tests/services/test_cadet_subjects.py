@@ -37,7 +37,8 @@ def test_a_unit_is_found_by_name_or_id(session):
     assert units.unit(session, str(added["id"])).name == "Northtown"
     with pytest.raises(NotFound) as caught:
         units.unit(session, "Southtown")
-    assert (str(caught.value), caught.value.field) == ("cadet unit 'Southtown' not found", "unit")
+    assert (str(caught.value), caught.value.field) == ("no cadet unit 'Southtown'; did you mean 'Northtown'?", "unit")
+    assert units.unit(session, " northTOWN").id == added["id"]  # any case
 
 
 def test_a_cadet_moves_and_counts_in_the_new_unit(session):

@@ -13,20 +13,20 @@ from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.files import MOST_CADETS
 from ldcli.domain.text import clean_text as clean_cell
-from ldcli.services import audit
+from ldcli.services import audit, names
 
 UNIT_FIELDS = ("name", "npu", "venue", "opened", "planned", "closed", "max_cadets")
 
 
 def unit(session: Session, ref: str):
-    """A unit by its name or id, everywhere."""
+    """A unit by its name (in any case) or id, everywhere; an unknown one is refused with the
+    closest names."""
     ref = str(ref).strip()
     row = session.execute(select(cadet_units).where(cadet_units.c.name == ref)).first()
     if row is not None:
         return row
-    key = int(ref) if ref.isascii() and ref.isdigit() and len(ref) <= 9 else None  # None: no unit has it
-    return session.one(select(cadet_units).where(cadet_units.c.id == key), f"cadet unit '{ref}' not found",
-                       field="unit")
+    name = names.checked(session, "unit", ref, field="unit")
+    return session.execute(select(cadet_units).where(cadet_units.c.name == name)).one()
 
 
 @locked("cadets")
