@@ -1,0 +1,118 @@
+"""SPEC §16 "Say what is happening", at a real terminal (a pseudo-terminal and a real `python -m
+ldcli`): a write waiting for another user's lock says so after a second, on both engines; an
+erasure prompt names whose data goes and what of it, and "no" exits 1 with "nothing erased"."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ENGINE
+
+from ldcli.db.engine import make_engine, resolve_url
+from ldcli.db.waiting import NOTICE
+
+
+def on_terminal(*args: str, answer: str = "", stderr_tty: bool = True, env: dict | None = None):
+    """Start `ldcli ARGS` with its stdin (and stderr, unless told) on a pseudo-terminal; `answer` is
+    typed. Returns (process, read): read() waits for the end and gives (exit code, terminal text,
+    piped stderr)."""
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "ldcli", *args], stdin=slave, stdout=subprocess.PIPE,
+                            stderr=slave if stderr_tty else subprocess.PIPE, env=os.environ | (env or {}))
+    os.close(slave)
+    if answer:
+        os.write(master, answer.encode())
+
+    def read() -> tuple[int, str, str]:
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # the other end closed: the process has ended
+                break
+            if not chunk:
+                break
+            seen += chunk
+        code = proc.wait(timeout=60)
+        os.close(master)
+        piped = proc.stderr.read().decode() if proc.stderr else ""
+        for pipe in (proc.stdout, proc.stderr):
+            if pipe:
+                pipe.close()
+        return code, seen.decode().replace("\r\n", "\n"), piped
+
+    return proc, read
+
+
+class HeldLock:
+    """Another user's write in progress: SQLite's file held by an open write transaction;
+    PostgreSQL's advisory lock of `name` (the one the command takes) held by another session."""
+
+    def __init__(self, name: str):
+        self.engine = make_engine(resolve_url(None))
+        self.conn = self.engine.connect()
+        if ENGINE == "postgresql":
+            from ldcli.db.session import LOCK_SPACE, lock_key
+
+            self.conn.exec_driver_sql("SELECT pg_advisory_lock(%s, %s)", (LOCK_SPACE, lock_key(name)))
+            self.conn.commit()
+        else:
+            self.raw = self.conn.connection.driver_connection
+            self.raw.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if ENGINE == "postgresql":
+            self.conn.exec_driver_sql("SELECT pg_advisory_unlock_all()")
+            self.conn.commit()
+        else:
+            self.raw.execute("ROLLBACK")
+        self.conn.close()
+        self.engine.dispose()
+
+
+@pytest.mark.parametrize("stderr_tty", [True, False])
+def test_a_write_waiting_for_a_lock_says_so_on_a_terminal_only(cli, db, stderr_tty):
+    cli.ok("people", "list")  # the database exists
+    held = HeldLock("people")
+    try:
+        _, read = on_terminal("people", "add", "P1", "--name", "Pat Waiting", "--kind", "staff",
+                              stderr_tty=stderr_tty, env={"LDCLI_BUSY_TIMEOUT": "20"})
+        time.sleep(2.5)
+    finally:
+        held.release()
+    code, shown, piped = read()
+    assert code == 0, (shown, piped)
+    assert (NOTICE in shown) == stderr_tty and NOTICE not in piped
+    assert shown.count(NOTICE) == int(stderr_tty)  # once, however long the wait
+    assert cli.ok("people", "show", "P1", "--format", "json").json()["name"] == "Pat Waiting"
+    # no wait, no word
+    code, shown, _ = on_terminal("people", "add", "P2", "--name", "Pip Quick", "--kind", "staff")[1]()
+    assert code == 0 and NOTICE not in shown
+
+
+def test_an_erasure_names_whose_data_goes_and_no_exits_1(cli, db):
+    cli.ok("people", "add", "100194", "--name", "Jane Doe", "--kind", "staff")
+    cli.ok("people", "leave", "100194", "--date", "2026-11-30")
+    code, shown, _ = on_terminal("--as-of", "2026-12-07", "people", "erase", "100194", answer="n\n")[1]()
+    assert code == 1, shown
+    assert "Erase the personal data of 100194 Jane Doe (the name goes; id, team, contract and dates stay)? " \
+           "This cannot be undone [y/N]:" in shown
+    assert shown.rstrip().endswith("nothing erased") and "interrupted" not in shown
+    assert cli.ok("people", "show", "100194", "--format", "json").json()["name"] == "Jane Doe"
+    code, shown, _ = on_terminal("--as-of", "2026-12-07", "people", "erase", "100194", answer="y\n")[1]()
+    assert code == 0 and "name erased" in shown
+    assert cli.ok("people", "show", "100194", "--format", "json").json()["name"] is None
+
+    cli.ok("cadet", "unit", "add", "Kings", "--npu", "North", "--opened", "2019-01-01")
+    cadet = cli.ok("cadet", "join", "Kings", "--name", "Zara Osei", "--dob", "2005-03-01", "--joined", "2019-09-01",
+                   "--format", "json").json()["id"]
+    cli.ok("cadet", "leave", str(cadet), "--date", "2020-07-31")
+    code, shown, _ = on_terminal("cadet", "erase", str(cadet), answer="n\n")[1]()
+    assert code == 1 and shown.rstrip().endswith("nothing erased")
+    assert f"Erase the personal data of cadet {cadet} Zara Osei, Kings (the name and date of birth 2005-03-01 " \
+           "go; unit, dates and consent stay)?" in " ".join(shown.split())
