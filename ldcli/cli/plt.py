@@ -39,8 +39,6 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(enrolment_app, name="enrolment")
 
 
-PAST_HELP = ("on purpose, on dates before today (--as-of): such blocks are evidence created after the fact, "
-             "marked in `plt report` (placed_late_hours).")
 
 
 class MarkersFormat(StrEnum):
@@ -148,7 +146,8 @@ def plt_book(
                                       help="Working from home (may be recalled to duty).")] = False,
     programme: Annotated[str | None, typer.Option(**PROGRAMME,
                                                   help="Which enrolment, when the person has several.")] = None,
-    past: Annotated[bool, typer.Option("--past", metavar="", help="Book " + PAST_HELP)] = False,
+    past: Annotated[bool, typer.Option(
+        "--past", metavar="", help="A date before today, on purpose (the report marks it placed late).")] = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
@@ -174,7 +173,8 @@ def plt_allocate(
     undo: Annotated[bool, typer.Option("--undo", metavar="",
                                        help="Cancel the blocks allocation placed in the month (never a booked or "
                                             "recalled block).")] = False,
-    past: Annotated[bool, typer.Option("--past", metavar="", help="Place or cancel blocks " + PAST_HELP)] = False,
+    past: Annotated[bool, typer.Option(
+        "--past", metavar="", help="Dates before today too, on purpose (the report marks them placed late).")] = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
@@ -355,7 +355,11 @@ def plt_compliance(
 ) -> None:
     """The inspection's evidence that protected learning time was given: per team (or programme)
     and month, the enrolments owed hours, how many met them, how many fell short, the percent met
-    and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month."""
+    and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month.
+
+    A month when none of a group's people has a shift on record says `no roster`, and one when
+    no enrolment was owed hours `nothing owed` (the status column): neither has a percent, nor
+    counts towards the totals."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, Page, render, say
     from ldcli.domain.plt import whole_percent

@@ -14,7 +14,8 @@ import pytest
 from conftest import ENGINE
 
 from ldcli.db.engine import make_engine, resolve_url
-from ldcli.db.waiting import NOTICE
+
+NOTICE = "waiting for another user's change to finish…"
 
 
 def on_terminal(*args: str, answer: str = "", stderr_tty: bool = True, env: dict | None = None):
