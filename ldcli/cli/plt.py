@@ -197,6 +197,9 @@ def plt_allocate(
     from ldcli.cli.output import Listing, Record, progress, render, say
     from ldcli.services import plt
 
+    today = inv.today()
+    left = (f"days before {today} were left as they are (--past to change them)"
+            if not past and month.first_day < today <= month.last_day else "")
     if undo:
         with transaction(inv, write=True, dry_run=dry_run) as session:
             undone = plt.undo_allocation(session, month=month, team=team, past=past)
@@ -204,6 +207,8 @@ def plt_allocate(
         render(Record(undone, message=("dry run, nothing written: would have " if dry_run else "") +
                       f"cancelled {undone['blocks']} allocated block(s), {undone['hours']} h, in {month}{where}"),
                inv)
+        if left:
+            say(left)
         return
     with progress(f"allocating {month}", enabled=fmt == OutputFormat.table, unit="teams", after=1.0) as report, \
             transaction(inv, write=True, dry_run=dry_run) as session:
@@ -211,6 +216,8 @@ def plt_allocate(
     say(("dry run, nothing written: would have " if dry_run else "") +
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
+    if left:
+        say(left)
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
     render(Listing(result["not_placed"], columns, title=f"Could not place ({month})",
                    empty=f"every enrolment owed hours in {month} has its blocks", data=result), inv)

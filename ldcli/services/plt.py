@@ -306,13 +306,17 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
             recalled_after[b.enrolment_id] = max(b.date, recalled_after.get(b.enrolment_id, b.date))
         else:
             counted[b.enrolment_id] += b.minutes
-    duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
+    duty, free, rostered, gone = defaultdict(int), defaultdict(list), Counter(), Counter()
     key, shift = str(month), rules.FreeShift
     for sid, pid, day, start, starts_at, ends_at in rows:
         duty[(pid, key)] += ends_at - starts_at
         rostered[pid] += 1
-        if sid not in occupied and (past or day >= session.today):
+        if sid in occupied:
+            continue
+        if past or day >= session.today:
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
+        else:
+            gone[pid] += 1
     needs, met = [], 0
     for e in enrolments:
         remaining = owed(known, e, month, duty) - counted[e.id]
@@ -334,8 +338,15 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
         "not_placed": [{"person_id": n.person_id, "name": by_id[n.enrolment_id].name,
                         "programme": by_id[n.enrolment_id].programme,
                         "owed_hours": rules.hours(n.remaining + n.placed), "placed_hours": rules.hours(n.placed),
-                        "reason": n.reason} for n in short],
+                        "reason": _gone(n.reason, gone[n.person_id], session.today)} for n in short],
     }
+
+
+def _gone(reason: str, shifts: int, today: date) -> str:
+    """Why a need was not met, when free shifts before today were left (no --past) and none after."""
+    if shifts and reason.startswith("no free duty shift"):
+        return f"no free duty shift from {today} on ({shifts} before it: --past to use them)"
+    return reason
 
 
 def markers(session: Session, *, month: Month | None = None, team: str | None = None,

@@ -67,8 +67,11 @@ def test_an_ended_month_needs_past_and_the_report_marks_its_blocks(force):
 def test_the_current_month_places_from_today_on(force):
     placed = force("plt", "allocate", "--month", "2026-12", "--format", "json").json()
     assert markers(force, "2026-12") == [("L1", "2026-12-10")]  # not 1 December, gone by the 7th
-    assert [r["person_id"] for r in placed["not_placed"]] == ["L2"]  # only a shift on the 2nd
-    assert "cancelled 1 allocated block(s)" in force("plt", "allocate", "--month", "2026-12", "--undo").stderr
+    assert [(r["person_id"], r["reason"]) for r in placed["not_placed"]] == [  # only a shift on the 2nd
+        ("L2", "no free duty shift from 2026-12-07 on (1 before it: --past to use them)")]
+    undone = force("plt", "allocate", "--month", "2026-12", "--undo").stderr.splitlines()
+    assert undone == ["cancelled 1 allocated block(s), 4 h, in 2026-12",
+                      "days before 2026-12-07 were left as they are (--past to change them)"]
     force("plt", "allocate", "--month", "2026-12", "--past")
     assert markers(force, "2026-12") == [("L1", "2026-12-01"), ("L2", "2026-12-02")]
     late = {r["person_id"]: r["placed_late_hours"]
