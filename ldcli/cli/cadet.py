@@ -153,8 +153,10 @@ def cadet_erase(ctx: typer.Context, cadet_id: CadetIdArg, yes: YesOpt = False) -
     from ldcli.services import cadet
 
     with transaction(inv, write=True, dry_run=True) as session:  # refused before anyone is asked
+        who = cadet.show(session, cadet_id=cadet_id)
         cadet.erase(session, cadet_id=cadet_id)
-    confirm_erasure(yes, f"Erase the name and date of birth of cadet {cadet_id}?")
+    confirm_erasure(yes, f"Erase the personal data of cadet {cadet_id} {who['name']}, {who['unit']} (the name and "
+                         f"date of birth {who['dob']} go; unit, dates and consent stay)?")
     with transaction(inv, write=True) as session:
         cadet.erase(session, cadet_id=cadet_id)
     say(f"erased the personal data of cadet {cadet_id}")
@@ -184,7 +186,7 @@ def cadet_purge(
     if dry_run or not found:
         say(f"dry run, nothing erased: would erase {len(found)} cadet(s)" if dry_run else "nothing to erase")
         return
-    confirm_erasure(yes, f"Erase the name and date of birth of {len(found)} cadet(s)?")
+    confirm_erasure(yes, f"Erase the name and date of birth of the {len(found)} cadet(s) listed above?")
     with transaction(inv, write=True) as session:
         erased = cadet.purge(session, left_before=left_before)
     say(f"erased the personal data of {len(erased)} cadet(s)")

@@ -215,8 +215,11 @@ def leader_erase(ctx: typer.Context, leader_id: LeaderIdArg, yes: YesOpt = False
     from ldcli.services import cadet
 
     with transaction(inv, write=True, dry_run=True) as session:  # refused before anyone is asked
+        who = cadet.leader_show(session, leader_id=leader_id)
         cadet.leader_erase(session, leader_id=leader_id)
-    confirm_erasure(yes, f"Erase the personal data of cadet leader {leader_id}?")
+    payroll = f", person {who['person_id']}" if who["person_id"] else ""
+    confirm_erasure(yes, f"Erase the personal data of cadet leader {leader_id} {who['name']} (the name, date of "
+                         f"birth {who['dob']}{payroll} go; department and units stay)?")
     with transaction(inv, write=True) as session:
         cadet.leader_erase(session, leader_id=leader_id)
     say(f"erased the personal data of cadet leader {leader_id}")

@@ -109,7 +109,7 @@ def db_vacuum(
     if found:
         confirm_for_good(yes, f"Remove {_backups(len(found))} made by `ldcli db upgrade` "
                               f"({', '.join(map(str, found))})?",
-                         "removing the upgrade backups cannot be undone")
+                         "removing the upgrade backups cannot be undone", "nothing removed, nothing vacuumed")
     result = maintenance.vacuum(inv.url)
     with transaction(inv, write=True) as session:
         maintenance.record(session, result)

@@ -98,13 +98,14 @@ def _step(span: float, most: int = 5) -> float:
 
 def line_chart(points: list[tuple[str, str, float]], *, width: int = 640, height: int = 220,
                top: float | None = None, suffix: str = "") -> dict:
-    """The geometry of a line chart of `points` (label, second label, value), for a template to draw
+    """The geometry of a line chart of `points` (label, second label, value: a number, or a word
+    shown where the point would be, or None), for a template to draw
     as SVG: the plot box, each point's position and labels (the second shown where it changes: the
     year under the months), the path through them and the y-axis ticks. The y axis starts at 0 and
     reaches `top` (or a round number above the largest value)."""
     left, right, above, below = 48, 16, 22, 40
     x0, x1, y0, y1 = left, width - right, above, height - below
-    largest = max([v for _, _, v in points if v is not None] + [0])
+    largest = max([v for _, _, v in points if isinstance(v, int | float)] + [0])
     step = max(_step(top if top is not None else largest), 1)  # counts and percents: whole ticks
     ceiling = top if top is not None else max(step, math.ceil(largest / step) * step)
     inset = 18  # the first and last points clear the axis labels
@@ -114,8 +115,9 @@ def line_chart(points: list[tuple[str, str, float]], *, width: int = 640, height
         return round(y1 - (y1 - y0) * value / ceiling, 1) + 0  # + 0: no -0.0 in the drawing
 
     placed = [{"x": round(x0 + inset + i * gap if len(points) > 1 else (x0 + x1) / 2, 1),
-               "y": None if v is None else y_of(v), "label": label,
-               "sub": sub if i == 0 or sub != points[i - 1][1] else "", "value": "–" if v is None else f"{v:g}{suffix}"}
+               "y": None if v is None or isinstance(v, str) else y_of(v), "label": label,
+               "sub": sub if i == 0 or sub != points[i - 1][1] else "",
+               "value": "–" if v is None else v if isinstance(v, str) else f"{v:g}{suffix}"}
               for i, (label, sub, v) in enumerate(points)]
     ticks, value = [], 0.0
     while value <= ceiling + 1e-9:

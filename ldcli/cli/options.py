@@ -382,9 +382,10 @@ YesOpt = Annotated[
 ]
 
 
-def confirm_for_good(yes: bool, question: str, refusal: str) -> None:
-    """What cannot be undone: a terminal asks `question`; elsewhere --yes is needed, and without it
-    the command stops with `refusal` (then ": run again with --yes")."""
+def confirm_for_good(yes: bool, question: str, refusal: str, declined: str = "nothing changed") -> None:
+    """What cannot be undone: a terminal asks `question` (a "no" says `declined` and exits 1);
+    elsewhere --yes is needed, and without it the command stops with `refusal` (then ": run again
+    with --yes")."""
     import sys
 
     from ldcli.domain.errors import LdcliError
@@ -393,12 +394,15 @@ def confirm_for_good(yes: bool, question: str, refusal: str) -> None:
         return
     if not sys.stdin.isatty():
         raise LdcliError(f"{refusal}: run again with --yes")
-    typer.confirm(f"{question} This cannot be undone", abort=True, err=True)
+    if not typer.confirm(f"{question} This cannot be undone", err=True):
+        typer.echo(declined, err=True)
+        raise typer.Exit(1)
 
 
 def confirm_erasure(yes: bool, question: str) -> None:
-    """Erasing personal data cannot be undone: a terminal asks; elsewhere --yes is needed."""
-    confirm_for_good(yes, question, "erasing personal data needs confirmation")
+    """Erasing personal data cannot be undone: a terminal asks `question`, which names whose data
+    goes and what of it; elsewhere --yes is needed."""
+    confirm_for_good(yes, question, "erasing personal data needs confirmation", "nothing erased")
 
 
 # The largest record id (a PostgreSQL integer): a longer number cannot name a record.

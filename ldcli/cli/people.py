@@ -248,8 +248,10 @@ def people_erase(
     from ldcli.services import people
 
     with transaction(inv, write=True, dry_run=True) as session:  # refused before asking: unknown, not left, erased
+        name = people.get_person(session, person_id=person_id)["name"]
         people.erase(session, person_id=person_id)
-    confirm_erasure(yes, f"Erase the name of person {person_id}?")
+    confirm_erasure(yes, f"Erase the personal data of {person_id} {name} (the name goes; id, team, contract "
+                         "and dates stay)?")
     with transaction(inv, write=True) as session:
         record = people.erase(session, person_id=person_id)
     render(Record(record, message=f"person {person_id}: name erased; the rest of their record stays"), inv)

@@ -335,7 +335,8 @@ def placement_purge(
     if dry_run or not found:
         say(f"dry run, nothing erased: would erase {len(found)} placement(s)" if dry_run else "nothing to erase")
         return
-    confirm_erasure(yes, f"Erase the personal data of {len(found)} placement(s)?")
+    confirm_erasure(yes, f"Erase the personal data (name, date of birth, school, connection, feedback, reasons) "
+                         f"of the {len(found)} placement(s) listed above?")
     with transaction(inv, write=True) as session:
         erased = placement.purge(session, ended_before=ended_before)
     say(f"erased the personal data of {len(erased)} placement(s)")

@@ -40,6 +40,8 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(enrolment_app, name="enrolment")
 
 
+
+
 class MarkersFormat(StrEnum):
     table = "table"
     csv = "csv"
@@ -145,6 +147,8 @@ def plt_book(
                                       help="Working from home (may be recalled to duty).")] = False,
     programme: Annotated[str | None, typer.Option(**PROGRAMME,
                                                   help="Which enrolment, when the person has several.")] = None,
+    past: Annotated[bool, typer.Option(
+        "--past", metavar="", help="A date before today, on purpose (the report marks it placed late).")] = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
@@ -156,8 +160,9 @@ def plt_book(
 
     with transaction(inv, write=True) as session:
         block = plt.book(session, person_id=person_id, day=day, start_minute=start, minutes=hours, wfh=wfh,
-                         programme=programme)
-    render(Record(block, message=f"booked {block['marker']} for {person_id} on {day} ({block['programme']})",
+                         programme=programme, past=past)
+    late = " — placed after the date" if day < inv.today() else ""
+    render(Record(block, message=f"booked {block['marker']} for {person_id} on {day} ({block['programme']}){late}",
                   show=block["id"]), inv)
 
 
@@ -169,6 +174,8 @@ def plt_allocate(
     undo: Annotated[bool, typer.Option("--undo", metavar="",
                                        help="Cancel the blocks allocation placed in the month (never a booked or "
                                             "recalled block).")] = False,
+    past: Annotated[bool, typer.Option(
+        "--past", metavar="", help="Dates before today too, on purpose (the report marks them placed late).")] = False,
     dry_run: DryRunOpt = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
@@ -180,27 +187,38 @@ def plt_allocate(
     learners are spread so the most of one team on PLT on one day is as few as possible, then the
     earliest date. Re-running places nothing new.
 
+    Blocks go on dates from today on: a month that has ended is refused, and in the current month
+    the days already gone are left, unless --past.
+
     With --undo, the blocks allocation placed in the month (or the team's) are cancelled instead;
-    booked and recalled blocks stay. Allocating again places the same blocks.
+    booked and recalled blocks stay, and so do those dated before today unless --past. Allocating
+    again places the same blocks.
     """
     inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Listing, Record, progress, render, say
     from ldcli.services import plt
 
+    today = inv.today()
+    left = (f"days before {today} were left as they are (--past to change them)"
+            if not past and month.first_day < today <= month.last_day else "")
     if undo:
         with transaction(inv, write=True, dry_run=dry_run) as session:
-            undone = plt.undo_allocation(session, month=month, team=team)
+            undone = plt.undo_allocation(session, month=month, team=team, past=past)
         where = f" for {team}" if team else ""
         render(Record(undone, message=("dry run, nothing written: would have " if dry_run else "") +
                       f"cancelled {undone['blocks']} allocated block(s), {undone['hours']} h, in {month}{where}"),
                inv)
+        if left:
+            say(left)
         return
     with progress(f"allocating {month}", enabled=fmt == OutputFormat.table, unit="teams", after=1.0) as report, \
             transaction(inv, write=True, dry_run=dry_run) as session:
-        result = plt.allocate(session, month=month, team=team, progress=report)
+        result = plt.allocate(session, month=month, team=team, progress=report, past=past)
     say(("dry run, nothing written: would have " if dry_run else "") +
         f"placed {result['blocks']} block(s), {result['hours_placed']} h, for {result['placed']} enrolment(s); "
         f"already met {result['already_met']}; could not place {len(result['not_placed'])}")
+    if left:
+        say(left)
     columns = ["person_id", "name", "programme", "owed_hours", "placed_hours", "reason"]
     render(Listing(result["not_placed"], columns, title=f"Could not place ({month})",
                    empty=f"every enrolment owed hours in {month} has its blocks", data=result), inv)
@@ -307,12 +325,17 @@ def plt_report(
     with transaction(inv) as session:
         rows = plt.report(session, first=first, last=last, team=team)
     title = f"PLT report {first}" + (f" to {last}" if last != first else "") + (f", {team}" if team else "")
+    late = sum(r["placed_late_hours"] for r in rows)
     shown = [c for c in plt.REPORT_COLUMNS  # a table leaves out what its title states, and the rule (below)
-             if not (c == "month" and first == last) and not (c == "team" and team) and c != "rule"]
+             if not (c == "month" and first == last) and not (c == "team" and team) and c != "rule"
+             and not (c == "placed_late_hours" and not late)]
     render(Listing(rows, shown, title=title, data_columns=plt.REPORT_COLUMNS), inv)
     shortfall = sum(r["shortfall_hours"] for r in rows)
     short = sum(1 for r in rows if r["status"] == "short")
     say(f"total shortfall {hours(round(shortfall * 60))} h over {short} of {len(rows)} enrolment-month(s)")
+    if late:
+        say(f"{hours(round(late * 60))} h of the allocated hours were placed after their date (--past): "
+            "see placed_late_hours")
     if rows:
         say("owed by the policy: " + rules_in(inv.policy().programmes, {r["programme"] for r in rows}))
 
@@ -340,7 +363,11 @@ def plt_compliance(
 ) -> None:
     """The inspection's evidence that protected learning time was given: per team (or programme)
     and month, the enrolments owed hours, how many met them, how many fell short, the percent met
-    and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month."""
+    and the hours short. As HTML (-o FILE.html) with a chart of the percent met by month.
+
+    A month when none of a group's people has a shift on record says `no roster`, and one when
+    no enrolment was owed hours `nothing owed` (the status column): neither has a percent, nor
+    counts towards the totals."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, Page, render, say
     from ldcli.domain.plt import whole_percent
@@ -353,7 +380,12 @@ def plt_compliance(
     listing = Listing(result["rows"], compliance.COLUMNS, title=title,
                       empty=f"no enrolment was owed protected learning time in {period}")
     render(Page("compliance", result, other=listing), inv)
-    met = sum(r["met"] for r in result["rows"])
-    owed = sum(r["enrolments"] for r in result["rows"])
+    counted = [r for r in result["rows"] if r["status"] == compliance.COUNTED]
+    met, owed = sum(r["met"] for r in counted), sum(r["enrolments"] for r in counted)
     if owed:
         say(f"{met} of {owed} enrolment-month(s) met ({whole_percent(met, owed)}%)")
+    left = {s: sum(1 for r in result["rows"] if r["status"] == s) for s in (compliance.NO_ROSTER,
+                                                                          compliance.NOTHING_OWED)}
+    if any(left.values()):
+        say(f"not counted: {left[compliance.NO_ROSTER]} {by.value}-month(s) with no roster on record, "
+            f"{left[compliance.NOTHING_OWED]} with nothing owed")

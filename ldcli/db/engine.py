@@ -92,8 +92,13 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = "DEFERRED" if conn.get_execution_options().get("ldcli_readonly") else "IMMEDIATE"
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if conn.get_execution_options().get("ldcli_readonly"):
+            conn.exec_driver_sql("BEGIN DEFERRED")
+            return
+        from ldcli.db.waiting import notice_while_waiting
+
+        with notice_while_waiting():  # another writer holds the file: wait up to the busy timeout, saying so
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -130,6 +130,8 @@ plt_blocks = Table(
     # withdraw it, counted for nothing and in no list (SPEC §9).
     Column("cancelled", Boolean, nullable=False, default=False, server_default=false()),
     Column("cancel_reason", String(200)),
+    # Placed after its date, on purpose (`--past`): the report marks the hours it gives (SPEC §16).
+    Column("placed_late", Boolean, nullable=False, default=False, server_default=false()),
     CheckConstraint("source IN ('booked', 'allocated')", name="source"),
     CheckConstraint("minutes > 0", name="minutes"),
     # One block per person per shift that is not cancelled, whoever places it and however many run

@@ -117,9 +117,12 @@ class Session:
         keys = sorted({lock_key(n) for n in names} - self._locks)
         if keys and not self._locks:
             self.conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{lock_wait_ms()}ms'")
-        for key in keys:
-            self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
-            self._locks.add(key)
+        from ldcli.db.waiting import notice_while_waiting
+
+        with notice_while_waiting():  # another user holds one: wait up to lock_timeout, saying so
+            for key in keys:
+                self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_SPACE, key))
+                self._locks.add(key)
 
     @property
     def policy(self) -> Policy:

@@ -25,11 +25,19 @@ BLOCK_COLUMNS = ["enrolment_id", "shift_id", "person_id", "date", "starts_at", "
                  "recalled"]
 MARKER_COLUMNS = ["person_id", "name", "team", "date", "shift", "marker", "wfh"]
 REPORT_COLUMNS = ["month", "person_id", "name", "team", "programme", "required_hours", "allocated_hours",
-                  "recalled_hours", "shortfall_hours", "status", "rule"]
+                  "recalled_hours", "shortfall_hours", "status", "placed_late_hours", "rule"]
 
 
 # A block counts, blocks a shift and is listed unless it was cancelled (entered in error).
 STANDING = plt_blocks.c.cancelled.is_(False)
+
+
+def not_past(session: Session, day: date, what: str, past: bool) -> None:
+    """A block on a date before today is placed only on purpose, with --past (SPEC §16): placed now,
+    it would be evidence created after the fact. Today itself is not past."""
+    if day < session.today and not past:
+        raise RuleBroken(f"{what} (today is {session.today}): changing its blocks now would create evidence "
+                         "after the fact; give --past to do it on purpose")
 
 
 def month_lock(month: Month) -> str:
@@ -64,7 +72,8 @@ def _insert_blocks(session: Session, blocks: list[dict]) -> list[int]:
     if not blocks:
         return []
     ids = list(session.execute(insert(plt_blocks).returning(plt_blocks.c.id, sort_by_parameter_order=True),
-                               [{c: b[c] for c in BLOCK_COLUMNS} for b in blocks]).scalars())
+                               [{c: b[c] for c in BLOCK_COLUMNS} | {"placed_late": b["date"] < session.today}
+                                for b in blocks]).scalars())
     audit.record(session, "plt_block", ids, "create")
     return ids
 
@@ -76,17 +85,18 @@ def _place_blocks(session: Session, month: Month, placements) -> None:
     if not placements:
         return
     first = session.next_id(plt_blocks)
-    session.insert_rows("plt_blocks", [*BLOCK_COLUMNS, "cancelled"], [
-        (p.enrolment_id, p.shift_id, p.person_id, p.date, p.starts_at, p.minutes, False, "allocated", False, False)
-        for p in placements])
+    session.insert_rows("plt_blocks", [*BLOCK_COLUMNS, "cancelled", "placed_late"], [
+        (p.enrolment_id, p.shift_id, p.person_id, p.date, p.starts_at, p.minutes, False, "allocated", False, False,
+         p.date < session.today) for p in placements])
     audit.record_new(session, "plt_block", plt_blocks, first,
                      where=(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day))
 
 
 def book(session: Session, *, person_id: str, day: date, start_minute: int | None = None,
-         minutes: int | None = None, wfh: bool = False, programme: str | None = None) -> dict:
+         minutes: int | None = None, wfh: bool = False, programme: str | None = None, past: bool = False) -> dict:
     """Record the chosen day: a block inside that day's duty shift, by default from the shift's start
-    for what is still owed this month (at most to the shift's end)."""
+    for what is still owed this month (at most to the shift's end). A past day needs `past`."""
+    not_past(session, day, f"{day} is past", past)
     month = Month.of(day)
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
@@ -220,13 +230,16 @@ def remove_blocks_on_shifts(session: Session, shift_ids: list[int]) -> int:
     return sum(1 for b in found if not b.cancelled)
 
 
-def undo_allocation(session: Session, *, month: Month, team: str | None = None) -> dict:
+def undo_allocation(session: Session, *, month: Month, team: str | None = None, past: bool = False) -> dict:
     """Cancel what allocation placed in a month (a team's, with `team`): never a booked block,
-    never a recalled one. Allocating again then places the same blocks (the rule is deterministic)."""
+    never a recalled one, and without `past` none dated before today. Allocating again then places
+    the same blocks (the rule is deterministic)."""
+    not_past(session, month.last_day, f"{month} has ended", past)
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
+    since = month.first_day if past else max(month.first_day, session.today)
     query = (select(plt_blocks.c.id, plt_blocks.c.minutes).join(people, people.c.person_id == plt_blocks.c.person_id)
-             .where(plt_blocks.c.date >= month.first_day, plt_blocks.c.date <= month.last_day, STANDING,
+             .where(plt_blocks.c.date >= since, plt_blocks.c.date <= month.last_day, STANDING,
                     plt_blocks.c.source == "allocated", plt_blocks.c.recalled.is_(False))
              .order_by(plt_blocks.c.id))
     if team:
@@ -265,9 +278,11 @@ def roster(session: Session, *, month: Month, person_id: str | None = None, team
              "hours": rules.hours(r.ends_at - r.starts_at)} for r in session.execute(query)]
 
 
-def allocate(session: Session, *, month: Month, team: str | None = None, progress=None) -> dict:
-    """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3). A second
-    run of the month at the same time waits for the first (its lock), then finds the hours met."""
+def allocate(session: Session, *, month: Month, team: str | None = None, progress=None, past: bool = False) -> dict:
+    """Place blocks for every allocated enrolment still owed time in `month` (SPEC §3), on dates from
+    today on unless `past`. A second run of the month at the same time waits for the first (its
+    lock), then finds the hours met."""
+    not_past(session, month.last_day, f"{month} has ended", past)
     session.lock("plt enrolments")  # before the month: the order every writer keeps
     session.lock(month_lock(month))
     first, last = month.first_day, month.last_day
@@ -291,13 +306,17 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
             recalled_after[b.enrolment_id] = max(b.date, recalled_after.get(b.enrolment_id, b.date))
         else:
             counted[b.enrolment_id] += b.minutes
-    duty, free, rostered = defaultdict(int), defaultdict(list), Counter()
+    duty, free, rostered, gone = defaultdict(int), defaultdict(list), Counter(), Counter()
     key, shift = str(month), rules.FreeShift
     for sid, pid, day, start, starts_at, ends_at in rows:
         duty[(pid, key)] += ends_at - starts_at
         rostered[pid] += 1
-        if sid not in occupied:
+        if sid in occupied:
+            continue
+        if past or day >= session.today:
             free[pid].append(shift(sid, day, start, starts_at, ends_at - starts_at))
+        else:
+            gone[pid] += 1
     needs, met = [], 0
     for e in enrolments:
         remaining = owed(known, e, month, duty) - counted[e.id]
@@ -319,8 +338,15 @@ def allocate(session: Session, *, month: Month, team: str | None = None, progres
         "not_placed": [{"person_id": n.person_id, "name": by_id[n.enrolment_id].name,
                         "programme": by_id[n.enrolment_id].programme,
                         "owed_hours": rules.hours(n.remaining + n.placed), "placed_hours": rules.hours(n.placed),
-                        "reason": n.reason} for n in short],
+                        "reason": _gone(n.reason, gone[n.person_id], session.today)} for n in short],
     }
+
+
+def _gone(reason: str, shifts: int, today: date) -> str:
+    """Why a need was not met, when free shifts before today were left (no --past) and none after."""
+    if shifts and reason.startswith("no free duty shift"):
+        return f"no free duty shift from {today} on ({shifts} before it: --past to use them)"
+    return reason
 
 
 def markers(session: Session, *, month: Month | None = None, team: str | None = None,
@@ -370,12 +396,13 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
     known = programmes(session)
     enrolments = session.execute(query).all()
     duty = duty_minutes(session, on_share_of_duty(known, enrolments), first.first_day, last.last_day)
-    standing, recalled = Counter(), Counter()
+    standing, recalled, late = Counter(), Counter(), Counter()
     for b in session.execute(select(plt_blocks.c.enrolment_id, plt_blocks.c.date, plt_blocks.c.minutes,
-                                    plt_blocks.c.recalled).where(plt_blocks.c.date >= first.first_day,
-                                                                 plt_blocks.c.date <= last.last_day, STANDING)):
+                                    plt_blocks.c.recalled, plt_blocks.c.placed_late).where(
+            plt_blocks.c.date >= first.first_day, plt_blocks.c.date <= last.last_day, STANDING)):
         key = (b.enrolment_id, str(Month.of(b.date)))
         (recalled if b.recalled else standing)[key] += b.minutes
+        late[key] += b.minutes if b.placed_late and not b.recalled else 0
     rows, month = [], first
     while month <= last:
         for e in enrolments:
@@ -387,7 +414,8 @@ def report(session: Session, *, first: Month, last: Month, team: str | None = No
                              "allocated_hours": rules.hours(got),
                              "recalled_hours": rules.hours(recalled[(e.id, str(month))]),
                              "shortfall_hours": rules.hours(max(0, required - got)),
-                             "status": "met" if got >= required else "short",
+                             "status": "nothing owed" if not required else "met" if got >= required else "short",
+                             "placed_late_hours": rules.hours(late[(e.id, str(month))]),
                              "rule": owed_because(known, e, month, duty)})
         month = month.add(1)
     return rows

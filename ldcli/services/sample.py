@@ -55,7 +55,8 @@ def load_bookings(session: Session, path: Path) -> dict:
                                                          plt_blocks.c.date == row["date"])).first():
             return False
         plt.book(session, person_id=row["person_id"], day=row["date"], start_minute=row.get("start"),
-                 minutes=row.get("hours"), wfh=row.get("wfh", False), programme=row.get("programme"))
+                 minutes=row.get("hours"), wfh=row.get("wfh", False), programme=row.get("programme"),
+                 past=True)  # the sample's record, loaded whenever; a past day is marked placed late
         return True
 
     return _each_row(path, files.BOOKINGS, step)

@@ -9,7 +9,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from tests.cli.test_plt import PEOPLE, markers
+from tests.cli.test_plt import PEOPLE, markers, pinned_cli  # noqa: F401 (cli: today pinned)
 
 ROOT = Path(__file__).resolve().parents[2]
 

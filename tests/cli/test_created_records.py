@@ -8,7 +8,7 @@ def test_creating_commands_print_the_id_or_the_record(cli, write):
     creators = [
         ["people", "add", "N", "--name", "New", "--kind", "staff"],
         ["plt", "enrol", "S", "--programme", "NPPF_SGT", "--from", "2026-11"],
-        ["plt", "book", "S", "2026-11-02"],
+        ["plt", "book", "S", "2026-11-02", "--past"],
         ["request", "new", "S", "--title", "T", "--category", "conference", "--provider", "P", "--start",
          "2026-12-01", "--end", "2026-12-02", "--fees-gbp", "10"],
         ["placement", "apply", "--name", "A", "--dob", "2000-01-01", "--type", "work_experience", "--start",

@@ -151,8 +151,8 @@ def force(cli, write):
     cli.ok("plt", "roster", "import", write("roster.csv", "person_id,date,start,end,kind\n" + "\n".join(roster)))
     for person, programme in (("L1", "PCDA"), ("L2", "PCDA"), ("L3", "DHEP"), ("B1", "PCDA")):
         cli.ok("plt", "enrol", person, "--programme", programme, "--from", "2026-11")
-    cli.ok("plt", "allocate", "--month", "2026-11")
-    cli.ok("plt", "allocate", "--month", "2026-12")
+    for month in ("2026-11", "2026-12"):  # placed before the months began (SPEC §16: the past needs --past)
+        cli.ok("--as-of", "2026-10-31", "plt", "allocate", "--month", month)
     cli.ok("plt", "recall", "B1", "2026-12-04")  # recalled: the time was not given
 
 
@@ -164,13 +164,13 @@ def test_compliance_by_team_and_month(cli, force):
     rows = compliance(cli)
     assert rows == [
         {"group": "Alpha", "month": "2026-11", "enrolments": 3, "met": 2, "short": 1, "percent_met": 67,
-         "shortfall_hours": 4},
+         "shortfall_hours": 4, "status": "counted"},
         {"group": "Alpha", "month": "2026-12", "enrolments": 3, "met": 3, "short": 0, "percent_met": 100,
-         "shortfall_hours": 0},
+         "shortfall_hours": 0, "status": "counted"},
         {"group": "Bravo", "month": "2026-11", "enrolments": 1, "met": 1, "short": 0, "percent_met": 100,
-         "shortfall_hours": 0},
+         "shortfall_hours": 0, "status": "counted"},
         {"group": "Bravo", "month": "2026-12", "enrolments": 1, "met": 0, "short": 1, "percent_met": 0,
-         "shortfall_hours": 4},
+         "shortfall_hours": 4, "status": "counted"},
     ]
     # the same figures as the evidence report, enrolment by enrolment
     report = cli.ok("plt", "report", "--from", "2026-11", "--to", "2026-12", "--format", "json").json()
@@ -183,8 +183,8 @@ def test_compliance_by_programme_one_team_and_csv(cli, force):
     assert [(r["group"], r["month"], r["met"], r["enrolments"]) for r in rows] == [
         ("DHEP", "2026-11", 0, 1), ("DHEP", "2026-12", 1, 1), ("PCDA", "2026-11", 2, 2), ("PCDA", "2026-12", 2, 2)]
     csv = cli.ok("plt", "compliance", "--from", "2026-11", "--to", "2026-11", "--format", "csv")
-    assert csv.stdout.splitlines() == ["group,month,enrolments,met,short,percent_met,shortfall_hours",
-                                       "Alpha,2026-11,3,2,1,67,4", "Bravo,2026-11,1,1,0,100,0"]
+    assert csv.stdout.splitlines() == ["group,month,enrolments,met,short,percent_met,shortfall_hours,status",
+                                       "Alpha,2026-11,3,2,1,67,4,counted", "Bravo,2026-11,1,1,0,100,0,counted"]
     assert "3 of 4 enrolment-month(s) met (75%)" in csv.stderr
 
 
@@ -245,8 +245,8 @@ def test_months_with_nothing_owed_draw_no_bar(cli, force, tmp_path):
     cli.ok("plt", "compliance", "--from", "2026-09", "--to", "2026-12", "-o", "c.html")
     page = Page((tmp_path / "c.html").read_text(encoding="utf-8"))
     labels = page.svg_text
-    assert labels.count("–") == 2 and "0%" in labels  # Sep and Oct: nothing owed; the axis starts at 0%
-    assert ["September 2026", "0", "0", "0", "–", "0"] in page.rows
+    assert labels.count("nothing owed") == 2 and "0%" in labels  # Sep and Oct; the axis starts at 0%
+    assert ["September 2026", "0", "0", "0", "nothing owed", "0"] in page.rows
 
 
 def test_output_files_links_devices_folders(cli, sample, tmp_path):

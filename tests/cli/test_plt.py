@@ -2,6 +2,27 @@
 
 import pytest
 
+TODAY = "2026-10-01"  # the months these tests place blocks in are still to come (SPEC §16: the past needs --past)
+
+
+class AsOf:
+    """The `cli` fixture with today pinned by the global --as-of."""
+
+    def __init__(self, run, today: str):
+        self.run, self.today = run, today
+
+    def __call__(self, *args, **kw):
+        return self.run("--as-of", self.today, *args, **kw)
+
+    def ok(self, *args, **kw):
+        return self.run.ok("--as-of", self.today, *args, **kw)
+
+
+@pytest.fixture(name="cli")
+def pinned_cli(cli):
+    return AsOf(cli, TODAY)
+
+
 PEOPLE = """person_id,name,kind,team,line_manager_id,weekly_hours
 S1,Sam Sergeant,officer,Alpha,,40
 L1,Lee One,officer,Alpha,S1,40

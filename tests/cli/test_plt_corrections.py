@@ -3,7 +3,7 @@ enrolment, list the roster — each one audit entry naming the fields, each forb
 
 import pytest
 
-from tests.cli.test_plt import PEOPLE, markers, report
+from tests.cli.test_plt import PEOPLE, markers, pinned_cli, report  # noqa: F401 (cli: today pinned)
 
 
 @pytest.fixture
