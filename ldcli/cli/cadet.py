@@ -326,12 +326,13 @@ def cadet_ageing(
     excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""
+    """Cadets aged 18 or over on the date first, marked overdue (they leave or become leaders),
+    then those turning 18 within N months (from --as-of): candidates to become leaders."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction(inv) as session:
         rows = cadet.ageing(session, within=within, as_of=as_of or inv.today())
-    render(Listing(rows, ["id", "unit", "name", "dob", "turns_18"],
-                   title=f"Turning 18 within {within} months"), inv)
+    render(Listing(rows, ["id", "unit", "name", "dob", "age", "turns_18", "status"],
+                   title=f"Aged 18 or over (overdue), then turning 18 within {within} months"), inv)

@@ -51,13 +51,17 @@ def spans(unit_now: int, joined: date, left: date | None,
     return [s for s in out if s[2] is None or s[1] < s[2]]
 
 
-def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int) -> list[str]:
-    """More than `per_leader` cadets for each regularly attending leader, or no regular leader."""
+def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int, adults: int = 0) -> list[str]:
+    """More than `per_leader` cadets for each regularly attending leader, or no regular leader; and
+    cadets aged 18 or over (SPEC §16: they leave or become leaders)."""
+    found = []
     if cadets and regular_leaders == 0:
-        return ["no regularly attending leader"]
-    if regular_leaders and cadets > per_leader * regular_leaders:
-        return [f"{cadets} cadets for {regular_leaders} regular leaders: more than {per_leader} each"]
-    return []
+        found.append("no regularly attending leader")
+    elif regular_leaders and cadets > per_leader * regular_leaders:
+        found.append(f"{cadets} cadets for {regular_leaders} regular leaders: more than {per_leader} each")
+    if adults:
+        found.append(f"{adults} cadet{'s' if adults > 1 else ''} aged 18 or over: they leave or become leaders")
+    return found
 
 
 def month_ends(first: Month, last: Month) -> list[tuple[Month, date]]:
@@ -77,3 +81,8 @@ def growth_days(as_of: date, months: int = 12) -> list[date]:
 
 def turns_18(dob: date) -> date:
     return add_months(dob, 18 * 12)
+
+
+def aged_out(dob: date | None, day: date) -> bool:
+    """18 or over on the day: too old to be a cadet (an erased cadet's age is not known)."""
+    return dob is not None and turns_18(dob) <= day

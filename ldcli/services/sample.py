@@ -86,27 +86,18 @@ def load_requests(session: Session, path: Path) -> dict:
 
 
 def _drive_request(session: Session, row: dict) -> None:
-    status = row.get("status", "draft")
-    record = requests.new_request(
-        session, person_id=row["person_id"], title=row["title"], category=row["category"], provider=row["provider"],
-        start=row["start"], end=row["end"], fees=row["fees_gbp"], exams=row.get("exams", 0),
-        books=row.get("books_gbp", 0), travel=row.get("travel_gbp", 0),
-        day_release_days=row.get("day_release_days", 0), residential_days=row.get("residential_days", 0),
-        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False))
+    """Made, submitted and decided on the first day the row records anything else (terms, a payment,
+    the start), so that its dates keep their order; a request with no such date, on the day loaded."""
+    today = session.today
+    dated = [row.get(key) for key in ("terms_agreed_on", "started_on", "completed_on", "withdrawn_on")]
+    session.today = min([today, *(d for d in dated if d), *(paid_on for paid_on, _ in row.get("payments", []))])
+    try:
+        record = _decided(session, row)
+    finally:
+        session.today = today
+    if record is None:
+        return
     rid = record["id"]
-    if status == "draft":
-        return
-    manager = session.execute(select(people_table.c.line_manager_id)
-                              .where(people_table.c.person_id == row["person_id"])).scalar()
-    requests.manager_approve(session, request_id=rid, by=manager)
-    requests.submit(session, request_id=rid, attendance="ok", conduct="ok", mandatory="ok")
-    if status == "submitted":
-        return
-    if status == "declined":
-        requests.decide(session, request_id=rid, by="HR Governance Group", approve=False, reason=row["decline_reason"])
-        return
-    requests.decide(session, request_id=rid, by="HR Governance Group", approve=True,
-                    funding=row.get("funding_gbp") or None, repayment=row.get("repayment"))
     if row.get("terms_agreed_on"):
         if record["category"] not in ("conference", "short_course", "office_wide", "professional_fee",
                                       "apprenticeship") or row.get("repayment"):
@@ -118,6 +109,33 @@ def _drive_request(session: Session, row: dict) -> None:
             requests.move(session, request_id=rid, action=action, day=row[key])
     if row.get("lunch_learn_on"):
         requests.lunch_learn(session, request_id=rid, day=row["lunch_learn_on"])
+
+
+def _decided(session: Session, row: dict) -> dict | None:
+    """The row's request made and taken as far as its status says, up to the decision: the request
+    if it was approved (to be taken further), else None."""
+    status = row.get("status", "draft")
+    record = requests.new_request(
+        session, person_id=row["person_id"], title=row["title"], category=row["category"], provider=row["provider"],
+        start=row["start"], end=row["end"], fees=row["fees_gbp"], exams=row.get("exams", 0),
+        books=row.get("books_gbp", 0), travel=row.get("travel_gbp", 0),
+        day_release_days=row.get("day_release_days", 0), residential_days=row.get("residential_days", 0),
+        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False))
+    rid = record["id"]
+    if status == "draft":
+        return None
+    manager = session.execute(select(people_table.c.line_manager_id)
+                              .where(people_table.c.person_id == row["person_id"])).scalar()
+    requests.manager_approve(session, request_id=rid, by=manager)
+    requests.submit(session, request_id=rid, attendance="ok", conduct="ok", mandatory="ok")
+    if status == "submitted":
+        return None
+    if status == "declined":
+        requests.decide(session, request_id=rid, by="HR Governance Group", approve=False, reason=row["decline_reason"])
+        return None
+    requests.decide(session, request_id=rid, by="HR Governance Group", approve=True,
+                    funding=row.get("funding_gbp") or None, repayment=row.get("repayment"))
+    return record
 
 
 def load_placements(session: Session, path: Path) -> dict:

@@ -23,15 +23,16 @@ def hr(cli, write):
                         "--fees-gbp", fees, "--format", "json", *extra)
         return result.json()["id"]
 
-    def through(request_id, *, approve=True, to="approved", manager="M1", **decide):
-        cli.ok("request", "manager-approve", request_id, "--by", manager)
-        cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+    def through(request_id, *, approve=True, to="approved", manager="M1", started="2026-12-01", **decide):
+        cli.ok("--as-of", "2026-11-23", "request", "manager-approve", request_id, "--by", manager)
+        cli.ok("--as-of", "2026-11-23", "request", "submit", request_id, "--attendance", "ok", "--conduct", "ok",
+               "--mandatory-training", "ok")
         args = ["--approve"] + [x for k, v in decide.items() for x in (f"--{k.replace('_', '-')}", v)]
         cli.ok("--as-of", "2026-11-23", "request", "decide", request_id, "--by", "HR Governance Group", *args)
         if to in ("in_progress", "completed"):
-            cli.ok("request", "start", request_id, "--date", "2026-12-01")
+            cli.ok("request", "start", request_id, "--date", started)
         if to == "completed":
-            cli.ok("request", "complete", request_id, "--date", "2027-05-31")
+            cli.ok("--as-of", "2027-05-31", "request", "complete", request_id, "--date", "2027-05-31")
         return request_id
 
     new.through = through
@@ -172,7 +173,7 @@ def test_payments_never_exceed_funding_and_lifecycle_is_enforced(cli, hr):
 def test_lunch_and_learn_and_reviews(cli, hr):
     bespoke = hr.through(hr("S1", "bespoke", "500"), to="completed")
     assert [r["id"] for r in cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json()] == [bespoke]
-    cli.ok("request", "lunch-learn", bespoke, "--date", "2027-06-20")
+    cli.ok("--as-of", "2027-06-20", "request", "lunch-learn", bespoke, "--date", "2027-06-20")
     assert cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json() == []
     short = hr("F1", "short_course", "100", "2026-12-01", "2027-12-01")
     hr.through(short, to="in_progress")
@@ -186,10 +187,11 @@ def test_lunch_and_learn_and_reviews(cli, hr):
 
 def test_leaver_repayment_with_split_and_unsigned_terms(cli, hr, write):
     signed = hr.through(hr("S1", "bespoke", "1200"), to="completed")
-    unsigned = hr.through(hr("S1", "project_management", "400", "2027-01-01", "2027-10-31"), to="in_progress")
+    unsigned = hr.through(hr("S1", "project_management", "400", "2027-01-01", "2027-10-31"), to="in_progress",
+                          started="2027-01-01")
     cli.ok("request", "agree-terms", signed, "--date", "2026-11-30")
     cli.ok("request", "pay", signed, "--date", "2026-12-01", "--gbp", "1200")
-    cli.ok("request", "pay", unsigned, "--date", "2027-01-05", "--gbp", "400")
+    cli.ok("--as-of", "2027-01-05", "request", "pay", unsigned, "--date", "2027-01-05", "--gbp", "400")
     before = cli.ok("audit", "--format", "json").json()
     result = cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation",
                     "--final-pay-gbp", "500", "--format", "json").json()
