@@ -25,8 +25,8 @@ def _addressee(session: Session, person_id: str, *, late: bool = False) -> dict:
     personal representatives."""
     name = session.execute(select(people.c.name).where(people.c.person_id == person_id)).scalar() or person_id
     if late:
-        return {"person_id": person_id, "name": name, "addressed_to": f"The personal representatives of the late {name}",
-                "dear": "Sir or Madam", "late": True}
+        return {"person_id": person_id, "name": name, "late": True,
+                "addressed_to": f"The personal representatives of the late {name}", "dear": "Sir or Madam"}
     return {"person_id": person_id, "name": name, "addressed_to": name, "dear": name, "late": False}
 
 
@@ -62,7 +62,8 @@ def terms_letter(session: Session, *, request_id: int) -> dict:
             else None}
 
 
-def repay_letter(session: Session, *, person_id: str, leave: date | None, reason: str, final_pay: int | None = None) -> dict:
+def repay_letter(session: Session, *, person_id: str, leave: date | None, reason: str,
+                 final_pay: int | None = None) -> dict:
     """What a leaver repays, as `repay.calc` works it out, with what a letter adds: the name, the
     date, when each course's terms were signed and where its fee window starts, and the leaving
     reason (and any exemption) in words."""
@@ -77,6 +78,7 @@ def repay_letter(session: Session, *, person_id: str, leave: date | None, reason
         lines.append({**line, "terms_agreed_on": row.terms_agreed_on,
                       "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))})
     reason = result["reason"]
-    return {**result, **_addressee(session, person_id, late=reason == "death_in_service"), "lines": lines, "letter_date": session.today,
+    late = reason == "death_in_service"
+    return {**result, **_addressee(session, person_id, late=late), "lines": lines, "letter_date": session.today,
             "already_left": leave < session.today,
             "reason_words": rules.REASON_WORDS[reason], "exempt_words": rules.EXEMPT_WORDS.get(reason)}

@@ -573,3 +573,51 @@ def test_html_letters_show_bidirectional_overrides_escaped(cli, hr):
         page = Path(name).read_text(encoding="utf-8")
         assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), name
         assert "Fraud \\u202etnemyap\\u202c and \\u2066isolate\\u2069 \\u200fmark" in page, name
+
+
+def test_a_death_in_service_letter_goes_to_the_personal_representatives(cli, course):
+    """SPEC §16: not "Dear Sol Staff, You left our employment": addressed to whoever deals with their
+    estate, saying plainly that nothing is owed."""
+    text = letter(cli, "2027-06-15", "--leave-date", "2027-06-10", "--reason", "death_in_service")
+    assert text == """\
+The personal representatives of the late Sol Staff
+Payroll number: S1
+
+15 June 2027
+
+Dear Sir or Madam,
+
+Training fees of the late Sol Staff
+
+We are writing about the training we funded for Sol Staff, who died in
+service on 10 June 2027. We are very sorry for your loss. When someone
+leaves during, or soon after, training we funded under repayment terms, part
+of the fees may have to be repaid; this letter confirms that nothing is
+owed.
+
+Nothing is owed: the repayment terms do not apply when a member of staff
+dies in service. For your records, the training concerned is listed below.
+
+Their training
+
+1. Advanced Investigative Interviewing (request 1)
+   Course:            completed on 31 May 2027
+   Repayment terms:   signed on 30 November 2026
+   Band:              within 3 months of completion
+   Percent:           0%
+   Fees paid:         £1,200.00 (from 10 June 2026 to the date of death)
+   To repay:          £0.00
+   Explanation:       exempt (death in service): nothing to repay
+
+What is owed
+
+  Total to repay:                £0.00
+
+Nothing will be deducted from their final pay and no invoice will be sent.
+
+""" + CLOSE
+    cli.ok("--as-of", "2027-06-15", "repay", "letter", "S1", "--leave-date", "2027-06-10", "--reason",
+           "death_in_service", "--final-pay-gbp", "500", "-o", "late.html")
+    html = Path("late.html").read_text(encoding="utf-8")
+    assert "The personal representatives of the late Sol Staff<br>" in html and "<p>Dear Sir or Madam,</p>" in html
+    assert "You left" not in html and "your final pay" not in html and "Deducted from their final pay" in html
