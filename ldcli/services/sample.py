@@ -101,14 +101,24 @@ def _drive_request(session: Session, row: dict) -> None:
     if row.get("terms_agreed_on"):
         if record["category"] not in ("conference", "short_course", "office_wide", "professional_fee",
                                       "apprenticeship") or row.get("repayment"):
-            requests.agree_terms(session, request_id=rid, day=row["terms_agreed_on"])
+            _in_column("terms_agreed_on", requests.agree_terms, session, request_id=rid, day=row["terms_agreed_on"])
     for paid_on, amount in row.get("payments", []):
-        requests.pay(session, request_id=rid, day=paid_on, amount=amount)
+        _in_column("payments", requests.pay, session, request_id=rid, day=paid_on, amount=amount)
     for action, key in (("start", "started_on"), ("complete", "completed_on"), ("withdraw", "withdrawn_on")):
         if row.get(key):
-            requests.move(session, request_id=rid, action=action, day=row[key])
+            _in_column(key, requests.move, session, request_id=rid, action=action, day=row[key])
     if row.get("lunch_learn_on"):
-        requests.lunch_learn(session, request_id=rid, day=row["lunch_learn_on"])
+        _in_column("lunch_learn_on", requests.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"])
+
+
+def _in_column(column: str, step, session: Session, **values) -> None:
+    """A step of a request's row, a refused date reported in the file's column rather than as --date."""
+    try:
+        step(session, **values)
+    except LdcliError as exc:
+        if exc.field != "date":
+            raise
+        raise LdcliError(str(exc), field=column) from None
 
 
 def _decided(session: Session, row: dict) -> dict | None:

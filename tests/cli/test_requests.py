@@ -324,3 +324,18 @@ def test_a_leaver_is_worked_out_on_the_leaving_date_on_record(cli, hr, write, tm
     fixed = rows.replace("S1,2027-07-31", "S1,2027-08-31")
     results = cli.ok("repay", "batch", write("fixed.csv", fixed), "--format", "json").json()
     assert [(r["person_id"], r["total_gbp"]) for r in results] == [("M1", "0.00"), ("S1", "900.00")]
+
+
+def test_a_requests_file_is_held_to_the_same_dates(cli, tmp_path):
+    """The requests of `sample load` go through the same steps: a refused date is its row and column."""
+    folder = tmp_path / "force"
+    folder.mkdir()
+    (folder / "people.csv").write_text(PEOPLE)
+    (folder / "budgets.csv").write_text("year,gbp\n2026,10000\n")
+    (folder / "requests.csv").write_text(
+        "person_id,title,category,provider,start,end,fees_gbp,status,payments,started_on,completed_on\n"
+        "S1,Course,bespoke,P,2026-04-01,2026-10-31,700,completed,2026-04-01:700,2026-04-01,2027-10-31\n")
+    result = cli("--as-of", "2026-12-07", "sample", "load", str(folder))
+    assert result.exit_code == 1 and ("row 2, column completed_on: a completion on request 1 cannot be dated "
+                                      "2027-10-31, after today (2026-12-07)") in result.stderr
+    assert cli.ok("export", "requests", "--format", "json").json() == []
