@@ -51,17 +51,27 @@ def spans(unit_now: int, joined: date, left: date | None,
     return [s for s in out if s[2] is None or s[1] < s[2]]
 
 
-def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int, adults: int = 0) -> list[str]:
-    """More than `per_leader` cadets for each regularly attending leader, or no regular leader; and
-    cadets aged 18 or over (SPEC §16: they leave or become leaders)."""
-    found = []
+def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int) -> list[str]:
+    """More than `per_leader` cadets for each regularly attending leader, or no regular leader."""
     if cadets and regular_leaders == 0:
-        found.append("no regularly attending leader")
-    elif regular_leaders and cadets > per_leader * regular_leaders:
-        found.append(f"{cadets} cadets for {regular_leaders} regular leaders: more than {per_leader} each")
-    if adults:
-        found.append(f"{adults} cadet{'s' if adults > 1 else ''} aged 18 or over: they leave or become leaders")
-    return found
+        return ["no regularly attending leader"]
+    if regular_leaders and cadets > per_leader * regular_leaders:
+        return [f"{cadets} cadets for {regular_leaders} regular leaders: more than {per_leader} each"]
+    return []
+
+
+def aged_18(cadets: int) -> str:
+    return f"{cadets} cadet{'s' if cadets != 1 else ''} aged 18 or over"
+
+
+def aged_out_warning(day: date, by_unit: list[tuple[str, int]]) -> str | None:
+    """The board's one line on cadets aged 18 or over on the day (SPEC §16), unit by unit, or None."""
+    found = [(unit, n) for unit, n in by_unit if n]
+    if not found:
+        return None
+    total = sum(n for _, n in found)
+    return (f"{aged_18(total)} on {day} must leave or become {'leaders' if total > 1 else 'a leader'}: "
+            + ", ".join(f"{unit} {n}" for unit, n in found))
 
 
 def month_ends(first: Month, last: Month) -> list[tuple[Month, date]]:

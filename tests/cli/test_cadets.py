@@ -156,9 +156,12 @@ def test_cadets_aged_18_are_warned_of_and_listed_first_as_overdue(cli, unit):
     board = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "json").json()
     oak = {u["unit"]: u for u in board["units"]}["Oak Park"]
     assert (oak["cadets"], oak["aged_18_or_over"], board["totals"]["aged_18_or_over"]) == (3, 1, 1)
-    assert oak["warnings"][-1] == "1 cadet aged 18 or over: they leave or become leaders"
-    table = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17").stdout
-    assert "! Oak Park: 1 cadet aged 18 or over: they leave or become leaders" in table
+    assert oak["warnings"] == ["no regularly attending leader", "1 cadet aged 18 or over"]
+    line = "1 cadet aged 18 or over on 2019-12-17 must leave or become a leader: Oak Park 1"
+    assert board["warnings"] == ["Oak Park: no regularly attending leader", line]
+    table = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17").stdout  # wrapped to fit 80 columns
+    assert "  ! 1 cadet aged 18 or over on 2019-12-17 must leave or become a leader: Oak\n    Park 1\n" in table
+    assert line in cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "html").stdout
     before = cli.ok("cadet", "dashboard", "--as-of", "2019-09-02", "--format", "json").json()
     assert before["totals"]["aged_18_or_over"] == 0  # Grown was still 17 then
     ageing = cli.ok("--as-of", "2019-12-17", "cadet", "ageing", "--within", "2", "--format", "json").json()

@@ -98,7 +98,8 @@ def test_board_html_shows_the_seed_rows_totals_and_growth(cli, sample, tmp_path)
     by_month = dict(zip(months, values[-12:], strict=True))
     assert (by_month["Mar"], by_month["Jul"], by_month["Nov"], by_month["17 Dec"]) == (85, 157, 212, 218)
     assert "Grace Academy: 26 cadets for 3 regular leaders" in html
-    assert "Washwood Heath: 5 cadets aged 18 or over: they leave or become leaders" in html
+    assert ("26 cadets aged 18 or over on 2019-12-17 must leave or become leaders: Ark Boulton 3, Washwood Heath 5, "
+            "The Lighthouse 2") in html
 
 
 def test_board_html_by_extension_and_on_stdout(cli, sample, tmp_path):

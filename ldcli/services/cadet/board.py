@@ -35,16 +35,17 @@ def dashboard(session: Session, *, as_of: date) -> dict:
                                 .where(or_(cadet_leader_units.c.left.is_(None), cadet_leader_units.c.left > as_of))):
         links[link.unit_id].append(link)
         departments[link.leader_id] = link.department
-    rows = []
+    rows, warnings = [], []  # the board's warnings: each unit's short of leaders, then one on cadets aged 18
     for u in units:
         cadets_here, leaders_here = members[u.id], links[u.id]
         regular = sum(1 for x in leaders_here if x.regular)
         adults = sum(1 for c in cadets_here if rules.aged_out(c.dob, as_of))
+        short = rules.unit_warnings(cadets=len(cadets_here), regular_leaders=regular,
+                                    per_leader=policy.cadet_per_regular_leader)
+        warnings += [f"{u.name}: {w}" for w in short]
         rows.append({"unit": u.name, "npu": u.npu, "cadets": len(cadets_here), "leaders": len(leaders_here),
                      "regular_leaders": regular, "missing_consent": sum(1 for c in cadets_here if not c.consent),
-                     "aged_18_or_over": adults,
-                     "warnings": rules.unit_warnings(cadets=len(cadets_here), regular_leaders=regular,
-                                                     per_leader=policy.cadet_per_regular_leader, adults=adults)})
+                     "aged_18_or_over": adults, "warnings": short + ([rules.aged_18(adults)] if adults else [])})
     open_ids = {u.id for u in units}
     serving = {x.leader_id for uid in open_ids for x in links[uid]}
     regulars = {x.leader_id for uid in open_ids for x in links[uid] if x.regular}
@@ -63,8 +64,9 @@ def dashboard(session: Session, *, as_of: date) -> dict:
     def target(actual: int, goal: int) -> dict:
         return {"actual": actual, "target": goal, "percent": round(100 * actual / goal, 1) if goal else None}
 
+    aged_out = rules.aged_out_warning(as_of, [(r["unit"], r["aged_18_or_over"]) for r in rows])
     return {
-        "as_of": as_of, "units": rows,
+        "as_of": as_of, "units": rows, "warnings": warnings + ([aged_out] if aged_out else []),
         "totals": {"cadets": total_cadets, "leaders": len(serving), "regular_leaders": len(regulars),
                    "missing_consent": sum(r["missing_consent"] for r in rows),
                    "aged_18_or_over": sum(r["aged_18_or_over"] for r in rows), "volunteering_hours": as_hours(minutes)},
