@@ -281,7 +281,7 @@ def cadet_dashboard(
     columns = ["unit", "npu", "cadets", "leaders", "regular_leaders", "missing_consent"]
     totals, targets = board["totals"], board["targets"]
     rows = board["units"] + [{"unit": "Totals", "npu": "", **totals}]  # the board reads the totals last
-    warnings = [f"{u['unit']}: {w}" for u in board["units"] for w in u["warnings"]]
+    warnings = board["warnings"]  # the units' warnings, then one line on cadets aged 18 or over
     goals = [(label, targets[key]["actual"], targets[key]["target"]) for label, key in
              (("Cadets", "cadets"), ("Leaders", "leaders"), ("Active cadets", "active_cadets"))]
     report = Report([
@@ -290,10 +290,18 @@ def cadet_dashboard(
         Listing(board["by_npu"], ["npu", "units", "cadets", "leaders", "regular_leaders"], title="By NPU"),
         Listing(board["leaders_by_department"], ["department", "leaders"], title="Leaders by department"),
         Bars("Progress against the targets", goals),
-        *(["Warnings", *(f"  ! {w}" for w in warnings)] if warnings else []),
+        *(["Warnings", *(line for w in warnings for line in _marked(w))] if warnings else []),
     ], data=board, csv=Listing(rows, [*columns, "warnings"], title="Units"))
     render(Page("board", {"board": board, "warnings": warnings, "goals": goals, "growth": growth},
                 other=report), inv)
+
+
+def _marked(warning: str) -> list[str]:
+    """A warning as lines that fit 80 columns: the first marked `!`, the rest indented under it."""
+    import textwrap
+
+    lines = textwrap.wrap(warning, 74)
+    return [f"  ! {lines[0]}", *(f"    {line}" for line in lines[1:])]
 
 
 @app.command("trend")
@@ -328,12 +336,13 @@ def cadet_ageing(
     excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Cadets turning 18 within N months (from --as-of): candidates to become leaders."""
+    """Cadets aged 18 or over on the date first, marked overdue (they leave or become leaders),
+    then those turning 18 within N months (from --as-of): candidates to become leaders."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services import cadet
 
     with transaction(inv) as session:
         rows = cadet.ageing(session, within=within, as_of=as_of or inv.today())
-    render(Listing(rows, ["id", "unit", "name", "dob", "turns_18"],
-                   title=f"Turning 18 within {within} months"), inv)
+    render(Listing(rows, ["id", "unit", "name", "dob", "age", "turns_18", "status"],
+                   title=f"Aged 18 or over (overdue), then turning 18 within {within} months"), inv)

@@ -31,7 +31,8 @@ app = group("Repayment of training fees by leavers.",
 # A leaver, as `repay calc` and `repay letter` both take one.
 LeaverArg = Annotated[str, typer.Argument(metavar="PERSON", autocompletion=complete_person,
                                           help="The leaver's person_id.")]
-LeaveDateOpt = Annotated[date, typer.Option("--leave-date", **DATE, help="Leaving date, YYYY-MM-DD.")]
+LeaveDateOpt = Annotated[date | None, typer.Option(
+    "--leave-date", **DATE, help="Leaving date, YYYY-MM-DD (default: the one on record; a different one is refused).")]
 ReasonOpt = Annotated[LeaveReason, typer.Option(case_sensitive=False, help="Why they leave.")]
 FinalPayOpt = Annotated[int | None, typer.Option("--final-pay-gbp", **POUNDS,
                                                  help="Final pay, to split deduction from invoice.")]
@@ -51,8 +52,8 @@ def recorded_note(stored: int | None, results: int = 1) -> str:
 def repay_calc(
     ctx: typer.Context,
     person_id: LeaverArg,
-    leave_date: LeaveDateOpt,
     reason: ReasonOpt,
+    leave_date: LeaveDateOpt = None,
     final_pay_gbp: FinalPayOpt = None,
     record: RecordOpt = False,
     fmt: FormatOpt = OutputFormat.table,
@@ -82,8 +83,8 @@ def repay_calc(
 def repay_letter(
     ctx: typer.Context,
     person_id: LeaverArg,
-    leave_date: LeaveDateOpt,
     reason: ReasonOpt,
+    leave_date: LeaveDateOpt = None,
     final_pay_gbp: FinalPayOpt = None,
     output: OutputOpt = None,
 ) -> None:

@@ -60,6 +60,20 @@ def unit_warnings(*, cadets: int, regular_leaders: int, per_leader: int) -> list
     return []
 
 
+def aged_18(cadets: int) -> str:
+    return f"{cadets} cadet{'s' if cadets != 1 else ''} aged 18 or over"
+
+
+def aged_out_warning(day: date, by_unit: list[tuple[str, int]]) -> str | None:
+    """The board's one line on cadets aged 18 or over on the day (SPEC §16), unit by unit, or None."""
+    found = [(unit, n) for unit, n in by_unit if n]
+    if not found:
+        return None
+    total = sum(n for _, n in found)
+    return (f"{aged_18(total)} on {day} must leave or become {'leaders' if total > 1 else 'a leader'}: "
+            + ", ".join(f"{unit} {n}" for unit, n in found))
+
+
 def month_ends(first: Month, last: Month) -> list[tuple[Month, date]]:
     out, month = [], first
     while month <= last:
@@ -77,3 +91,8 @@ def growth_days(as_of: date, months: int = 12) -> list[date]:
 
 def turns_18(dob: date) -> date:
     return add_months(dob, 18 * 12)
+
+
+def aged_out(dob: date | None, day: date) -> bool:
+    """18 or over on the day: too old to be a cadet (an erased cadet's age is not known)."""
+    return dob is not None and turns_18(dob) <= day

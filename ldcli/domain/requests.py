@@ -45,3 +45,27 @@ def time_off(*, exams: int, day_release_days: int, residential_days: int, weekly
 
 def _days(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else round(float(value), 2)
+
+
+def date_problem(request_id: int, action: str, day: date, today: date, *, submitted_on: date | None = None,
+                 decided_on: date | None = None, course_start: date | None = None,
+                 started_on: date | None = None) -> str | None:
+    """Why a request's step cannot be dated `day`, or None (SPEC §16): its dates keep their order
+    (decided on or after submitted, terms agreed and started on or after decided, started on or
+    after the course's planned start, completed on or after started), and a completion, payment or
+    lunch-and-learn is not in the future."""
+    name = f"request {request_id}"
+    if action == "decide" and submitted_on and day < submitted_on:
+        return f"{name} was submitted on {submitted_on}: it cannot be decided before that, on {day}"
+    if action in ("agree_terms", "start") and decided_on and day < decided_on:
+        what = "its terms cannot have been agreed" if action == "agree_terms" else "it cannot have started"
+        return f"{name} was approved on {decided_on}: {what} before that, on {day}"
+    if action == "start" and course_start and day < course_start:
+        return (f"{name}'s course starts on {course_start}: it cannot have started before that, on {day} "
+                "(a course brought forward is withdrawn and requested again)")
+    if action == "complete" and started_on and day < started_on:
+        return f"{name} started on {started_on}: it cannot be completed before that, on {day}"
+    if action in ("complete", "pay", "lunch_learn") and day > today:
+        what = {"complete": "a completion", "pay": "a payment", "lunch_learn": "a lunch-and-learn"}[action]
+        return f"{what} on {name} cannot be dated {day}, after today ({today})"
+    return None

@@ -19,10 +19,15 @@ T = training_requests
 NOT_YET_DECIDED = ("draft", "submitted")
 
 
-def _addressee(session: Session, person_id: str) -> dict:
-    """Name and payroll number: an erased person's letter is addressed by the number alone."""
-    name = session.execute(select(people.c.name).where(people.c.person_id == person_id)).scalar()
-    return {"person_id": person_id, "name": name or person_id}
+def _addressee(session: Session, person_id: str, *, late: bool = False) -> dict:
+    """Name and payroll number, whom the letter is addressed to and the greeting: an erased person's
+    letter is addressed by the number alone; a letter about someone who died in service to their
+    personal representatives."""
+    name = session.execute(select(people.c.name).where(people.c.person_id == person_id)).scalar() or person_id
+    if late:
+        return {"person_id": person_id, "name": name, "late": True,
+                "addressed_to": f"The personal representatives of the late {name}", "dear": "Sir or Madam"}
+    return {"person_id": person_id, "name": name, "addressed_to": name, "dear": name, "late": False}
 
 
 def _category(category: str) -> str:
@@ -57,11 +62,13 @@ def terms_letter(session: Session, *, request_id: int) -> dict:
             else None}
 
 
-def repay_letter(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
+def repay_letter(session: Session, *, person_id: str, leave: date | None, reason: str,
+                 final_pay: int | None = None) -> dict:
     """What a leaver repays, as `repay.calc` works it out, with what a letter adds: the name, the
     date, when each course's terms were signed and where its fee window starts, and the leaving
     reason (and any exemption) in words."""
     result = repay.calc(session, person_id=person_id, leave=leave, reason=reason, final_pay=final_pay)
+    leave = result["leave_date"]
     ids = [line["request_id"] for line in result["lines"]]
     terms = {row.id: row for row in session.execute(
         select(T.c.id, T.c.repayment, T.c.terms_agreed_on).where(T.c.id.in_(ids)))} if ids else {}
@@ -71,6 +78,7 @@ def repay_letter(session: Session, *, person_id: str, leave: date, reason: str, 
         lines.append({**line, "terms_agreed_on": row.terms_agreed_on,
                       "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))})
     reason = result["reason"]
-    return {**result, **_addressee(session, person_id), "lines": lines, "letter_date": session.today,
+    late = reason == "death_in_service"
+    return {**result, **_addressee(session, person_id, late=late), "lines": lines, "letter_date": session.today,
             "already_left": leave < session.today,
             "reason_words": rules.REASON_WORDS[reason], "exempt_words": rules.EXEMPT_WORDS.get(reason)}

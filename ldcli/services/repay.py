@@ -119,8 +119,26 @@ def compute(person_id: str, leave: date, reason: str, final_pay: int | None, req
             "lines": lines, "total_gbp": total, "deduct_from_salary_gbp": deduct, "invoice_gbp": invoice}
 
 
-def calc(session: Session, *, person_id: str, leave: date, reason: str, final_pay: int | None = None) -> dict:
-    session.one(select(people.c.person_id).where(people.c.person_id == person_id), f"person {person_id} not found")
+def leave_problem(person_id: str, given: date | None, recorded: date | None) -> str | None:
+    """Why a leaving date given for a calculation cannot be used, or None: a leaver with a leaving
+    date on record is worked out on that date (SPEC §16)."""
+    if recorded is not None and given is not None and given != recorded:
+        return (f"person {person_id}'s leaving date on record is {recorded}, not {given} "
+                "(correct the record with `people edit` first)")
+    if recorded is None and given is None:
+        return f"person {person_id} has no leaving date on record: give the date they leave"
+    return None
+
+
+def calc(session: Session, *, person_id: str, leave: date | None, reason: str, final_pay: int | None = None) -> dict:
+    """One leaver's calculation, on their leaving date on record (`leave`, when given, must be the
+    same) or else on `leave`."""
+    recorded = session.one(select(people.c.leave_date).where(people.c.person_id == person_id),
+                           f"person {person_id} not found").leave_date
+    problem = leave_problem(person_id, leave, recorded)
+    if problem:
+        raise LdcliError(problem, field="leave_date")
+    leave = recorded or leave
     try:
         reason = choice(reason, rules.REASONS)
     except ValueError as exc:
@@ -161,6 +179,12 @@ def _batch(session: Session, rows: list[tuple[int, dict]], source: str) -> list[
         known = _known_in(session, ids, leavers)
         errors += [RowError(number, "person_id", clean["person_id"], f"person '{clean['person_id']}' not found")
                    for number, clean in parsed if clean.get("person_id") and clean["person_id"] not in known]
+        recorded = dict(session.rows(select(people.c.person_id, people.c.leave_date).where(
+            people.c.person_id.in_(leavers), people.c.leave_date.is_not(None))))
+        errors += [RowError(number, "leave_date", str(clean["leave_date"]),
+                            leave_problem(clean["person_id"], clean["leave_date"], recorded[clean["person_id"]]))
+                   for number, clean in parsed if clean.get("leave_date") and clean.get("person_id") in recorded
+                   and clean["leave_date"] != recorded[clean["person_id"]]]
         if errors:
             raise BadRows(source, errors)
         requests, payments = _load_in(session, leavers)

@@ -40,6 +40,14 @@ def _request(session: Session, request_id: int):
     return row
 
 
+def _dated(session: Session, r, action: str, day: date) -> None:
+    """Refuses a step dated out of order with the request's other dates, or in the future."""
+    problem = rules.date_problem(r.id, action, day, session.today, submitted_on=r.submitted_on,
+                                 decided_on=r.decided_on, course_start=r.start, started_on=r.started_on)
+    if problem:
+        raise LdcliError(problem, field="date")
+
+
 def _update(session: Session, request_id: int, action: str, **values) -> None:
     session.execute(update(T).where(T.c.id == request_id).values(**values))
     audit.record(session, "request", [request_id], action)
@@ -235,6 +243,9 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
     r = _request(session, request_id)
     if r.status not in rules.MOVES["decide"]:
         raise RuleBroken(f"request {request_id} is {r.status}: only a submitted request is decided")
+    problem = rules.date_problem(request_id, "decide", session.today, session.today, submitted_on=r.submitted_on)
+    if problem:
+        raise RuleBroken(problem)
     if not approve:
         if not (reason or "").strip():
             raise LdcliError("a decline needs its reason (the line manager is told it)", field="reason")
@@ -275,6 +286,7 @@ def agree_terms(session: Session, *, request_id: int, day: date) -> dict:
         raise RuleBroken(f"request {request_id} is {r.status}: terms are agreed on an approved request")
     if r.repayment == "none":
         raise RuleBroken(f"request {request_id} carries no repayment terms to agree")
+    _dated(session, r, "agree_terms", day)
     _update(session, request_id, "agree_terms", terms_agreed_on=day)
     return show(session, request_id=request_id)
 
@@ -286,6 +298,7 @@ def pay(session: Session, *, request_id: int, day: date, amount: int) -> dict:
         raise RuleBroken(f"request {request_id} is {r.status}: only approved funding is paid")
     if amount <= 0:
         raise LdcliError("a payment is more than £0.00", field="gbp")
+    _dated(session, r, "pay", day)
     paid = paid_on_requests(session, [request_id]).get(request_id, 0)
     if paid + amount > (r.funding_pence or 0):
         raise RuleBroken(f"payments would reach {format_gbp(paid + amount)}, over the approved funding of "
@@ -324,8 +337,7 @@ def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
     values = {"start": {"status": "in_progress", "started_on": day},
               "complete": {"status": "completed", "completed_on": day},
               "withdraw": {"status": "withdrawn", "withdrawn_on": day}}[action]
-    if action == "complete" and r.started_on and day < r.started_on:
-        raise LdcliError(f"{day} is before the course started ({r.started_on})", field="date")
+    _dated(session, r, action, day)
     _update(session, request_id, action, **values)
     return show(session, request_id=request_id)
 
@@ -336,6 +348,7 @@ def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
     if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
         raise RuleBroken(f"request {request_id} ({r.category}, {r.status}) owes no lunch-and-learn: it is owed "
                          "after a completed bespoke or project management course")
+    _dated(session, r, "lunch_learn", day)
     _update(session, request_id, "lunch_learn", lunch_learn_on=day)
     return show(session, request_id=request_id)
 

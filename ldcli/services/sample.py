@@ -87,6 +87,44 @@ def load_requests(session: Session, path: Path) -> dict:
 
 
 def _drive_request(session: Session, row: dict) -> None:
+    """Made, submitted and decided on the first day the row records anything else (terms, a payment,
+    the start), so that its dates keep their order; a request with no such date, on the day loaded."""
+    today = session.today
+    dated = [row.get(key) for key in ("terms_agreed_on", "started_on", "completed_on", "withdrawn_on")]
+    session.today = min([today, *(d for d in dated if d), *(paid_on for paid_on, _ in row.get("payments", []))])
+    try:
+        record = _decided(session, row)
+    finally:
+        session.today = today
+    if record is None:
+        return
+    rid = record["id"]
+    if row.get("terms_agreed_on"):
+        if record["category"] not in ("conference", "short_course", "office_wide", "professional_fee",
+                                      "apprenticeship") or row.get("repayment"):
+            _in_column("terms_agreed_on", requests.agree_terms, session, request_id=rid, day=row["terms_agreed_on"])
+    for paid_on, amount in row.get("payments", []):
+        _in_column("payments", requests.pay, session, request_id=rid, day=paid_on, amount=amount)
+    for action, key in (("start", "started_on"), ("complete", "completed_on"), ("withdraw", "withdrawn_on")):
+        if row.get(key):
+            _in_column(key, requests.move, session, request_id=rid, action=action, day=row[key])
+    if row.get("lunch_learn_on"):
+        _in_column("lunch_learn_on", requests.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"])
+
+
+def _in_column(column: str, step, session: Session, **values) -> None:
+    """A step of a request's row, a refused date reported in the file's column rather than as --date."""
+    try:
+        step(session, **values)
+    except LdcliError as exc:
+        if exc.field != "date":
+            raise
+        raise LdcliError(str(exc), field=column) from None
+
+
+def _decided(session: Session, row: dict) -> dict | None:
+    """The row's request made and taken as far as its status says, up to the decision: the request
+    if it was approved (to be taken further), else None."""
     status = row.get("status", "draft")
     record = requests.new_request(
         session, person_id=row["person_id"], title=row["title"], category=row["category"], provider=row["provider"],
@@ -96,29 +134,19 @@ def _drive_request(session: Session, row: dict) -> None:
         essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False))
     rid = record["id"]
     if status == "draft":
-        return
+        return None
     manager = session.execute(select(people_table.c.line_manager_id)
                               .where(people_table.c.person_id == row["person_id"])).scalar()
     requests.manager_approve(session, request_id=rid, by=manager)
     requests.submit(session, request_id=rid, attendance="ok", conduct="ok", mandatory="ok")
     if status == "submitted":
-        return
+        return None
     if status == "declined":
         requests.decide(session, request_id=rid, by="HR Governance Group", approve=False, reason=row["decline_reason"])
-        return
+        return None
     requests.decide(session, request_id=rid, by="HR Governance Group", approve=True,
                     funding=row.get("funding_gbp") or None, repayment=row.get("repayment"))
-    if row.get("terms_agreed_on"):
-        if record["category"] not in ("conference", "short_course", "office_wide", "professional_fee",
-                                      "apprenticeship") or row.get("repayment"):
-            requests.agree_terms(session, request_id=rid, day=row["terms_agreed_on"])
-    for paid_on, amount in row.get("payments", []):
-        requests.pay(session, request_id=rid, day=paid_on, amount=amount)
-    for action, key in (("start", "started_on"), ("complete", "completed_on"), ("withdraw", "withdrawn_on")):
-        if row.get(key):
-            requests.move(session, request_id=rid, action=action, day=row[key])
-    if row.get("lunch_learn_on"):
-        requests.lunch_learn(session, request_id=rid, day=row["lunch_learn_on"])
+    return record
 
 
 def load_placements(session: Session, path: Path) -> dict:

@@ -145,3 +145,26 @@ def test_sample_reproduces_the_board_table_and_growth(sample_db, cli):
     assert len(hours) == 13 and sum(h["hours"] for h in hours) == 45
     for kind in ("cadets", "leaders", "activities"):
         assert len(cli.ok("export", kind, "--format", "json").json()) > 0
+
+
+def test_cadets_aged_18_are_warned_of_and_listed_first_as_overdue(cli, unit):
+    """SPEC §16: on the date a cadet is 18 or over they leave or become leaders; the board says so
+    and `cadet ageing` lists them first, overdue, then those turning 18 within the window."""
+    join(cli, "Grown", dob="2001-09-03")      # 18 on 2019-09-03
+    join(cli, "Soon", dob="2002-02-10")       # 18 on 2020-02-10
+    join(cli, "Young", dob="2005-06-01")
+    board = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "json").json()
+    oak = {u["unit"]: u for u in board["units"]}["Oak Park"]
+    assert (oak["cadets"], oak["aged_18_or_over"], board["totals"]["aged_18_or_over"]) == (3, 1, 1)
+    assert oak["warnings"] == ["no regularly attending leader", "1 cadet aged 18 or over"]
+    line = "1 cadet aged 18 or over on 2019-12-17 must leave or become a leader: Oak Park 1"
+    assert board["warnings"] == ["Oak Park: no regularly attending leader", line]
+    table = cli.ok("cadet", "dashboard", "--as-of", "2019-12-17").stdout  # wrapped to fit 80 columns
+    assert "  ! 1 cadet aged 18 or over on 2019-12-17 must leave or become a leader: Oak\n    Park 1\n" in table
+    assert line in cli.ok("cadet", "dashboard", "--as-of", "2019-12-17", "--format", "html").stdout
+    before = cli.ok("cadet", "dashboard", "--as-of", "2019-09-02", "--format", "json").json()
+    assert before["totals"]["aged_18_or_over"] == 0  # Grown was still 17 then
+    ageing = cli.ok("--as-of", "2019-12-17", "cadet", "ageing", "--within", "2", "--format", "json").json()
+    assert [(a["name"], a["age"], a["status"]) for a in ageing] == [("Grown", 18, "overdue"), ("Soon", 17, "turns 18")]
+    overdue = cli.ok("--as-of", "2019-12-17", "cadet", "ageing", "--within", "0").stdout
+    assert "Grown" in overdue and "overdue" in overdue and "Soon" not in overdue

@@ -78,7 +78,8 @@ def test_board_html_shows_the_seed_rows_totals_and_growth(cli, sample, tmp_path)
     self_contained(html)
     page = Page(html)
     units = {r[0]: r[1:] for r in page.rows if len(r) == 6}
-    assert units["Washwood Heath"] == ["Birmingham East", "23", "7", "5", "0"]
+    # marked: five of its cadets are 18 by then (SPEC §16)
+    assert units["Washwood Heath !"] == ["Birmingham East", "23", "7", "5", "0"]
     assert units["Totals"] == ["", "218", "62", "35", "17"]  # the board printed 219; its rows add up to 218
     assert len([u for u in units if u not in ("Unit", "Totals")]) == 10
     npu = {r[0]: r[1:] for r in page.rows if len(r) == 5}
@@ -97,6 +98,8 @@ def test_board_html_shows_the_seed_rows_totals_and_growth(cli, sample, tmp_path)
     by_month = dict(zip(months, values[-12:], strict=True))
     assert (by_month["Mar"], by_month["Jul"], by_month["Nov"], by_month["17 Dec"]) == (85, 157, 212, 218)
     assert "Grace Academy: 26 cadets for 3 regular leaders" in html
+    assert ("26 cadets aged 18 or over on 2019-12-17 must leave or become leaders: Ark Boulton 3, Washwood Heath 5, "
+            "The Lighthouse 2") in html
 
 
 def test_board_html_by_extension_and_on_stdout(cli, sample, tmp_path):

@@ -17,8 +17,9 @@ def approved(cli, person, title, category="bespoke", fees="1200", *decide):
     request_id = cli.ok("--as-of", "2026-11-23", "request", "new", person, "--title", title, "--category", category,
                         "--provider", "Northern College", "--start", "2026-12-01", "--end", "2027-05-31",
                         "--fees-gbp", fees, "--format", "json").json()["id"]
-    cli.ok("request", "manager-approve", request_id, "--by", "M1")
-    cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+    cli.ok("--as-of", "2026-11-23", "request", "manager-approve", request_id, "--by", "M1")
+    cli.ok("--as-of", "2026-11-23", "request", "submit", request_id, "--attendance", "ok", "--conduct", "ok",
+           "--mandatory-training", "ok")
     cli.ok("--as-of", "2026-11-23", "request", "decide", request_id, "--by", "HR Governance Group", "--approve",
            *decide)
     return request_id
@@ -38,8 +39,8 @@ def course(cli, hr):
     cli.ok("request", "agree-terms", request_id, "--date", "2026-11-30")
     cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "900")
     cli.ok("request", "start", request_id, "--date", "2026-12-01")
-    cli.ok("request", "pay", request_id, "--date", "2027-04-01", "--gbp", "300")
-    cli.ok("request", "complete", request_id, "--date", "2027-05-31")
+    cli.ok("--as-of", "2027-04-01", "request", "pay", request_id, "--date", "2027-04-01", "--gbp", "300")
+    cli.ok("--as-of", "2027-05-31", "request", "complete", request_id, "--date", "2027-05-31")
     return request_id
 
 
@@ -276,7 +277,7 @@ Nothing will be deducted from your final pay and you will not be invoiced.
 
 def test_unsigned_terms_are_invoiced_and_the_figures_match_repay_calc(cli, course):
     unsigned = approved(cli, "S1", "Project Management Foundation", "project_management", "400")
-    cli.ok("request", "pay", unsigned, "--date", "2027-06-01", "--gbp", "400")
+    cli.ok("--as-of", "2027-06-01", "request", "pay", unsigned, "--date", "2027-06-01", "--gbp", "400")
     args = ["S1", "--leave-date", "2027-08-31", "--reason", "resignation", "--final-pay-gbp", "1000"]
     text = cli.ok("--as-of", "2027-08-20", "repay", "letter", *args).stdout
     calc = cli.ok("repay", "calc", *args, "--format", "json").json()
@@ -375,9 +376,11 @@ def test_the_terms_letter_to_sign(cli, hr):
                         "Advanced Investigative Interviewing", "--category", "bespoke", "--provider",
                         "Northern College", "--start", "2026-12-01", "--end", "2027-05-31", "--fees-gbp", "1200",
                         "--books-gbp", "60", "--format", "json").json()["id"]
-    cli.ok("request", "manager-approve", request_id, "--by", "M1")
-    cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
-    cli.ok("request", "decide", request_id, "--by", "HRGG", "--approve", "--funding-gbp", "1260")
+    cli.ok("--as-of", "2026-11-23", "request", "manager-approve", request_id, "--by", "M1")
+    cli.ok("--as-of", "2026-11-23", "request", "submit", request_id, "--attendance", "ok", "--conduct", "ok",
+           "--mandatory-training", "ok")
+    cli.ok("--as-of", "2026-11-23", "request", "decide", request_id, "--by", "HRGG", "--approve", "--funding-gbp",
+           "1260")
     result = cli.ok("--as-of", "2026-11-24", "request", "terms-letter", request_id)
     assert result.stdout == TERMS + """
 ----------------------------------------------------------------------------
@@ -421,7 +424,7 @@ def test_html_letters_carry_the_figures_and_escape_what_they_print(cli, hr, tmp_
     cli.ok("request", "agree-terms", request_id, "--date", "2026-11-30")
     cli.ok("request", "pay", request_id, "--date", "2026-12-01", "--gbp", "1200")
     cli.ok("request", "start", request_id, "--date", "2026-12-01")
-    cli.ok("request", "complete", request_id, "--date", "2027-05-31")
+    cli.ok("--as-of", "2027-05-31", "request", "complete", request_id, "--date", "2027-05-31")
     terms = cli.ok("--as-of", "2027-06-01", "request", "terms-letter", request_id, "-o", "terms.html")
     assert terms.stdout == "" and terms.stderr == "wrote terms.html\n"
     page = Path("terms.html").read_text(encoding="utf-8")
@@ -570,3 +573,51 @@ def test_html_letters_show_bidirectional_overrides_escaped(cli, hr):
         page = Path(name).read_text(encoding="utf-8")
         assert not any(c in page for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"), name
         assert "Fraud \\u202etnemyap\\u202c and \\u2066isolate\\u2069 \\u200fmark" in page, name
+
+
+def test_a_death_in_service_letter_goes_to_the_personal_representatives(cli, course):
+    """SPEC §16: not "Dear Sol Staff, You left our employment": addressed to whoever deals with their
+    estate, saying plainly that nothing is owed."""
+    text = letter(cli, "2027-06-15", "--leave-date", "2027-06-10", "--reason", "death_in_service")
+    assert text == """\
+The personal representatives of the late Sol Staff
+Payroll number: S1
+
+15 June 2027
+
+Dear Sir or Madam,
+
+Training fees of the late Sol Staff
+
+We are writing about the training we funded for Sol Staff, who died in
+service on 10 June 2027. We are very sorry for your loss. When someone
+leaves during, or soon after, training we funded under repayment terms, part
+of the fees may have to be repaid; this letter confirms that nothing is
+owed.
+
+Nothing is owed: the repayment terms do not apply when a member of staff
+dies in service. For your records, the training concerned is listed below.
+
+Their training
+
+1. Advanced Investigative Interviewing (request 1)
+   Course:            completed on 31 May 2027
+   Repayment terms:   signed on 30 November 2026
+   Band:              within 3 months of completion
+   Percent:           0%
+   Fees paid:         £1,200.00 (from 10 June 2026 to the date of death)
+   To repay:          £0.00
+   Explanation:       exempt (death in service): nothing to repay
+
+What is owed
+
+  Total to repay:                £0.00
+
+Nothing will be deducted from their final pay and no invoice will be sent.
+
+""" + CLOSE
+    cli.ok("--as-of", "2027-06-15", "repay", "letter", "S1", "--leave-date", "2027-06-10", "--reason",
+           "death_in_service", "--final-pay-gbp", "500", "-o", "late.html")
+    html = Path("late.html").read_text(encoding="utf-8")
+    assert "The personal representatives of the late Sol Staff<br>" in html and "<p>Dear Sir or Madam,</p>" in html
+    assert "You left" not in html and "your final pay" not in html and "Deducted from their final pay" in html

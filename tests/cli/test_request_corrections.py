@@ -99,5 +99,5 @@ def test_a_void_payment_stays_on_record_and_counts_for_nothing(cli, hr):
     refused(cli, "request", "payment", "void", wrong, "--reason", "again", fragment="was already voided on")
     refused(cli, "request", "payment", "void", 999, "--reason", "x", fragment="payment 999 not found")
     # with it void, the right payment fits within the funding again
-    cli.ok("request", "pay", request_id, "--date", "2027-01-04", "--gbp", "400")
+    cli.ok("--as-of", "2027-01-04", "request", "pay", request_id, "--date", "2027-01-04", "--gbp", "400")
     assert cli.ok("request", "show", request_id, "--format", "json").json()["paid_gbp"] == "1000.00"

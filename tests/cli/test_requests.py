@@ -23,15 +23,16 @@ def hr(cli, write):
                         "--fees-gbp", fees, "--format", "json", *extra)
         return result.json()["id"]
 
-    def through(request_id, *, approve=True, to="approved", manager="M1", **decide):
-        cli.ok("request", "manager-approve", request_id, "--by", manager)
-        cli.ok("request", "submit", request_id, "--attendance", "ok", "--conduct", "ok", "--mandatory-training", "ok")
+    def through(request_id, *, approve=True, to="approved", manager="M1", started="2026-12-01", **decide):
+        cli.ok("--as-of", "2026-11-23", "request", "manager-approve", request_id, "--by", manager)
+        cli.ok("--as-of", "2026-11-23", "request", "submit", request_id, "--attendance", "ok", "--conduct", "ok",
+               "--mandatory-training", "ok")
         args = ["--approve"] + [x for k, v in decide.items() for x in (f"--{k.replace('_', '-')}", v)]
         cli.ok("--as-of", "2026-11-23", "request", "decide", request_id, "--by", "HR Governance Group", *args)
         if to in ("in_progress", "completed"):
-            cli.ok("request", "start", request_id, "--date", "2026-12-01")
+            cli.ok("request", "start", request_id, "--date", started)
         if to == "completed":
-            cli.ok("request", "complete", request_id, "--date", "2027-05-31")
+            cli.ok("--as-of", "2027-05-31", "request", "complete", request_id, "--date", "2027-05-31")
         return request_id
 
     new.through = through
@@ -172,7 +173,7 @@ def test_payments_never_exceed_funding_and_lifecycle_is_enforced(cli, hr):
 def test_lunch_and_learn_and_reviews(cli, hr):
     bespoke = hr.through(hr("S1", "bespoke", "500"), to="completed")
     assert [r["id"] for r in cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json()] == [bespoke]
-    cli.ok("request", "lunch-learn", bespoke, "--date", "2027-06-20")
+    cli.ok("--as-of", "2027-06-20", "request", "lunch-learn", bespoke, "--date", "2027-06-20")
     assert cli.ok("request", "list", "--lunch-learn-due", "--format", "json").json() == []
     short = hr("F1", "short_course", "100", "2026-12-01", "2027-12-01")
     hr.through(short, to="in_progress")
@@ -186,10 +187,11 @@ def test_lunch_and_learn_and_reviews(cli, hr):
 
 def test_leaver_repayment_with_split_and_unsigned_terms(cli, hr, write):
     signed = hr.through(hr("S1", "bespoke", "1200"), to="completed")
-    unsigned = hr.through(hr("S1", "project_management", "400", "2027-01-01", "2027-10-31"), to="in_progress")
+    unsigned = hr.through(hr("S1", "project_management", "400", "2027-01-01", "2027-10-31"), to="in_progress",
+                          started="2027-01-01")
     cli.ok("request", "agree-terms", signed, "--date", "2026-11-30")
     cli.ok("request", "pay", signed, "--date", "2026-12-01", "--gbp", "1200")
-    cli.ok("request", "pay", unsigned, "--date", "2027-01-05", "--gbp", "400")
+    cli.ok("--as-of", "2027-01-05", "request", "pay", unsigned, "--date", "2027-01-05", "--gbp", "400")
     before = cli.ok("audit", "--format", "json").json()
     result = cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation",
                     "--final-pay-gbp", "500", "--format", "json").json()
@@ -259,3 +261,81 @@ def test_a_batch_of_many_leavers_matches_calc_one_by_one(cli, hr, write):
     unknown = cli("repay", "batch", write("unknown.csv", "person_id,leave_date,reason\n" + rows.replace(
         ",\n", "\n") + "NOBODY,2027-03-01,other\n"))
     assert unknown.exit_code == 1 and "row 602, column person_id: person 'NOBODY' not found" in unknown.stderr
+
+
+def test_a_requests_dates_keep_their_order_and_none_is_in_the_future(cli, hr):
+    """SPEC §16: decided on or after submitted, terms agreed and started on or after decided, started
+    on or after the course's start, completed on or after started; no completion, payment or
+    lunch-and-learn after today. Each refusal names the request and both dates."""
+    late = hr("S1", "bespoke", "1000", "2026-11-01", "2027-04-30")  # the course began before its approval
+    cli.ok("--as-of", "2026-11-25", "request", "manager-approve", late, "--by", "M1")
+    cli.ok("--as-of", "2026-11-25", "request", "submit", late, "--attendance", "ok", "--conduct", "ok",
+           "--mandatory-training", "ok")
+    refused(cli, "--as-of", "2026-11-24", "request", "decide", late, "--by", "HRGG", "--approve",
+            fragment=f"request {late} was submitted on 2026-11-25: it cannot be decided before that, on 2026-11-24")
+    cli.ok("--as-of", "2026-11-25", "request", "decide", late, "--by", "HRGG", "--approve")
+    refused(cli, "request", "agree-terms", late, "--date", "2026-04-20",
+            fragment=f"request {late} was approved on 2026-11-25: its terms cannot have been agreed before that, on "
+                     "2026-04-20")
+    refused(cli, "request", "start", late, "--date", "2026-11-02",
+            fragment=f"request {late} was approved on 2026-11-25: it cannot have started before that, on 2026-11-02")
+    soon = hr.through(hr("F1", "bespoke", "1000", "2027-01-15", "2027-06-30"))
+    refused(cli, "request", "start", soon, "--date", "2027-01-01",
+            fragment=f"request {soon}'s course starts on 2027-01-15: it cannot have started before that, on 2027-01-01")
+    cli.ok("request", "start", soon, "--date", "2027-01-15")
+    refused(cli, "--as-of", "2027-01-20", "request", "complete", soon, "--date", "2027-01-14",
+            fragment=f"request {soon} started on 2027-01-15: it cannot be completed before that, on 2027-01-14")
+    refused(cli, "--as-of", "2027-01-20", "request", "complete", soon, "--date", "2027-01-21",
+            fragment=f"a completion on request {soon} cannot be dated 2027-01-21, after today (2027-01-20)")
+    refused(cli, "--as-of", "2027-01-20", "request", "pay", soon, "--date", "2027-01-21", "--gbp", "10",
+            fragment=f"a payment on request {soon} cannot be dated 2027-01-21, after today (2027-01-20)")
+    cli.ok("--as-of", "2027-01-20", "request", "complete", soon, "--date", "2027-01-20")
+    refused(cli, "--as-of", "2027-01-20", "request", "lunch-learn", soon, "--date", "2027-02-01",
+            fragment=f"a lunch-and-learn on request {soon} cannot be dated 2027-02-01, after today (2027-01-20)")
+
+
+def test_a_leaver_is_worked_out_on_the_leaving_date_on_record(cli, hr, write, tmp_path):
+    """SPEC §16: once `people leave` records the date, `repay calc`, `letter` and `batch` use it; a
+    different date is refused naming both, and nothing is recorded or written."""
+    signed = hr.through(hr("S1", "bespoke", "1200"), to="completed")
+    cli.ok("request", "agree-terms", signed, "--date", "2026-11-30")
+    cli.ok("request", "pay", signed, "--date", "2026-12-01", "--gbp", "1200")
+    unknown = cli("repay", "calc", "S1", "--reason", "resignation")
+    assert unknown.exit_code == 1 and "person S1 has no leaving date on record: give the date" in unknown.stderr
+    cli.ok("people", "leave", "S1", "--date", "2027-08-31")
+    calc = cli.ok("repay", "calc", "S1", "--reason", "resignation", "--format", "json").json()
+    assert (calc["leave_date"], calc["total_gbp"]) == ("2027-08-31", "900.00")
+    assert cli.ok("repay", "calc", "S1", "--leave-date", "2027-08-31", "--reason", "resignation", "--format",
+                  "json").json() == calc
+    assert "31 August 2027" in cli.ok("repay", "letter", "S1", "--reason", "resignation").stdout
+    audit = cli.ok("audit", "--format", "json").json()
+    for command in (("repay", "calc", "S1", "--record"), ("repay", "letter", "S1", "-o", "letter.txt")):
+        wrong = cli(*command, "--leave-date", "2027-07-31", "--reason", "resignation")
+        assert wrong.exit_code == 1 and wrong.stdout == "", command
+        assert wrong.stderr == ("error: --leave-date: person S1's leaving date on record is 2027-08-31, not "
+                                "2027-07-31 (correct the record with `people edit` first)\n")
+    assert not (tmp_path / "letter.txt").exists() and cli.ok("audit", "--format", "json").json() == audit
+    rows = "person_id,leave_date,reason\nM1,2027-07-31,resignation\nS1,2027-07-31,resignation\n"
+    batch = cli("repay", "batch", write("leavers.csv", rows), "--record")
+    assert batch.exit_code == 1 and batch.stdout == ""
+    assert ("row 3, column leave_date: person S1's leaving date on record is 2027-08-31, not 2027-07-31"
+            in batch.stderr) and "row 2" not in batch.stderr  # M1 has no leaving date on record: theirs is used
+    assert cli.ok("audit", "--format", "json").json() == audit
+    fixed = rows.replace("S1,2027-07-31", "S1,2027-08-31")
+    results = cli.ok("repay", "batch", write("fixed.csv", fixed), "--format", "json").json()
+    assert [(r["person_id"], r["total_gbp"]) for r in results] == [("M1", "0.00"), ("S1", "900.00")]
+
+
+def test_a_requests_file_is_held_to_the_same_dates(cli, tmp_path):
+    """The requests of `sample load` go through the same steps: a refused date is its row and column."""
+    folder = tmp_path / "force"
+    folder.mkdir()
+    (folder / "people.csv").write_text(PEOPLE)
+    (folder / "budgets.csv").write_text("year,gbp\n2026,10000\n")
+    (folder / "requests.csv").write_text(
+        "person_id,title,category,provider,start,end,fees_gbp,status,payments,started_on,completed_on\n"
+        "S1,Course,bespoke,P,2026-04-01,2026-10-31,700,completed,2026-04-01:700,2026-04-01,2027-10-31\n")
+    result = cli("--as-of", "2026-12-07", "sample", "load", str(folder))
+    assert result.exit_code == 1 and ("row 2, column completed_on: a completion on request 1 cannot be dated "
+                                      "2027-10-31, after today (2026-12-07)") in result.stderr
+    assert cli.ok("export", "requests", "--format", "json").json() == []

@@ -284,11 +284,14 @@ def build_world(cli, write, texts: list[str]) -> dict:
     cli.ok("request", "budget", "set", "--year=2026", "--gbp=100000")
     for j, fid in enumerate(FIDS):
         t = texts[j % n]
-        rid = str(cli.ok("request", "new", "--format=json", f"--title={t}", f"--provider={t}", "--category=bespoke",
-                         "--start=2026-05-04", "--end=2027-04-30", "--fees-gbp=1000", "--", fid).json()["id"])
-        cli.ok("request", "manager-approve", rid, f"--by={MANAGER}")
-        cli.ok("request", "submit", rid, "--attendance=ok", "--conduct=ok", "--mandatory-training=ok")
-        cli.ok("request", "decide", rid, "--approve", f"--by={short(t)}", "--repayment=standard")
+        rid = str(cli.ok("--as-of=2026-04-15", "request", "new", "--format=json", f"--title={t}", f"--provider={t}",
+                         "--category=bespoke", "--start=2026-05-04", "--end=2027-04-30", "--fees-gbp=1000", "--",
+                         fid).json()["id"])
+        # decided before the terms are agreed (SPEC §16: a request's dates keep their order)
+        cli.ok("--as-of=2026-04-15", "request", "manager-approve", rid, f"--by={MANAGER}")
+        cli.ok("--as-of=2026-04-15", "request", "submit", rid, "--attendance=ok", "--conduct=ok",
+               "--mandatory-training=ok")
+        cli.ok("--as-of=2026-04-15", "request", "decide", rid, "--approve", f"--by={short(t)}", "--repayment=standard")
         cli.ok("request", "agree-terms", rid, "--date=2026-04-20")
         cli.ok("request", "pay", rid, "--date=2026-05-04", "--gbp=1000")
         cli.ok("request", "start", rid, "--date=2026-05-04")

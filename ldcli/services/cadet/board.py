@@ -24,7 +24,8 @@ def dashboard(session: Session, *, as_of: date) -> dict:
              if rules.unit_open_on(u.opened, u.planned, u.closed, as_of)]
     moves = moves_of(session)
     members = defaultdict(list)  # a moved cadet counts in the unit they were in on the day
-    for c in session.execute(select(cadets.c.id, cadets.c.unit_id, cadets.c.joined, cadets.c.left, cadets.c.consent)):
+    for c in session.execute(select(cadets.c.id, cadets.c.unit_id, cadets.c.joined, cadets.c.left, cadets.c.consent,
+                                    cadets.c.dob)):
         if rules.member_on(c.joined, c.left, as_of):
             members[rules.unit_on(c.unit_id, moves[c.id], as_of)].append(c)
     links = defaultdict(list)
@@ -34,14 +35,17 @@ def dashboard(session: Session, *, as_of: date) -> dict:
                                 .where(or_(cadet_leader_units.c.left.is_(None), cadet_leader_units.c.left > as_of))):
         links[link.unit_id].append(link)
         departments[link.leader_id] = link.department
-    rows = []
+    rows, warnings = [], []  # the board's warnings: each unit's short of leaders, then one on cadets aged 18
     for u in units:
         cadets_here, leaders_here = members[u.id], links[u.id]
         regular = sum(1 for x in leaders_here if x.regular)
+        adults = sum(1 for c in cadets_here if rules.aged_out(c.dob, as_of))
+        short = rules.unit_warnings(cadets=len(cadets_here), regular_leaders=regular,
+                                    per_leader=policy.cadet_per_regular_leader)
+        warnings += [f"{u.name}: {w}" for w in short]
         rows.append({"unit": u.name, "npu": u.npu, "cadets": len(cadets_here), "leaders": len(leaders_here),
                      "regular_leaders": regular, "missing_consent": sum(1 for c in cadets_here if not c.consent),
-                     "warnings": rules.unit_warnings(cadets=len(cadets_here), regular_leaders=regular,
-                                                     per_leader=policy.cadet_per_regular_leader)})
+                     "aged_18_or_over": adults, "warnings": short + ([rules.aged_18(adults)] if adults else [])})
     open_ids = {u.id for u in units}
     serving = {x.leader_id for uid in open_ids for x in links[uid]}
     regulars = {x.leader_id for uid in open_ids for x in links[uid] if x.regular}
@@ -60,10 +64,12 @@ def dashboard(session: Session, *, as_of: date) -> dict:
     def target(actual: int, goal: int) -> dict:
         return {"actual": actual, "target": goal, "percent": round(100 * actual / goal, 1) if goal else None}
 
+    aged_out = rules.aged_out_warning(as_of, [(r["unit"], r["aged_18_or_over"]) for r in rows])
     return {
-        "as_of": as_of, "units": rows,
+        "as_of": as_of, "units": rows, "warnings": warnings + ([aged_out] if aged_out else []),
         "totals": {"cadets": total_cadets, "leaders": len(serving), "regular_leaders": len(regulars),
-                   "missing_consent": sum(r["missing_consent"] for r in rows), "volunteering_hours": as_hours(minutes)},
+                   "missing_consent": sum(r["missing_consent"] for r in rows),
+                   "aged_18_or_over": sum(r["aged_18_or_over"] for r in rows), "volunteering_hours": as_hours(minutes)},
         "by_npu": sorted(by_npu.values(), key=lambda n: n["npu"]),
         "leaders_by_department": [{"department": d, "leaders": n}
                                   for d, n in sorted(department_counts.items(), key=lambda x: (-x[1], x[0]))],
@@ -89,12 +95,16 @@ def growth(session: Session, *, as_of: date) -> list[dict]:
 
 
 def ageing(session: Session, *, within: int, as_of: date) -> list[dict]:
+    """Cadets aged 18 or over on the date first, overdue (they leave or become leaders), then those
+    turning 18 within `within` months; each oldest first."""
     horizon = add_months(as_of, within)
     found = []
     for c in list_cadets(session):
         if c["dob"] is None:  # erased
             continue
         eighteen = rules.turns_18(c["dob"])
-        if rules.member_on(c["joined"], c["left"], as_of) and as_of < eighteen <= horizon:
-            found.append({"id": c["id"], "unit": c["unit"], "name": c["name"], "dob": c["dob"], "turns_18": eighteen})
+        if rules.member_on(c["joined"], c["left"], as_of) and eighteen <= horizon:
+            found.append({"id": c["id"], "unit": c["unit"], "name": c["name"], "dob": c["dob"],
+                          "age": rules.age_on(c["dob"], as_of), "turns_18": eighteen,
+                          "status": "overdue" if eighteen <= as_of else "turns 18"})
     return sorted(found, key=lambda f: (f["turns_18"], f["id"]))
