@@ -16,6 +16,9 @@ $(STAMP): pyproject.toml
 
 ## demo: set up, load the sample force into a new SQLite database, run the month's main jobs and
 ## write the documents (board and compliance pages, the PLT calendar, a terms and a repayment letter)
+## The sample's story runs through the winter of 2026/27: the demo fixes today's date (the global
+## --as-of, env LDCLI_AS_OF) so its month is still to come; `make demo LDCLI_AS_OF=…` moves it.
+demo: export LDCLI_AS_OF ?= 2026-12-07
 demo: $(STAMP)
 	rm -rf demo && mkdir -p demo
 	$(LDCLI) --db $(DEMO_DB) sample load sample_data

@@ -76,7 +76,9 @@ class Run:
 
 
 # --- Each test's environment --------------------------------------------------------------------------
-STANDARD_ENV = {"LDCLI_ACTOR": "tester"}
+# Today is pinned for every test (the global --as-of reads LDCLI_AS_OF), so no test rots when the
+# sample's months pass: 2027-03 stays a month to come, as the sample's story has it.
+STANDARD_ENV = {"LDCLI_ACTOR": "tester", "LDCLI_AS_OF": "2026-12-07"}
 REMOVED_ENV = ("LDCLI_POLICY", "LDCLI_BUSY_TIMEOUT", "LDCLI_DEBUG")
 
 

@@ -227,7 +227,8 @@ def root(
         "--policy", envvar="LDCLI_POLICY", show_envvar=True, metavar="FILE",
         help="TOML file overriding the policy numbers (see `ldcli policy show`).")] = None,
     as_of: Annotated[date | None, typer.Option(
-        "--as-of", **DATE, help="Treat this date as today (reproducible reports).")] = None,
+        "--as-of", **DATE, envvar="LDCLI_AS_OF", show_envvar=True,
+        help="Treat this date as today (reproducible reports).")] = None,
     debug: Annotated[bool, typer.Option(
         "--debug", metavar="", help="Show the traceback of an unexpected error.")] = False,
     no_pager: Annotated[bool, typer.Option(
