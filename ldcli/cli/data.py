@@ -74,7 +74,8 @@ def sample_load(
     folder: Annotated[str | None, typer.Argument(
         metavar="FOLDER", help="Folder of sample CSV files [default: the sample that ships with ldcli].")] = None,
     into_existing: Annotated[bool, typer.Option(
-        "--into-existing", help="Load it into a database that already holds other records (refused without).")] = False,
+        "--into-existing", metavar="",
+        help="Load it into a database that already holds other records (refused without).")] = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
