@@ -136,7 +136,7 @@ def transaction(inv: Invocation, *, write: bool = False, dry_run: bool = False) 
     from ldcli.db.session import Session
 
     url = inv.url
-    engine = open_database(url, write=write)
+    engine = open_database(url, write=write, on_create=_created)
     try:
         with engine.connect() as conn:
             if not write:
@@ -157,6 +157,19 @@ def transaction(inv: Invocation, *, write: bool = False, dry_run: bool = False) 
         raise database_problem(exc, url) from None
     finally:
         engine.dispose()
+
+
+def _created(path) -> None:
+    """Say that a write made a new SQLite file: a mistyped --db is seen at once (SPEC §16)."""
+    from pathlib import Path
+
+    from ldcli.cli.output import say
+
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    say(f"created new database {shown}")
 
 
 def _after_erasure(raw, url: str) -> None:

@@ -84,18 +84,23 @@ def sample_load(
     ctx: typer.Context,
     folder: Annotated[str | None, typer.Argument(
         metavar="FOLDER", help="Folder of sample CSV files [default: the sample that ships with ldcli].")] = None,
+    into_existing: Annotated[bool, typer.Option(
+        "--into-existing", metavar="",
+        help="Load it into a database that already holds other records (refused without).")] = False,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Load every sample file found in FOLDER, in order, in one transaction."""
+    """Load every sample file found in FOLDER, in order, in one transaction: into an empty database,
+    or one holding the sample alone (what is loaded already is left as it is)."""
     inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Listing, progress, render
     from ldcli.services.sample import load_sample, packaged_sample
 
     with progress("loading the sample", enabled=fmt == OutputFormat.table, unit="files") as report, \
             transaction(inv, write=True) as session:
-        rows = load_sample(session, folder=Path(folder) if folder else packaged_sample(), progress=report)
+        rows = load_sample(session, folder=Path(folder) if folder else packaged_sample(), progress=report,
+                           into_existing=into_existing)
     render(Listing(rows, ["file", "created", "updated", "unchanged"], title="Sample loaded"), inv)
 
 

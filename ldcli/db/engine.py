@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
@@ -110,9 +111,9 @@ def wal_checkpoint(raw) -> bool:
     return busy == 0 and in_log == copied
 
 
-def create_owner_only(path: Path) -> None:
+def create_owner_only(path: Path) -> bool:
     """Create an empty file readable by its owner only, or make an existing empty one so (SQLite
-    gives the -wal and -shm files the database file's mode)."""
+    gives the -wal and -shm files the database file's mode); True when this call created it."""
     if not path.parent.is_dir():
         raise DatabaseProblem(f"cannot create {path}: folder {path.parent} does not exist")
     try:
@@ -120,10 +121,11 @@ def create_owner_only(path: Path) -> None:
     except FileExistsError:
         if path.is_file() and path.stat().st_size == 0:
             _owner_only(path)
-        return
+        return False
     except OSError as exc:
         raise DatabaseProblem(f"cannot create {path}: {_why(exc, path)}") from None
     os.close(fd)
+    return True
 
 
 def _owner_only(path: Path) -> None:
@@ -202,9 +204,10 @@ def initialise_new(engine: Engine) -> None:
         conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
 
 
-def open_database(url: str, *, write: bool = True) -> Engine:
+def open_database(url: str, *, write: bool = True, on_create: Callable[[Path], None] | None = None) -> Engine:
     """An engine on a database at the latest schema; for a command that writes, a new (or empty)
-    SQLite file is created at it, readable by its owner only.
+    SQLite file is created at it, readable by its owner only, and `on_create` is told of a file
+    that did not exist before.
 
     Raises DatabaseProblem (exit 3) for a database that is missing (to a read), not initialised,
     behind or ahead.
@@ -215,8 +218,7 @@ def open_database(url: str, *, write: bool = True) -> Engine:
     if path is not None:
         require_writable(path)
     fresh = path is not None and (not path.exists() or path.stat().st_size == 0)
-    if fresh:
-        create_owner_only(path)
+    created = fresh and create_owner_only(path)
     engine = make_engine(url)
     try:
         if fresh:
@@ -235,6 +237,8 @@ def open_database(url: str, *, write: bool = True) -> Engine:
     if version != HEAD:
         engine.dispose()
         raise DatabaseProblem(version_message(version, url))
+    if created and on_create is not None:
+        on_create(path)
     return engine
 
 

@@ -15,6 +15,7 @@ from ldcli.domain.choices import (
     VETTING,
 )
 from ldcli.domain.rows import Column, Layout
+from ldcli.domain.text import name_key
 
 HOURS_IN_A_MONTH = 744  # 31 days of 24 hours: no month owes more
 MOST_CADETS = 10_000
@@ -64,17 +65,22 @@ CADET_UNITS = Layout("cadet units", (
     optional("max_cadets", "count", low=1, high=MOST_CADETS),
 ), key=("name",), fold=True)
 
+def _cadet_key(clean: dict) -> tuple:
+    """A cadet is a name (as `same_name` compares it) and birth date in a unit."""
+    return (clean["unit"], name_key(clean["name"]), clean["dob"])
+
+
 CADETS = Layout("cadets", (
     required("unit"), required("name"), required("dob", "date"), required("joined", "date"),
     optional("left", "date"), optional("consent", "yes_no", blank=False),
-), key=("unit", "name", "dob"), fold=True)
+), key=("unit", "name", "dob"), fold=True, key_of=_cadet_key)
 
 
 def _leader_key(clean: dict) -> tuple:
     """A leader with a person_id is that person (once a unit); one without is a name and birth date."""
     if clean.get("person_id"):
         return (clean["unit"], clean["person_id"])
-    return (clean["unit"], clean["name"], clean.get("dob"))
+    return (clean["unit"], name_key(clean["name"]), clean.get("dob"))
 
 
 CADET_LEADERS = Layout("cadet leaders", (

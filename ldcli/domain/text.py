@@ -112,3 +112,14 @@ def fold(text: str) -> str:
     """Text as a search compares it: accents of Latin letters dropped, then lower case ('Siân Ó
     Briain' -> 'sian o briain'). The database applies the same rule (ldcli_fold, or translate)."""
     return text.translate(_FOLD).lower()
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """Whether two names (of a person, a school) are one, as the checks for twins compare them:
+    accents of Latin letters and case ignored, and any run of spaces taken as one ('Zara  OSEI' is
+    'Zara Osei'). An erased name (None) is no one's."""
+    return a is not None and b is not None and name_key(a) == name_key(b)
+
+
+def name_key(text: str) -> str:
+    return " ".join(fold(text).split())

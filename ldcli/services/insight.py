@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from ldcli.db.models import insight_bookings, insight_days
 from ldcli.db.session import Session, locked
 from ldcli.domain.errors import LdcliError, RuleBroken
+from ldcli.domain.text import same_name
 from ldcli.services import audit
 
 B, D = insight_bookings, insight_days
@@ -55,6 +56,10 @@ def book(session: Session, *, day: date, school: str, pupils: int) -> dict:
         raise LdcliError("at least one pupil", field="pupils")
     if pupils > d.capacity:
         raise RuleBroken(f"{pupils} pupils can never fit: the {day} insight day holds {d.capacity}")
+    for held in session.execute(select(B).where(B.c.day_id == d.id, B.c.status != "cancelled")):
+        if same_name(held.school, school):  # one school's pupils on one day are one booking (SPEC §16)
+            raise RuleBroken(f"booking {held.id} {held.school} ({held.pupils} pupils, {held.status}) is already "
+                             f"on the {day} insight day", field="school")
     status = "booked" if _booked(session, d.id) + pupils <= d.capacity else "waiting"
     booking_id = session.execute(insert(B).values(day_id=d.id, school=school, pupils=pupils,
                                                   status=status)).inserted_primary_key[0]

@@ -14,6 +14,7 @@ from ldcli.domain import placement as rules
 from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp
 from ldcli.domain.rows import one_of
+from ldcli.domain.text import same_name
 from ldcli.services import audit
 
 P = placements
@@ -78,10 +79,21 @@ def apply(session: Session, *, name: str, dob: date, kind: str, start: date, end
     """Record an application; returns it and the explanation of every flag it raises."""
     values, raised = _checked(session, name=name, dob=dob, kind=kind, start=start, end=end, received=received,
                               school=school, connection=connection, vetting=vetting)
+    _no_twin(session, values)
     values.update(status="applied", vetting_status="pending" if values["vetting_required"] else None)
     placement_id = session.execute(insert(P).values(values)).inserted_primary_key[0]
     audit.record(session, "placement", [placement_id], "create")
     return row_of(session, _get(session, placement_id)), _explained(session, raised)
+
+
+def _no_twin(session: Session, values: dict) -> None:
+    """Refuse a second application of one person (the same name and birth date) for the same start,
+    unless the first was withdrawn or declined, when a refusal says to apply again (SPEC §16)."""
+    for held in session.execute(select(P.c.id, P.c.name, P.c.status).where(
+            P.c.dob == values["dob"], P.c.start == values["start"], P.c.status.not_in(("withdrawn", "declined")))):
+        if same_name(held.name, values["name"]):
+            raise RuleBroken(f"placement {held.id} {held.name} (born {values['dob']}) already applied for a start "
+                             f"on {values['start']} ({held.status.replace('_', ' ')})", field="name")
 
 
 def _fields(p) -> dict:

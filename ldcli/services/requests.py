@@ -13,6 +13,7 @@ from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.rows import one_of
+from ldcli.domain.text import same_name
 from ldcli.services import audit
 from ldcli.services.request_lists import (
     LIST_COLUMNS,
@@ -121,6 +122,12 @@ def new_request(session: Session, *, person_id: str, title: str, category: str, 
         "end": end, "fees": fees, "exams": exams, "books": books, "travel": travel,
         "day_release_days": day_release_days, "residential_days": residential_days,
         "essential_to_role": essential_to_role, "exceptional": exceptional})
+    for held in session.execute(select(T.c.id, T.c.title, T.c.status).where(
+            T.c.person_id == values["person_id"], T.c.start == values["start"],
+            T.c.status.not_in(("declined", "withdrawn")))):
+        if same_name(held.title, values["title"]):  # one course for one person: one request (SPEC §16)
+            raise RuleBroken(f"{person_id} already has request {held.id} for {held.title} starting {start} "
+                             f"({held.status.replace('_', ' ')})", field="title")
     values.update(status="draft", created_on=session.today, repayment="none")
     request_id = session.execute(insert(T).values(values)).inserted_primary_key[0]
     audit.record(session, "request", [request_id], "create")

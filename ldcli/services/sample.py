@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ldcli.areas import resolve, sample_files
+from ldcli.areas import AREAS, resolve, sample_files
 from ldcli.csvio.reader import read_csv, read_rows
-from ldcli.db.models import insight_bookings, insight_days, placements, plt_blocks, training_requests
+from ldcli.db.models import (
+    audit_log,
+    insight_bookings,
+    insight_days,
+    metadata,
+    placements,
+    plt_blocks,
+    training_requests,
+)
 from ldcli.db.models import people as people_table
 from ldcli.db.session import Session
 from ldcli.domain import files
-from ldcli.domain.errors import BadRows, LdcliError, RowError
+from ldcli.domain.errors import BadRows, LdcliError, RowError, RuleBroken
 from ldcli.domain.rows import Layout
 from ldcli.services import cadet, enrolments, insight, people, placement, plt, requests, roster
 
@@ -225,10 +233,42 @@ def packaged_sample() -> Path:
     return Path(str(files("ldcli.sample_data")))
 
 
-def load_sample(session: Session, *, folder: Path, progress=None) -> list[dict]:
-    """Load every known sample file found in `folder`; one row of counts per file."""
+SAMPLE_COMMAND = "sample load"  # what the audit trail says of the sample's own records
+
+
+def not_from_the_sample(session: Session) -> str | None:
+    """What the database holds that no `sample load` wrote, in a few words, or None when it holds
+    the sample alone or nothing. Every write records its command in the audit trail (SPEC §1), so a
+    record another command wrote, or changed, is known by its entry; rows with no `sample load`
+    entry at all (written outside ldcli) are not the sample's either."""
+    A = audit_log
+    found = session.execute(
+        select(A.c.entity, func.count(), func.min(A.c.entity_id), func.min(A.c.command))
+        .where(A.c.command != SAMPLE_COMMAND, A.c.entity != "database")  # a vacuum changes no record
+        .group_by(A.c.entity).order_by(func.min(A.c.id))).all()
+    if found:
+        parts = [f"{entity.replace('_', ' ')} {first} ({command})" if count == 1 else
+                 f"{count:,} changes to {entity.replace('_', ' ')} records ({command}…)"
+                 for entity, count, first, command in found[:3]]
+        return ", ".join(parts) + (f" and {len(found) - 3} more kinds" if len(found) > 3 else "")
+    if session.execute(select(A.c.id).where(A.c.command == SAMPLE_COMMAND).limit(1)).first():
+        return None
+    for table in (metadata.tables[name] for a in AREAS if a.name != "audit" for name in a.tables):
+        rows = session.execute(select(func.count()).select_from(table)).scalar()
+        if rows:
+            return f"{rows:,} row{'s' * (rows != 1)} in {table.name} that no ldcli command recorded"
+    return None
+
+
+def load_sample(session: Session, *, folder: Path, progress=None, into_existing: bool = False) -> list[dict]:
+    """Load every known sample file found in `folder`; one row of counts per file. A database that
+    holds records not from the sample is refused unless `into_existing` (SPEC §16)."""
     if not folder.is_dir():
         raise LdcliError(f"sample folder {folder} does not exist")
+    held = None if into_existing else not_from_the_sample(session)
+    if held:
+        raise RuleBroken(f"this database already holds records not from the sample: {held}; give "
+                         "--into-existing to load the sample's invented staff and cadets among them")
     results = []
     for name, loader in LOADERS:
         path = folder / name

@@ -20,7 +20,10 @@ def test_missing_file_is_created_owner_only_with_wal_files_alike(cli, tmp_path, 
     monkeypatch.setenv("LDCLI_DB", str(path))
     refused = cli("people", "list")  # a read never creates a database
     assert refused.exit_code == 3 and "does not exist" in refused.stderr and not path.exists()
-    cli.ok("people", "add", "P0", "--name", "Ann", "--kind", "staff")
+    assert "created new database" not in refused.stderr
+    first = cli.ok("people", "add", "P0", "--name", "Ann", "--kind", "staff")
+    assert first.stderr.splitlines()[0] == "created new database new.db"  # a mistyped --db is seen at once (§16)
+    assert "created" not in cli.ok("people", "add", "P1", "--name", "Bo", "--kind", "staff").stderr
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     holder = sqlite3.connect(path)  # keep the -wal and -shm files open to look at them
     holder.execute("SELECT * FROM people").fetchall()

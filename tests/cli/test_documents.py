@@ -66,7 +66,7 @@ def sample(sample_db):
 @pytest.fixture
 def sample_on_top(cli):
     """The sample force loaded into a database that already holds other records."""
-    cli.ok("sample", "load", str(ROOT / "sample_data"))
+    cli.ok("sample", "load", str(ROOT / "sample_data"), "--into-existing")
 
 
 def test_board_html_shows_the_seed_rows_totals_and_growth(cli, sample, tmp_path):

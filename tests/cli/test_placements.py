@@ -35,11 +35,11 @@ def test_flags_defaults_and_lengths(cli, office):
                    "--start", "2027-03-01", "--received", "2026-12-02")
     assert table.stdout.strip().isdigit()
     assert "flag: short notice" in table.stderr and "flag: under 18" in table.stderr
-    assert office(received="2026-12-01")["flags"] == []  # exactly three months before is in time
+    assert office("Bea Adult", received="2026-12-01")["flags"] == []  # exactly three months before is in time
     tuesday = office(start="2027-03-02", ok=False)
     assert tuesday.exit_code == 1 and "needs --end unless it starts on a Monday" in tuesday.stderr
     for end, ok in (("2027-03-31", True), ("2027-05-31", True), ("2027-03-30", False), ("2027-06-01", False)):
-        result = office("Ian Intern", "1999-01-01", "internship", "2027-03-01", "2026-11-01", "--end", end, ok=False)
+        result = office(f"Ian Intern {end}", "1999-01-01", "internship", "2027-03-01", "2026-11-01", "--end", end, ok=False)
         assert (result.exit_code == 0) == ok, (end, result.stderr)
     apprentice = office("Al Apprentice", "2005-01-01", "apprenticeship", "2027-03-01", "2026-11-01", "--end",
                         "2028-02-29")

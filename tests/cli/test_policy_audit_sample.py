@@ -80,6 +80,31 @@ def test_sample_load_loads_the_force_once(cli):
     assert sum(1 for p in everyone if p["line_manager_id"]) == len(everyone) - 1
 
 
+def test_sample_load_refuses_a_database_holding_other_records(cli, db):
+    cli.ok("people", "add", "1", "--name", "Real Person", "--kind", "officer")
+    refused = cli("sample", "load")
+    assert refused.exit_code == 1, refused.stderr
+    assert "already holds records not from the sample: person 1 (people add)" in refused.stderr
+    assert "--into-existing" in refused.stderr
+    assert len(cli.ok("people", "list", "--format", "json").json()) == 1
+    loaded = cli.ok("sample", "load", "--into-existing", "--format", "json").json()
+    assert next(r for r in loaded if r["file"] == "people.csv")["created"] == 211
+    assert cli("sample", "load").exit_code == 1  # the person is still not the sample's
+
+
+def test_sample_load_refuses_rows_written_outside_ldcli(cli, db):
+    from sqlalchemy import text
+
+    from ldcli.db.engine import make_engine, resolve_url
+
+    engine = make_engine(resolve_url(db))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO budgets (year, amount_pence) VALUES (2026, 100)"))
+    engine.dispose()
+    refused = cli("sample", "load")
+    assert refused.exit_code == 1 and "1 row in budgets that no ldcli command recorded" in refused.stderr
+
+
 def test_sample_load_of_a_missing_folder(cli):
     result = cli("sample", "load", "no-such-folder")
     assert result.exit_code == 1 and "does not exist" in result.stderr

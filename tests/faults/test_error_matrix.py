@@ -73,7 +73,7 @@ def commands(inputs: Path, backup_dest: Path) -> list[Command]:
         Command("db check", ("db", "check")),
         Command("db backup", ("db", "backup", str(backup_dest))),
         Command("db upgrade", ("db", "upgrade"), writes=True),
-        Command("sample load", ("sample", "load", str(SAMPLE)), writes=True),
+        Command("sample load", ("sample", "load", str(SAMPLE), "--into-existing"), writes=True),  # beside March's blocks
     ]
 
 

@@ -270,7 +270,7 @@ def build_world(cli, write, texts: list[str]) -> dict:
                             "termination_reason"], accepted + declined)
     bulk("insight_days.csv", ["date", "capacity"], [["2027-03-03", "10"]])
     bulk("insight_bookings.csv", ["date", "school", "pupils"], [["2027-03-03", t, "1"] for t in texts])
-    cli.ok("sample", "load", folder)
+    cli.ok("sample", "load", folder, "--into-existing")  # the people above are not the sample
 
     some = texts[::4]  # by the commands: every free-text option, a share of the payloads
     for i, t in enumerate(some):
@@ -304,7 +304,8 @@ def build_world(cli, write, texts: list[str]) -> dict:
         cli.ok("placement", "assign", accepted_id, f"--supervisor={FIDS[i % len(FIDS)]}")
         cli.ok("placement", "decide", accepted_id, "--accept", f"--override-connection={t}", f"--by={short(t)}")
         cli.ok("placement", "terminate", accepted_id, "--date=2027-06-22", f"--reason={t}")
-        declined_id = str(cli.ok(*apply).json()["id"])
+        again = [a.replace("2027-06-21", "2027-06-28") for a in apply]  # the same start again is a twin (§16)
+        declined_id = str(cli.ok(*again).json()["id"])
         cli.ok("placement", "decide", declined_id, "--decline", f"--feedback={t}", f"--by={short(t)}")
     done = str(cli.ok("placement", "apply", "--format=json", f"--name={texts[0]}", "--dob=2000-01-01",
                       "--type=work_experience", "--start=2027-07-05", "--received=2027-01-04",

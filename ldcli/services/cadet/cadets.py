@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, or_, select, update
 
 from ldcli.db.models import cadet_moves, cadet_units, cadets
 from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
-from ldcli.domain.text import fold
+from ldcli.domain.text import fold, same_name
 from ldcli.services import audit
 from ldcli.services.cadet.units import cleaned, moves_of, takes_cadets, unit
 
@@ -29,12 +29,22 @@ def join(session: Session, *, unit_ref: str, name: str, dob: date, joined: date,
     u = unit(session, unit_ref)
     name = cleaned(name, "name", required=True)
     age = _joining_age(session, name, dob, joined)
+    _no_twin(session, u, name, dob, joined)
     takes_cadets(session, u, joined, day_field="joined", unit_field="unit")
     cadet_id = session.execute(insert(cadets).values(unit_id=u.id, name=name.strip(), dob=dob, joined=joined,
                                                 consent=consent, age_on_joining=age)).inserted_primary_key[0]
     audit.record(session, "cadet", [cadet_id], "create")
     return {"id": cadet_id, "unit": u.name, "name": name, "dob": dob, "joined": joined, "left": None,
             "consent": consent}
+
+
+def _no_twin(session: Session, u, name: str, dob: date, joined: date) -> None:
+    """Refuse a second record of a cadet already in the unit: the same name and birth date, not
+    left by the day this one joins (SPEC §16)."""
+    for held in session.execute(select(cadets.c.id, cadets.c.name).where(
+            cadets.c.unit_id == u.id, cadets.c.dob == dob, or_(cadets.c.left.is_(None), cadets.c.left > joined))):
+        if same_name(held.name, name):
+            raise RuleBroken(f"cadet {held.id} {held.name} (born {dob}) is already in {u.name}", field="name")
 
 
 def _cadet(session: Session, cadet_id: int):

@@ -13,6 +13,7 @@ from ldcli.domain import cadet as rules
 from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, RowError
 from ldcli.domain.files import CADET_FILES
 from ldcli.domain.rows_fast import repeat_error, row_parser
+from ldcli.domain.text import same_name
 from ldcli.services.cadet.activities import activity_add
 from ldcli.services.cadet.cadets import join, leave
 from ldcli.services.cadet.leaders import leader_add
@@ -85,14 +86,15 @@ def _erased_leader_of(session: Session, v: dict) -> bool:
 
 
 def _import_cadet(session: Session, v: dict) -> None:
-    """A cadet already held is the same name and birth date in that unit, now or before a move; an
+    """A cadet already held is the same name (`same_name`) and birth date in that unit, now or before a move; an
     erased one, the same joining date and age on joining there (nothing personal is written back)."""
     u = unit(session, v["unit"])
     name = cleaned(v["name"], "name", required=True)
     moved = select(cadet_moves.c.cadet_id).where(or_(cadet_moves.c.from_unit_id == u.id,
                                                      cadet_moves.c.to_unit_id == u.id))
     here = or_(cadets.c.unit_id == u.id, cadets.c.id.in_(moved))
-    held = session.execute(select(cadets.c.id).where(here, cadets.c.name == name, cadets.c.dob == v["dob"])).first()
+    held = next((c for c in session.execute(select(cadets.c.id, cadets.c.name).where(here, cadets.c.dob == v["dob"]))
+                 if same_name(c.name, name)), None)
     if held is None:
         held = session.execute(select(cadets.c.id).where(
             here, cadets.c.erased_on.isnot(None), cadets.c.joined == v["joined"],

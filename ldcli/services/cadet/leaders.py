@@ -11,6 +11,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain import cadet as rules
 from ldcli.domain.errors import LdcliError, NotFound, RuleBroken
 from ldcli.domain.rows import one_of
+from ldcli.domain.text import same_name
 from ldcli.services import audit
 from ldcli.services.cadet.units import cleaned, unit
 
@@ -31,9 +32,11 @@ def leader_add(session: Session, *, unit_ref: str, name: str, department: str, p
     minimum = session.policy.cadet_leader_min_age
     if dob is not None and rules.age_on(dob, session.today) < minimum:
         raise RuleBroken(f"{name} is {rules.age_on(dob, session.today)}: leaders are {minimum} or over", field="dob")
-    match = ((cadet_leaders.c.person_id == person_id) if person_id
-             else ((cadet_leaders.c.name == name.strip()) & (cadet_leaders.c.dob == dob)))
-    leader = session.execute(select(cadet_leaders).where(match)).first()
+    if person_id:
+        leader = session.execute(select(cadet_leaders).where(cadet_leaders.c.person_id == person_id)).first()
+    else:  # the same name (as `same_name` compares it) and birth date
+        leader = next((row for row in session.execute(select(cadet_leaders).where(cadet_leaders.c.dob == dob))
+                       if same_name(row.name, name)), None)
     if leader is None:
         leader_id = session.execute(insert(cadet_leaders).values(name=name.strip(), person_id=person_id, dob=dob,
                                                      department=department.strip())).inserted_primary_key[0]
