@@ -173,11 +173,20 @@ def require_writable(path: Path) -> None:
                               "(SQLite keeps its -wal and -shm files beside the database)")
 
 
+# Whether the schema-version table is there, in one plain query (the dialect's has_table reflects
+# through the catalog, a query built and compiled anew by every command: a third of a command's
+# fixed cost on PostgreSQL). Both look where an unqualified name would be found (search_path).
+_HAS_VERSION_TABLE = {
+    "postgresql": "SELECT 1 WHERE to_regclass('alembic_version') IS NOT NULL",
+    "sqlite": "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'",
+}
+
+
 def schema_version(engine: Engine) -> str | None:
     """The database's Alembic revision, or None when it was never initialised."""
     with engine.connect() as conn:
         conn.execution_options(ldcli_readonly=True)  # a read: never wait for a writer's lock
-        has_table = conn.dialect.has_table(conn, "alembic_version")
+        has_table = conn.execute(text(_HAS_VERSION_TABLE[conn.dialect.name])).first() is not None
         if not has_table:
             from ldcli.db.access import NO_ROLE, schema_out_of_reach
 
