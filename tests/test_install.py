@@ -8,6 +8,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from conftest import STANDARD_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def test_wheel_install_upgrades_and_imports_from_a_scratch_directory(tmp_path):
 
     def run(*args):
         return subprocess.run([ldcli, "--db", "x.db", *args], cwd=scratch, capture_output=True, text=True,
-                              env={"PATH": "/usr/bin:/bin", "LDCLI_ACTOR": "ci"})
+                              env={"PATH": "/usr/bin:/bin", "LDCLI_ACTOR": "ci", "LDCLI_AS_OF": STANDARD_ENV["LDCLI_AS_OF"]})
 
     located = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import ldcli; print(ldcli.__file__)"],
                              capture_output=True, text=True, cwd=scratch)

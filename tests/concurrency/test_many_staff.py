@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ENGINE, PG_URL, _pg_schema_url
+from conftest import ENGINE, PG_URL, STANDARD_ENV, _pg_schema_url
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 LDCLI = str(Path(sys.executable).with_name("ldcli"))
@@ -92,7 +92,7 @@ def databases(tmp_path):
 
 def _env(url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LDCLI_")}
-    return dict(env, LDCLI_DB=url, LDCLI_ACTOR="duties.clerk", COLUMNS="200")
+    return dict(env, LDCLI_DB=url, LDCLI_ACTOR="duties.clerk", COLUMNS="200", LDCLI_AS_OF=STANDARD_ENV["LDCLI_AS_OF"])
 
 
 def together(url: str, args: list[str], processes: int) -> list[subprocess.CompletedProcess]:

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import STANDARD_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
@@ -80,7 +81,7 @@ def write_inputs(folder: Path) -> dict[str, Path]:
 def env_for(db: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("LDCLI_POLICY", "LDCLI_BUSY_TIMEOUT", "LDCLI_DEBUG", "LDCLI_TEST_PG")}
-    env.update(LDCLI_DB=str(db), LDCLI_ACTOR="tester")
+    env.update(LDCLI_DB=str(db), LDCLI_ACTOR="tester", LDCLI_AS_OF=STANDARD_ENV["LDCLI_AS_OF"])
     return env
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import module_tally
+from conftest import STANDARD_ENV, module_tally
 
 ENGINE = "postgresql" if os.environ.get("LDCLI_TEST_PG") else "sqlite"  # as tests/conftest.py
 LDCLI = Path(sys.executable).with_name("ldcli")
@@ -93,7 +93,7 @@ def write_inputs(folder: Path) -> Path:
 
 def clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LDCLI_")}
-    env["LDCLI_ACTOR"] = "tester"
+    env.update(LDCLI_ACTOR="tester", LDCLI_AS_OF=STANDARD_ENV["LDCLI_AS_OF"])  # today pinned, as for every test
     return env
 
 
@@ -128,9 +128,7 @@ def populate(cli, db: str, template_path: Path | None) -> None:
     if ENGINE == "sqlite":
         shutil.copyfile(template_path, db)
         os.chmod(db, 0o600)
-    else:
-        cli.ok("sample", "load", str(SAMPLE))
-        cli.ok("plt", "allocate", "--month", MONTH)
+    # On PostgreSQL the schema holds the session's allocated sample already (template_if_sqlite).
 
 
 def copy_template(template_path: Path, dest: Path) -> Path:
@@ -350,7 +348,10 @@ def test_unreachable_postgresql(cli, tmp_path, tally):
 
 @pytest.fixture
 def template_if_sqlite(request):
-    return request.getfixturevalue("template") if ENGINE == "sqlite" else None
+    if ENGINE == "sqlite":
+        return request.getfixturevalue("template")
+    request.getfixturevalue("allocated_db")  # the sample loaded and MONTH allocated, copied from conftest's template
+    return None
 
 
 @pytest.mark.parametrize("kind", list(BAD_POLICIES))
