@@ -67,11 +67,11 @@ class Area:
 _S, _P, _C = "ldcli.services.sample", "ldcli.services.plt", "ldcli.services.cadet"
 
 AREAS: tuple[Area, ...] = (
-    Area("people", "people", ("people",), "ldcli_hr",
+    Area("people", "people", ("people", "buddy_volunteers", "buddy_assignments"), "ldcli_hr",
          personal={"people": ("name",)},
          exports=(Export("people", "ldcli.domain.people:COLUMNS", "ldcli.services.people:export_people"),),
          sample=(SampleFile("people.csv", f"{_S}:load_people"),), sample_stage=1,
-         group="ldcli.cli.people:app"),
+         policy="people", group="ldcli.cli.people:app"),
     Area("audit", "the audit trail", ("audit_log",), None,
          exports=(Export("audit", "ldcli.services.audit:COLUMNS", "ldcli.services.audit:export_entries"),)),
     Area("plt", "protected learning time", ("plt_enrolments", "shifts", "plt_blocks"), "ldcli_duties",
@@ -89,6 +89,9 @@ AREAS: tuple[Area, ...] = (
                          "ldcli.services.requests:export_payments")),
          sample=(SampleFile("budgets.csv", f"{_S}:load_budgets"), SampleFile("requests.csv", f"{_S}:load_requests")),
          sample_stage=2, policy="request", group="ldcli.cli.request:app"),
+    Area("training", "mandatory training", ("training_completions", "training_refreshes"), "ldcli_hr",
+         personal={"training_completions": ("source", "void_reason")},
+         policy="training"),
     Area("repay", "repayments", ("repayment_records",), "ldcli_hr", policy="repay", group="ldcli.cli.repay:app"),
     Area("placements", "placements", ("placements", "insight_days", "insight_bookings"), "ldcli_placements",
          personal={"placements": ("name", "dob", "school", "connection", "feedback", "override_reason",

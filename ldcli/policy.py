@@ -28,6 +28,7 @@ from ldcli.domain.plt import MODES, MONTHLY_HOURS, PERCENT_OF_DUTY, RULES, Progr
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.text import MAX_TEXT, control_problem, quoted
 from ldcli.domain.timeutil import parse_date
+from ldcli.domain.training import CODE, DEFAULT_COURSES, Course, applies_to_problem, first_due_problem
 
 
 def _p(default, meaning: str, unit: str = "", low: int = 0, high: int = 1_000_000):
@@ -72,8 +73,17 @@ class Policy:
     cadet_target_cadets: int = _p(500, "target number of cadets", "count")
     cadet_target_leaders: int = _p(100, "target number of leaders", "count")
     cadet_target_active: int = _p(250, "target number of active cadets", "count")
+    people_probation_months: int = _p(6, "months of probation after a start date: a starter's buddy serves "
+                                      "through it, and only someone past it may volunteer to be a buddy",
+                                      "months", high=120)
+    training_window_days: int = _p(30, "days before a due date that a mandatory course shows as due", "days",
+                                   high=366)
+    training_use_defaults: bool = _p(True, "the mandatory courses of seed 001 are in force (false: only the "
+                                     "policy file's courses)", "bool")
     # The file's [plt.programmes.NAME] tables, checked: (name, {key: value}) in the file's order.
     plt_programmes: tuple = field(default=(), metadata={"unit": "programmes"})
+    # The file's [training.courses.CODE] tables, checked: (code, {key: value}) in the file's order.
+    training_courses: tuple = field(default=(), metadata={"unit": "courses"})
     source: str = field(default="", compare=False, metadata={"unit": "source"})  # the file, if any
 
     @cached_property
@@ -89,6 +99,19 @@ class Policy:
                 table[name] = table[name]._replace(**given)
             else:
                 table[name] = Programme(name, **given)
+        return table
+
+    @cached_property
+    def courses(self) -> dict[str, Course]:
+        """Every mandatory course in force by code (SPEC §13): seed 001's unless the file says
+        `use_defaults = false`, then the file's changes and additions. Empty: no record is kept."""
+        table = {c.code: c for c in DEFAULT_COURSES} if self.training_use_defaults else {}
+        for code, given in self.training_courses:
+            if given.get("removed"):
+                table.pop(code, None)
+                continue
+            given = {k: tuple(v) if k == "applies_to" else v for k, v in given.items()}
+            table[code] = dataclasses.replace(table[code], **given) if code in table else Course(code, **given)
         return table
 
     def programme(self, name: str) -> Programme:
@@ -120,7 +143,10 @@ def _toml_key(name: str) -> str:
     return f"{section}.{key.replace('_pence', '_gbp')}"
 
 
-FIELDS = {_toml_key(f.name): f for f in dataclasses.fields(Policy) if f.name not in ("plt_programmes", "source")}
+FIELDS = {_toml_key(f.name): f for f in dataclasses.fields(Policy)
+          if f.name not in ("plt_programmes", "training_courses", "source")}
+# A course's keys (SPEC §13): what each must be.
+COURSE_KEYS = ("title", "provider", "applies_to", "first_due", "every", "removed")
 
 
 def _programme(name: str, body, path: str) -> tuple[str, dict]:
@@ -175,8 +201,61 @@ def _programmes(body, path: str) -> tuple:
     return tuple(_programme(name, table, path) for name, table in body.items())
 
 
+def _course(code: str, body, path: str, defaults: set[str]) -> tuple[str, dict]:
+    """One [training.courses.CODE] table, checked whole: (CODE, the keys it sets)."""
+    where = f"policy file {path}: training.courses.{code}"
+    if CODE.fullmatch(code) is None:
+        raise LdcliError(f"policy file {path}: training.courses: {quoted(code)} is not a course code in capitals "
+                         "(letters, digits and _, at most 32)")
+    if not isinstance(body, dict):
+        raise LdcliError(f"{where} is not a table of title, provider, applies_to, first_due and every")
+    given = {}
+    for key, value in body.items():
+        if key not in COURSE_KEYS:
+            raise LdcliError(f"{where}: unknown key {key} (known: {', '.join(COURSE_KEYS)})")
+        problem = None
+        if key == "removed":
+            problem = None if isinstance(value, bool) else "is not true or false"
+        elif key in ("title", "provider"):
+            problem = ("is not text" if not isinstance(value, str) else control_problem(value)
+                       or ("is too long" if len(value) > 200 else None)
+                       or ("is empty" if key == "title" and not value.strip() else None))
+        elif key == "applies_to":
+            problem = applies_to_problem(value)
+        elif key == "first_due":
+            problem = first_due_problem(value)
+        elif isinstance(value, bool) or not isinstance(value, int):
+            problem = "is not a whole number of months"
+        elif not 0 <= value <= 600:
+            problem = "is out of range: from 0 (once) to 600 months"
+        if problem:
+            raise LdcliError(f"{where}.{key} = {quoted(str(value))} {problem}")
+        given[key] = value
+    if given.pop("removed", False):
+        if given:
+            raise LdcliError(f"{where}: a removed course takes no other keys")
+        if code not in defaults:
+            raise LdcliError(f"{where}: only a default course can be removed (and only while use_defaults is true)")
+        return code, {"removed": True}
+    if code not in defaults and "title" not in given:
+        raise LdcliError(f"{where}: a course the policy adds needs its title")
+    return code, given
+
+
+def _courses(body, path: str, use_defaults: bool) -> tuple:
+    if not isinstance(body, dict):
+        raise LdcliError(f"policy file {path}: training.courses is not a table of courses "
+                         "([training.courses.CODE] sections)")
+    defaults = {c.code for c in DEFAULT_COURSES} if use_defaults else set()
+    return tuple(_course(code, table, path, defaults) for code, table in body.items())
+
+
 def _convert(f: dataclasses.Field, key: str, value) -> object:
     unit, low, high = f.metadata["unit"], f.metadata["low"], f.metadata["high"]
+    if unit == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("is not true or false")
+        return value
     if unit == "gbp":
         if isinstance(value, bool) or not isinstance(value, int | float | str):
             raise ValueError("is not an amount in pounds")
@@ -240,6 +319,7 @@ def load_policy(path: str | None) -> Policy:
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise LdcliError(f"policy file {path} cannot be read: {exc}") from None
     values = {}
+    courses = None
     for section, body in data.items():
         if section not in SECTIONS or not isinstance(body, dict):
             raise LdcliError(f"policy file {path}: unknown section [{section}] (known: {', '.join(SECTIONS)})")
@@ -248,6 +328,9 @@ def load_policy(path: str | None) -> Policy:
             if name == "plt.programmes":
                 values["plt_programmes"] = _programmes(value, path)
                 continue
+            if name == "training.courses":
+                courses = value  # checked once use_defaults is known
+                continue
             f = FIELDS.get(name)
             if f is None:
                 raise LdcliError(f"policy file {path}: unknown key {name}; see `ldcli policy show`")
@@ -255,6 +338,8 @@ def load_policy(path: str | None) -> Policy:
                 values[f.name] = _convert(f, name, value)
             except ValueError as exc:
                 raise LdcliError(f"policy file {path}: {name} = {quoted(str(value))} {exc}") from None
+    if courses is not None:
+        values["training_courses"] = _courses(courses, path, values.get("training_use_defaults", True))
     broken = _check_together(values)
     if broken:
         raise LdcliError(f"policy file {path}: {broken[0]} {broken[1]}")
@@ -277,7 +362,18 @@ def policy_rows(policy: Policy, *, as_data: bool = False) -> list[dict]:
         })
         if key == "plt.nppf_months":
             rows += _programme_rows(policy, default, as_data)
+        if key == "training.use_defaults":
+            rows += _course_rows(policy, default, as_data)
     return rows
+
+
+def _course_rows(policy: Policy, default: Policy, as_data: bool) -> list[dict]:
+    return [{"key": f"training.courses.{code}",
+             "value": {"title": c.title, "provider": c.provider, "applies_to": list(c.applies_to),
+                       "first_due": c.first_due, "every": c.every} if as_data else c.describe(),
+             "meaning": f"mandatory course: {c.title}",
+             "source": "default" if default.courses.get(code) == c else "policy file"}
+            for code, c in policy.courses.items()]
 
 
 def _programme_rows(policy: Policy, default: Policy, as_data: bool) -> list[dict]:

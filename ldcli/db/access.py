@@ -92,7 +92,7 @@ def grant_statements(schema: str) -> list[str]:
 
 
 # Tables whose key is not a serial id (no sequence to grant).
-_NO_SEQUENCE = {"people", "budgets", "cadet_leader_units"}
+_NO_SEQUENCE = {"people", "budgets", "cadet_leader_units", "buddy_volunteers"}
 
 
 def _quote(identifier: str) -> str:

@@ -176,9 +176,21 @@ training_requests = Table(
     Column("completed_on", Date),
     Column("withdrawn_on", Date),
     Column("lunch_learn_on", Date),
+    # The feedback on the course given at the lunch-and-learn (seed 001 §31-32), and its rating 1-5.
+    Column("lunch_learn_feedback", String(2000)),
+    Column("lunch_learn_rating", Integer),
+    # A professional_fee request (seed 001 §42-45): its body, its ground, and when the membership was
+    # cancelled (its fees are then repayable).
+    Column("body", String(200)),
+    Column("ground", String(16)),
+    Column("membership_cancelled_on", Date),
+    # A resit (seed 001 §51): the request of the failed course.
+    Column("resit_of", Integer, ForeignKey("training_requests.id")),
     CheckConstraint("status IN ('draft', 'submitted', 'approved', 'declined', 'in_progress', 'completed', "
                     "'withdrawn')", name="status"),
     CheckConstraint("fees_pence >= 0 AND books_pence >= 0 AND travel_pence >= 0", name="money"),
+    CheckConstraint("ground IN ('job_requirement', 'student')", name="ground"),
+    CheckConstraint("lunch_learn_rating BETWEEN 1 AND 5", name="rating"),
 )
 
 request_payments = Table(
@@ -214,6 +226,54 @@ repayment_records = Table(
     Column("invoice_pence", Integer),
     Column("lines", String(4000), nullable=False),  # JSON: request ids, bands, percents, amounts
     Column("recorded_on", Date, nullable=False),
+)
+
+# Mandatory training (SPEC §13): completions are records, never overwritten; one entered in error is
+# voided (kept, counting for nothing). `source` and `void_reason` are free text that erasure wipes.
+training_completions = Table(
+    "training_completions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", String(32), ForeignKey("people.person_id"), nullable=False),
+    Column("course", String(32), nullable=False, index=True),
+    Column("completed_on", Date, nullable=False),
+    Column("source", String(200)),
+    Column("recorded_on", Date, nullable=False),
+    Column("void", Boolean, nullable=False, default=False, server_default=false()),
+    Column("void_reason", String(500)),
+    Column("voided_on", Date),
+    Index("ix_training_completions_person", "person_id", "course"),
+    # One counting completion per person, course and day, however many import the same file at once.
+    Index("uq_training_completions_day", "person_id", "course", "completed_on", unique=True,
+          sqlite_where=text("NOT void"), postgresql_where=text("NOT void")),
+)
+
+# `training refresh COURSE --from D`: completions of the course before D no longer count.
+training_refreshes = Table(
+    "training_refreshes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("course", String(32), nullable=False),
+    Column("from_date", Date, nullable=False),
+    Column("recorded_on", Date, nullable=False),
+    UniqueConstraint("course", "from_date", name="uq_training_refreshes_course_from"),
+)
+
+# Buddies (seed 001 §14-15): who has volunteered, and which buddy each starter has through probation.
+buddy_volunteers = Table(
+    "buddy_volunteers", metadata,
+    Column("person_id", String(32), ForeignKey("people.person_id"), primary_key=True),
+    Column("volunteered_on", Date, nullable=False),
+    Column("withdrawn_on", Date),
+)
+
+buddy_assignments = Table(
+    "buddy_assignments", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("starter_id", String(32), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("buddy_id", String(32), ForeignKey("people.person_id"), nullable=False, index=True),
+    Column("from_on", Date, nullable=False),
+    Column("until", Date, nullable=False),   # the end of the starter's probation
+    Column("ended_on", Date),                # ended early (another buddy assigned)
+    CheckConstraint("starter_id <> buddy_id", name="not_self"),
 )
 
 # Placements (SPEC §6). name, dob, school, connection, feedback and the free-text reasons are personal

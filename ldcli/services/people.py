@@ -8,7 +8,7 @@ from itertools import islice
 
 from sqlalchemy import func, insert, or_, select, update
 
-from ldcli.db.models import people
+from ldcli.db.models import people, training_completions
 from ldcli.db.queries import people as sql
 from ldcli.db.queries.people import BAD, GOOD, SKIPPED, STAGED
 from ldcli.db.session import Session, locked
@@ -238,6 +238,9 @@ def erase(session: Session, *, person_id: str) -> dict:
                          f"first with `cadet leader erase {leader}` (once they serve no unit)")
     session.execute(update(people).where(people.c.person_id == person_id).values(name=None,
                                                                                   erased_on=session.today))
+    # Their completions stay as dated facts about the id (SPEC §13); the free text about them goes.
+    session.execute(update(training_completions).where(training_completions.c.person_id == person_id)
+                    .values(source=None, void_reason=None))
     audit.record(session, "person", [person_id], "erase", fields=["name"])
     session.wipe_after_commit = True
     return get_person(session, person_id=person_id)
