@@ -1,0 +1,1 @@
+"""Mandatory training and the training record (SPEC §13)."""
