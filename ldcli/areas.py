@@ -91,7 +91,7 @@ AREAS: tuple[Area, ...] = (
          sample_stage=2, policy="request", group="ldcli.cli.request:app"),
     Area("training", "mandatory training", ("training_completions", "training_refreshes"), "ldcli_hr",
          personal={"training_completions": ("source", "void_reason")},
-         policy="training"),
+         policy="training", group="ldcli.cli.training:app"),
     Area("repay", "repayments", ("repayment_records",), "ldcli_hr", policy="repay", group="ldcli.cli.repay:app"),
     Area("placements", "placements", ("placements", "insight_days", "insight_bookings"), "ldcli_placements",
          personal={"placements": ("name", "dob", "school", "connection", "feedback", "override_reason",
