@@ -78,15 +78,14 @@ def training_import(
     """
     inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Counts, render
-    from ldcli.csvio.reader import stream_rows
-    from ldcli.domain.errors import ErrorLog, memory_refused
+    from ldcli.csvio.reader import stream_csv
+    from ldcli.domain.errors import memory_refused
     from ldcli.services.training import records
 
-    errors = ErrorLog()
     with memory_refused(f"file {file}: a row is too big to hold in the memory this process may use; "
-                        "nothing was written"), stream_rows(file, COMPLETIONS, errors) as rows, \
+                        "nothing was written"), stream_csv(file, COMPLETIONS) as (index, rows), \
             transaction(inv, write=True, dry_run=dry_run) as session:
-        counts = records.import_completions(session, rows=rows, source=file, errors=errors)
+        counts = records.import_completions(session, index=index, records=rows, source=file)
     prefix = "dry run, nothing written: would have " if dry_run else ""
     render(Counts(counts, f"{prefix}recorded {counts['recorded']}, already on record "
                           f"{counts['already_on_record']}"), inv)

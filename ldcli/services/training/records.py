@@ -15,8 +15,8 @@ from ldcli.db.session import Session, locked
 from ldcli.domain.errors import BadRows, ErrorLog, LdcliError, NotFound, RowError, RuleBroken
 from ldcli.domain.files import COMPLETIONS
 from ldcli.domain.people import erased_problem
-from ldcli.domain.rows_fast import row_parser
-from ldcli.domain.text import clean_text
+from ldcli.domain.rows import ID_LENGTH
+from ldcli.domain.text import MAX_TEXT, clean_text
 from ldcli.services import audit
 
 T = training_completions
@@ -138,30 +138,33 @@ def export_completions(session: Session) -> Iterator[dict]:
 
 # --- the import: `training import FILE.csv`
 
+INSERTED = ["person_id", "course", "completed_on", "source", "recorded_on", "void"]
+
+
 @locked("training")
-def import_completions(session: Session, *, rows: Iterable[tuple[int, dict | None]], source: str,
-                       errors: ErrorLog | None = None) -> dict:
-    """Record a file's completions, read, checked and written a chunk at a time inside the command's
+def import_completions(session: Session, *, index: dict[str, int], records: Iterable[tuple[int, list[str]]],
+                       source: str) -> dict:
+    """Record a file's completions (`records`: row number and cells, as `stream_csv` gives them
+    under the header `index`), read, checked and written a chunk at a time inside the command's
     one transaction; every bad row is reported and then everything is rolled back. A row already on
     record is skipped (re-importing a file changes nothing); a row repeating an earlier row of the
-    file is refused naming both. `errors` may already hold the file's unreadable rows."""
-    log = errors if errors is not None else ErrorLog()
-    parse = row_parser(COMPLETIONS)[0]
-    codes = {c.casefold(): c for c in session.policy.courses}
+    file is refused naming both."""
+    from array import array
+
+    log = ErrorLog()
+    check = _Checker(session, log, index)
     first_id = session.next_id(T)
     # The file's row of each completion written, by id - first_id (ids are given in order while the
     # command holds the lock of everyone who writes the table).
-    from array import array
-
     row_of = array("q")
     counts = {"recorded": 0, "already_on_record": 0}
-    rows = iter(rows)
-    while chunk := list(islice(rows, CHUNK_ROWS)):
-        ready = _check_chunk(session, chunk, parse, codes, log, first_id, row_of, counts)
+    records = iter(records)
+    while chunk := list(islice(records, CHUNK_ROWS)):
+        numbers, ready, skipped = check.chunk(chunk, first_id, row_of)
+        counts["already_on_record"] += skipped
         if ready:
-            session.insert_rows(T.name, ["person_id", "course", "completed_on", "source", "recorded_on", "void"],
-                                [(*r[1:], session.today, False) for r in ready])
-            row_of.extend(r[0] for r in ready)
+            session.insert_rows(T.name, INSERTED, ready, dates_ready=True)
+            row_of.extend(numbers)
             counts["recorded"] += len(ready)
         log.chunk_done()
     if log.total:
@@ -171,42 +174,110 @@ def import_completions(session: Session, *, rows: Iterable[tuple[int, dict | Non
     return counts
 
 
-def _check_chunk(session: Session, chunk: list, parse, codes: dict[str, str], log: ErrorLog, first_id: int,
-                 row_of, counts: dict) -> list[tuple]:
-    """A chunk's rows parsed and checked: (row, person_id, course, completed_on, source) of those to
-    write. Errors go to `log`; rows already on record are counted and left out."""
-    parsed = [(number, *parse(number, raw)) for number, raw in chunk if raw is not None]
-    pids = sorted({v["person_id"] for _, v, _ in parsed if "person_id" in v})
-    known, held = _people(session, pids), _held_keys(session, pids)
-    ready, here = [], {}
-    for number, v, problems in parsed:
+class _Checker:
+    """The checks of an import's rows, with what it remembers across chunks: the course each typed
+    code stands for, each date cell's date. A row whose cells are plainly good is read here in one
+    pass; any other goes through `COMPLETIONS.parse_row`, which judges and words every problem as
+    every import does."""
+
+    def __init__(self, session: Session, log: ErrorLog, index: dict[str, int]):
+        self.session, self.log, self.today = session, log, session.today
+        self.header, self.width = list(index), len(index)
+        self.at = (index["person_id"], index["course"], index["completed_on"], index.get("source"))
+        self.codes: dict[str, str | None] = {}
+        for code in session.policy.courses:
+            self.codes[code] = self.codes[code.casefold()] = code
+        self.dates: dict[str, tuple] = {}  # a date cell's text -> (date, as stored), or () when not a date
+        self.as_text = session.dates_as_text
+        self.recorded_on = self.date(self.today.isoformat())[1]
+
+    def date(self, text: str) -> tuple:
+        found = self.dates.get(text)
+        if found is None:
+            try:
+                day = COMPLETIONS.columns[2].parse(text)
+            except ValueError:
+                found = ()
+            else:
+                found = (day, day.isoformat() if self.as_text else day)
+            self.dates[text] = found
+        return found
+
+    def code(self, typed: str) -> str | None:
+        found = self.codes.get(typed, "")
+        if found == "":
+            found = self.codes[typed] = self.codes.get(typed.casefold())
+        return found
+
+    def slow(self, number: int, cells: list[str]) -> tuple:
+        """A row not plainly good, parsed by `COMPLETIONS.parse_row` (or refused for its extra cells):
+        (number, person_id, course as typed, date, date as stored, source, problems, values)."""
+        if len(cells) > self.width:
+            return number, None, None, None, None, None, [RowError(
+                number, f"{self.width + 1} (beyond the header)", "",
+                f"the row has {len(cells)} cells but the header has {self.width}")], {}
+        v, problems = COMPLETIONS.parse_row(number, dict(zip(self.header, cells, strict=False)))
+        day = v.get("completed_on")
+        stored = day and (day.isoformat() if self.as_text else day)
+        return number, v.get("person_id"), v.get("course"), day, stored, v.get("source"), problems, v
+
+    def chunk(self, chunk: list, first_id: int, row_of) -> tuple[list[int], list[tuple], int]:
+        """A chunk's rows parsed and checked: the row numbers and the values (the columns INSERTED)
+        of those to write, and how many were already on record. Errors go to the log. A row whose
+        cells are plainly good is read here in one pass, any other by `slow`."""
+        ip, ic, idate, isource = self.at
+        width, dates, date_of, code_of, today = self.width, self.dates, self.date, self.code, self.today
+        rows = []
+        for number, cells in chunk:
+            pid, typed, text = cells[ip].strip(), cells[ic].strip(), cells[idate].strip()
+            dated = dates.get(text) or date_of(text)
+            source = cells[isource].strip() if isource is not None else ""
+            if (len(cells) == width and pid and len(pid) <= ID_LENGTH and pid.isprintable() and typed and dated
+                    and (not source or (len(source) <= MAX_TEXT and source.isprintable()))):
+                rows.append((number, pid, typed, dated[0], dated[1], source or None, (), None))
+            else:
+                rows.append(self.slow(number, cells))
+        pids = sorted({r[1] for r in rows if r[1] is not None})
+        known, held = _people(self.session, pids), _held_keys(self.session, pids)
+        numbers, ready, here, skipped, recorded_on = [], [], {}, 0, self.recorded_on
+        for number, pid, typed, day, stored, source, problems, v in rows:
+            if not problems:
+                key = (pid, code_of(typed), day)
+                if key[1] is not None and day <= today and pid in known and known[pid] is None:
+                    found = held.get(key)
+                    if found is None and key not in here:
+                        here[key] = number
+                        numbers.append(number)
+                        ready.append((pid, key[1], stored, source, recorded_on, False))
+                        continue
+                    if found is not None and found < first_id:
+                        skipped += 1
+                        continue
+            values = v if v is not None else {"person_id": pid, "course": typed, "completed_on": day}
+            self.log.add(self.problems(number, values, problems, known, held, here, first_id, row_of))
+        return numbers, ready, skipped
+
+    def problems(self, number: int, v: dict, problems: list, known: dict, held: dict, here: dict, first_id: int,
+                 row_of) -> list[RowError]:
+        """Every problem of a row that is not simply written or skipped."""
         problems = list(problems)
         pid, typed, day = v.get("person_id"), v.get("course"), v.get("completed_on")
-        code = codes.get(typed.casefold()) if typed is not None else None
+        code = self.code(typed) if typed is not None else None
         if typed is not None and code is None:
-            problems.append(RowError(number, "course", typed, _unknown_course(session, typed)))
-        if day is not None and _future(day, session.today):
-            problems.append(RowError(number, "completed_on", str(day), _future(day, session.today)))
-        key = (pid, code, day)
-        if None not in key and not problems:
-            found = held.get(key)
-            if found is not None and found < first_id:
-                counts["already_on_record"] += 1
-                continue
-            earlier = row_of[found - first_id] if found is not None else here.get(key)
-            if earlier is not None:
-                problems.append(RowError(number, "completed_on", "", f"repeats row {earlier} (same person_id, "
-                                         "course and completed_on); give each once"))
+            problems.append(RowError(number, "course", typed, _unknown_course(self.session, typed)))
+        if day is not None and _future(day, self.today):
+            problems.append(RowError(number, "completed_on", str(day), _future(day, self.today)))
         if pid is not None and not problems:
             if pid not in known:
-                problems.append(RowError(number, "person_id", pid, _unknown_person(session, pid, log)))
+                problems.append(RowError(number, "person_id", pid, _unknown_person(self.session, pid, self.log)))
             elif known[pid] is not None:
                 problems.append(RowError(number, "person_id", pid, erased_problem(pid, known[pid])))
-        log.add(problems)
-        if not problems:
-            here[key] = number
-            ready.append((number, pid, code, day, v.get("source")))
-    return ready
+        if not problems:  # a repeat of an earlier row of the file
+            found = held.get((pid, code, day))
+            earlier = row_of[found - first_id] if found is not None else here.get((pid, code, day))
+            problems.append(RowError(number, "completed_on", "", f"repeats row {earlier} (same person_id, course "
+                                     "and completed_on); give each once"))
+        return problems
 
 
 def _people(session: Session, ids: list[str]) -> dict[str, date | None]:
