@@ -6,6 +6,7 @@ from __future__ import annotations
 from ldcli.domain.choices import (
     CATEGORIES,
     EMPLOYMENTS,
+    GROUNDS,
     LEADER_ROLES,
     LEAVE_REASONS,
     PERSON_KINDS,
@@ -116,7 +117,8 @@ REQUESTS = Layout("requests", (
     optional("status", "choice", choices=REQUEST_STATUSES, blank="draft"), optional("funding_gbp", "pounds"),
     optional("repayment"), optional("decline_reason"), optional("terms_agreed_on", "date"),
     optional("payments", "payments", blank=[]), optional("started_on", "date"), optional("completed_on", "date"),
-    optional("withdrawn_on", "date"), optional("lunch_learn_on", "date"),
+    optional("withdrawn_on", "date"), optional("lunch_learn_on", "date"), optional("body"),
+    optional("ground", "choice", choices=GROUNDS),
 ), key=("person_id", "title", "start"))
 
 PLACEMENTS = Layout("placements", (

@@ -139,7 +139,8 @@ def _decided(session: Session, row: dict) -> dict | None:
         start=row["start"], end=row["end"], fees=row["fees_gbp"], exams=row.get("exams", 0),
         books=row.get("books_gbp", 0), travel=row.get("travel_gbp", 0),
         day_release_days=row.get("day_release_days", 0), residential_days=row.get("residential_days", 0),
-        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False))
+        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False),
+        body=row.get("body"), ground=row.get("ground"))
     rid = record["id"]
     if status == "draft":
         return None
