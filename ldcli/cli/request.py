@@ -61,8 +61,7 @@ def _request(record: dict, message=None, show=None):
     if "eligibility" in record:
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
                                for c in record["eligibility"]]
-    return Record(record, title=f"Request {record['id']}", flat=flat, message=message, show=show,
-                  paragraphs=("lunch_learn_feedback",))
+    return Record(record, title=f"Request {record['id']}", flat=flat, message=message, show=show)
 
 
 @app.command("new")

@@ -60,9 +60,11 @@ def register(app: typer.Typer, _request) -> None:
         excel: ExcelOpt = False,
         output: OutputOpt = None,
     ) -> None:
-        """Record the 40-minute lunch-and-learn owed after a completed bespoke or project management
-        course, with the feedback on the course and its rating sent to HR. Given again, it corrects
-        the date and what is given; what is not given is kept."""
+        """Record the lunch-and-learn owed after a course, with its feedback and rating.
+
+        The 40-minute lunch-and-learn is owed after a completed bespoke or project management
+        course; the feedback on the course and its rating (1 to 5) are what HR is sent (seed 001
+        §32). Given again, it corrects the date and what is given; what is not given is kept."""
         inv = asked(ctx, fmt, output, excel)
         from ldcli.cli.output import render
         from ldcli.services import requests
@@ -75,9 +77,13 @@ def register(app: typer.Typer, _request) -> None:
     def request_membership_cancelled(ctx: typer.Context, request_id: IdArg, day: DateOpt,
                                      fmt: FormatOpt = OutputFormat.table, excel: ExcelOpt = False,
                                      output: OutputOpt = None) -> None:
-        """Record that the professional membership a professional_fee request paid for was cancelled:
-        the fees reimbursed for it in the repayment window become repayable (seed 001 §44), and
-        `repay calc` shows them on a line of their own if the person leaves."""
+        """Record that a professional membership was cancelled: its fees become repayable.
+
+        Only a funded professional_fee request, once, dated neither in the future nor before its
+        start. The fees paid for it in the repayment window (repay.schedule's, or its own terms')
+        up to the cancellation become repayable, 100% (seed 001 §44): the command prints the amount,
+        and `repay calc` shows it as a line of its own, band "membership cancelled", when the person
+        leaves on or after that date, whatever the reason for leaving."""
         inv = asked(ctx, fmt, output, excel)
         from ldcli.cli.output import render
         from ldcli.domain.money import format_gbp
@@ -103,9 +109,12 @@ def register(app: typer.Typer, _request) -> None:
         excel: ExcelOpt = False,
         output: OutputOpt = None,
     ) -> None:
-        """What the training budget of a financial year has spent (payments not void) and still has
-        committed (approved funding not yet paid), per team, category or person, with a total row.
-        Courses count in the year they start in, as `request budget show` charges them."""
+        """The training budget spent and committed in a year, per team, category or person.
+
+        Spent: payments not void. Committed: approved funding not yet paid. A last row gives the
+        totals. Courses count in the financial year they start in, as `request budget show`
+        charges them: the total row's spent is the budget's paid, and its total the budget's
+        committed."""
         inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
         from ldcli.cli.output import Listing, render
         from ldcli.domain.requests import year_label
@@ -126,9 +135,12 @@ def register(app: typer.Typer, _request) -> None:
         excel: ExcelOpt = False,
         output: OutputOpt = None,
     ) -> None:
-        """The courses staff have taken (in progress or completed), most taken first: how often, when
-        last started and the average rating their lunch-and-learns gave them. What others may wish
-        to take (seed 001 §66)."""
+        """The courses staff have taken, with their lunch-and-learn ratings.
+
+        Courses in progress or completed, one row a title and provider (case, accents and spacing
+        ignored), most taken first: how often, when last started and the average rating their
+        lunch-and-learns gave them, half up to one decimal. What others may wish to take (seed
+        001 §66)."""
         inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
         from ldcli.cli.output import Listing, render
         from ldcli.services import request_record

@@ -118,7 +118,8 @@ REQUESTS = Layout("requests", (
     optional("repayment"), optional("decline_reason"), optional("terms_agreed_on", "date"),
     optional("payments", "payments", blank=[]), optional("started_on", "date"), optional("completed_on", "date"),
     optional("withdrawn_on", "date"), optional("lunch_learn_on", "date"), optional("body"),
-    optional("ground", "choice", choices=GROUNDS),
+    optional("ground", "choice", choices=GROUNDS), optional("lunch_learn_rating", "count", low=1, high=5),
+    optional("lunch_learn_feedback"),
 ), key=("person_id", "title", "start"))
 
 PLACEMENTS = Layout("placements", (

@@ -117,7 +117,8 @@ def _drive_request(session: Session, row: dict) -> None:
         if row.get(key):
             _in_column(key, requests.move, session, request_id=rid, action=action, day=row[key])
     if row.get("lunch_learn_on"):
-        _in_column("lunch_learn_on", requests.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"])
+        _in_column("lunch_learn_on", requests.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"],
+                   feedback=row.get("lunch_learn_feedback"), rating=row.get("lunch_learn_rating"))
 
 
 def _in_column(column: str, step, session: Session, **values) -> None:

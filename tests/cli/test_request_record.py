@@ -202,3 +202,27 @@ def test_a_resit_follows_the_same_persons_course_and_its_funding_is_never_defaul
                      "the HR Governance Group")
     cli.ok(*AT, "request", "decide", again, "--by", "HRGG", "--approve", "--funding-gbp", "125")
     assert shown(cli, again)["funding_gbp"] == "125.00"
+
+
+def test_the_leavers_letter_dates_a_cancelled_memberships_fees_to_the_cancellation(cli, hr):
+    cli.ok("request", "budget", "set", "--year", "2025", "--gbp", "10000")
+    fee = hr.through(hr("S1", "professional_fee", "400", "--body", "CIPD", "--ground", "student",
+                        start="2025-11-01"))
+    cli.ok(*AT, "request", "pay", fee, "--date", "2025-12-01", "--gbp", "150.33")
+    cli.ok(*AT, "request", "membership-cancelled", fee, "--date", "2026-11-15")
+    letter = cli.ok("--as-of", "2026-12-01", "repay", "letter", "S1", "--leave-date", "2026-12-31", "--reason",
+                    "resignation").stdout
+    assert "   Membership:        cancelled on 15 November 2026\n" in letter
+    assert "   Fees paid:         £150.33 (from 15 November 2025 to 15 November 2026)\n" in letter
+    assert "   Band:              membership cancelled\n   Percent:           100%\n" in letter
+
+
+def test_erasing_a_leaver_wipes_their_feedback_and_keeps_the_rating(cli, hr):
+    rid = hr.through(hr(), to="completed")
+    cli.ok("--as-of", "2027-06-20", "request", "lunch-learn", rid, "--date", "2027-06-20", "--feedback",
+           "Ask Sol about it", "--rating", "3")
+    cli.ok("--as-of", "2027-06-30", "people", "leave", "S1", "--date", "2027-06-30")
+    cli.ok("--as-of", "2027-07-01", "people", "erase", "S1", "--yes")
+    record = shown(cli, rid)
+    assert (record["lunch_learn_feedback"], record["lunch_learn_rating"]) == (None, 3)
+    assert cli.ok("request", "courses", "--format", "json").json()[0]["average_rating"] == 3.0
