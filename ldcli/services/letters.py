@@ -82,7 +82,8 @@ def repay_letter(session: Session, *, person_id: str, leave: date | None, reason
             window = rules.membership_window(row.repayment, session.policy.repay_schedule)
             dates = {"cancelled_on": cancelled, "window_end": cancelled, "window_start": add_months(cancelled, -window)}
         else:
-            dates = {"window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))}
+            dates = {"cancelled_on": None, "window_end": None,
+                     "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))}
         lines.append({**line, "terms_agreed_on": row.terms_agreed_on, **dates})
     reason = result["reason"]
     late = reason == "death_in_service"

@@ -29,6 +29,7 @@ EXTRA = {
     "plt markers": ("--month", "2027-03"),
     "plt report": ("--month", "2027-03"),
     "plt roster list": ("--month", "2027-03"),
+    "request courses": (),
     "request edit": ("1",),
     "request list": (),
     "request new": ("100001", "--title", "Course", "--provider", "College", "--start", "2027-05-03", "--end",
