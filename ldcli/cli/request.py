@@ -56,7 +56,7 @@ def _request(record: dict, message=None, show=None):
 
         flat["payments"] = [f"#{p['id']} {p['paid_on']} {format_gbp(p['amount_gbp'])}"
                             + (f" VOID: {p['void_reason']}" if p["void"] else "") for p in record["payments"]]
-    if record.get("resat_as"):
+    if "resat_as" in record:
         flat["resat_as"] = ", ".join(f"request {i}" for i in record["resat_as"])
     if "eligibility" in record:
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
