@@ -67,10 +67,11 @@ def register(app: typer.Typer, _request) -> None:
         §32). Given again, it corrects the date and what is given; what is not given is kept."""
         inv = asked(ctx, fmt, output, excel)
         from ldcli.cli.output import render
-        from ldcli.services import requests
+        from ldcli.services import request_record
 
         with transaction(inv, write=True) as session:
-            record = requests.lunch_learn(session, request_id=request_id, day=day, feedback=feedback, rating=rating)
+            record = request_record.lunch_learn(session, request_id=request_id, day=day, feedback=feedback,
+                                                rating=rating)
         render(_request(record, message=f"lunch-and-learn for request {request_id} recorded on {day}"), inv)
 
     @app.command("membership-cancelled")

@@ -14,7 +14,7 @@ from ldcli.db.session import Session, locked
 from ldcli.domain import repayment
 from ldcli.domain import requests as rules
 from ldcli.domain.errors import LdcliError, RuleBroken
-from ldcli.domain.text import name_key
+from ldcli.domain.text import clean_text, name_key
 from ldcli.domain.timeutil import add_months
 from ldcli.services import audit
 from ldcli.services.request_lists import T, year_commitments
@@ -88,6 +88,34 @@ def courses(session: Session, *, category: str | None = None) -> list[dict]:
         mean = (Decimal(sum(scores)) / len(scores)).quantize(Decimal("0.1"), ROUND_HALF_UP) if scores else None
         found.append({**row, "average_rating": None if mean is None else float(mean), "ratings": len(scores)})
     return sorted(found, key=lambda c: (-c["times_taken"], name_key(c["title"]), name_key(c["provider"])))
+
+
+@locked("training requests")
+def lunch_learn(session: Session, *, request_id: int, day: date, feedback: str | None = None,
+                rating: int | None = None) -> dict:
+    """The lunch-and-learn given on `day`, with the feedback on the course and its rating (1 to 5)
+    sent to HR (seed 001 §32). The audit names the fields, never the feedback."""
+    r = session.one(select(T).where(T.c.id == request_id), f"request {request_id} not found")
+    if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
+        raise RuleBroken(f"request {request_id} ({r.category}, {r.status}) owes no lunch-and-learn: it is owed "
+                         "after a completed bespoke or project management course")
+    problem = rules.date_problem(request_id, "lunch_learn", day, session.today)
+    if problem or day < r.completed_on:
+        raise LdcliError(problem or f"request {request_id} was completed on {r.completed_on}: its lunch-and-learn "
+                         f"cannot be before that, on {day}", field="date")
+    try:
+        feedback = clean_text(feedback, limit=rules.FEEDBACK_LIMIT)
+    except ValueError as exc:
+        raise LdcliError(str(exc), field="feedback") from None
+    if rating is not None and not 1 <= rating <= 5:
+        raise LdcliError(f"{rating} is not a rating from 1 to 5", field="rating")
+    values = {"lunch_learn_on": day, "lunch_learn_feedback": feedback or r.lunch_learn_feedback,
+              "lunch_learn_rating": r.lunch_learn_rating if rating is None else rating}  # not given: kept
+    fields = [k for k, v in values.items() if getattr(r, k) != v]
+    if fields:
+        session.execute(update(T).where(T.c.id == request_id).values(values))
+        audit.record(session, "request", [request_id], "lunch_learn", fields=fields)
+    return show(session, request_id=request_id)
 
 
 @locked("training requests")

@@ -13,7 +13,7 @@ from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.money import format_gbp, percent_of
 from ldcli.domain.repayment import parse_schedule
 from ldcli.domain.rows import one_of
-from ldcli.domain.text import clean_text, same_name
+from ldcli.domain.text import same_name
 from ldcli.services import audit
 from ldcli.services.request_lists import (
     LIST_COLUMNS,
@@ -30,7 +30,7 @@ from ldcli.services.request_lists import (
 )
 
 __all__ = ["LIST_COLUMNS", "agree_terms", "budget", "decide", "edit", "export_payments", "export_requests",
-           "list_requests", "lunch_learn", "manager_approve", "move", "new_request", "pay", "reviews",
+           "list_requests", "manager_approve", "move", "new_request", "pay", "reviews",
            "set_budget", "show", "submit", "void_payment"]
 
 def _person(session: Session, person_id: str):
@@ -358,31 +358,6 @@ def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
               "withdraw": {"status": "withdrawn", "withdrawn_on": day}}[action]
     _dated(session, r, action, day)
     _update(session, request_id, action, **values)
-    return show(session, request_id=request_id)
-
-
-@locked("training requests")
-def lunch_learn(session: Session, *, request_id: int, day: date, feedback: str | None = None,
-                rating: int | None = None) -> dict:
-    """The lunch-and-learn given on `day`, with the feedback on the course and its rating (1 to 5)
-    sent to HR (seed 001 §32). The audit names the fields, never the feedback."""
-    r = _request(session, request_id)
-    if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
-        raise RuleBroken(f"request {request_id} ({r.category}, {r.status}) owes no lunch-and-learn: it is owed "
-                         "after a completed bespoke or project management course")
-    _dated(session, r, "lunch_learn", day)
-    try:
-        feedback = clean_text(feedback, limit=rules.FEEDBACK_LIMIT)
-    except ValueError as exc:
-        raise LdcliError(str(exc), field="feedback") from None
-    if rating is not None and not 1 <= rating <= 5:
-        raise LdcliError(f"{rating} is not a rating from 1 to 5", field="rating")
-    values = {"lunch_learn_on": day, "lunch_learn_feedback": feedback or r.lunch_learn_feedback,
-              "lunch_learn_rating": r.lunch_learn_rating if rating is None else rating}  # not given: kept
-    fields = [k for k, v in values.items() if getattr(r, k) != v]
-    if fields:
-        session.execute(update(T).where(T.c.id == request_id).values(values))
-        audit.record(session, "request", [request_id], "lunch_learn", fields=fields)
     return show(session, request_id=request_id)
 
 

@@ -58,6 +58,8 @@ def refused(cli, *args, fragment, code=1):
 def test_a_lunch_and_learn_records_its_feedback_and_rating_and_the_audit_keeps_no_feedback(cli, hr):
     rid = hr.through(hr(), to="completed")
     ll = ("--as-of", "2027-06-20", "request", "lunch-learn", rid, "--date", "2027-06-20")
+    refused(cli, "--as-of", "2027-06-20", "request", "lunch-learn", rid, "--date", "2027-05-30",
+            fragment="--date: request 1 was completed on 2027-05-31: its lunch-and-learn cannot be before that")
     refused(cli, *ll, "--rating", "6", fragment="--rating", code=2)
     refused(cli, *ll, "--rating", "0", fragment="--rating", code=2)
     refused(cli, *ll, "--feedback", "x" * 2001, fragment="--feedback: is 2,001 characters long; at most 2000")
