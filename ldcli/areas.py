@@ -83,6 +83,7 @@ AREAS: tuple[Area, ...] = (
                  SampleFile("bookings.csv", f"{_S}:load_bookings")), sample_stage=3,
          policy="plt", group="ldcli.cli.plt:app"),
     Area("requests", "training requests", ("training_requests", "request_payments", "budgets"), "ldcli_hr",
+         personal={"training_requests": ("lunch_learn_feedback",)},
          exports=(Export("requests", "ldcli.services.export:REQUEST_COLUMNS",
                          "ldcli.services.requests:export_requests"),
                   Export("payments", ("id", "request_id", "paid_on", "amount_gbp", "void", "void_reason"),

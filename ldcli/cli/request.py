@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from ldcli.cli.context import asked, of, transaction
+from ldcli.cli.context import asked, transaction
 from ldcli.cli.options import (
     CATEGORY,
     DATE,
@@ -16,6 +16,7 @@ from ldcli.cli.options import (
     Check,
     ExcelOpt,
     FormatOpt,
+    Ground,
     LimitOpt,
     OutputFormat,
     OutputOpt,
@@ -27,6 +28,7 @@ from ldcli.cli.options import (
     complete_person,
     group,
 )
+from ldcli.cli.request_record import register as _record_commands
 
 app = group("Training requests: new, approve, submit, decide, pay, start, complete, budget.",
             'ldcli request list --status approved', 'ldcli request show 3')
@@ -54,6 +56,8 @@ def _request(record: dict, message=None, show=None):
 
         flat["payments"] = [f"#{p['id']} {p['paid_on']} {format_gbp(p['amount_gbp'])}"
                             + (f" VOID: {p['void_reason']}" if p["void"] else "") for p in record["payments"]]
+    if "resat_as" in record:
+        flat["resat_as"] = ", ".join(f"request {i}" for i in record["resat_as"])
     if "eligibility" in record:
         flat["eligibility"] = [f"{c['criterion']}: {'ok' if c['ok'] else 'NOT MET'} ({c['detail']})"
                                for c in record["eligibility"]]
@@ -82,6 +86,12 @@ def request_new(
                                                     help="The course is essential to the role.")] = False,
     exceptional: Annotated[bool, typer.Option("--exceptional", metavar="",
                                               help="A second professional fee this year, exceptionally.")] = False,
+    body: Annotated[str | None, typer.Option(help="A professional fee's professional body (required for one).")
+                    ] = None,
+    ground: Annotated[Ground | None, typer.Option(case_sensitive=False, help="A professional fee's ground: "
+                                                  "membership the job requires, or student fees (required).")] = None,
+    resit_of: Annotated[int | None, typer.Option(min=1, max=ID_MAX, help="The request of the course whose exam "
+                                                 "this resits (funding then at the group's discretion).")] = None,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
@@ -96,7 +106,8 @@ def request_new(
             session, person_id=person_id, title=title, category=choice(category), provider=provider, start=start,
             end=end,
             fees=fees_gbp, exams=exams, books=books_gbp, travel=travel_gbp, day_release_days=day_release_days,
-            residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional)
+            residential_days=residential_days, essential_to_role=essential_to_role, exceptional=exceptional,
+            body=body, ground=choice(ground), resit_of=resit_of)
     off = record["time_off"]
     render(_request(record, show=record["id"], message=(
         f"draft request {record['id']} for {person_id}; time off {off['total_days']} day(s): "
@@ -125,6 +136,8 @@ def request_edit(
     exceptional: Annotated[YesNo | None, typer.Option(case_sensitive=False,
                                                       help="A second professional fee this year, "
                                                            "exceptionally.")] = None,
+    body: Annotated[str | None, typer.Option(help="A professional fee's professional body.")] = None,
+    ground: Annotated[Ground | None, typer.Option(case_sensitive=False, help="A professional fee's ground.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
@@ -143,7 +156,8 @@ def request_edit(
                "start": start, "end": end, "fees": fees_gbp, "exams": exams, "books": books_gbp,
                "travel": travel_gbp, "day_release_days": day_release_days, "residential_days": residential_days,
                "essential_to_role": None if essential_to_role is None else essential_to_role == YesNo.yes,
-               "exceptional": None if exceptional is None else exceptional == YesNo.yes}
+               "exceptional": None if exceptional is None else exceptional == YesNo.yes, "body": body,
+               "ground": choice(ground)}
     if all(v is None for v in changes.values()):
         raise typer.BadParameter("give at least one field to change", param_hint="'--title' / '--fees-gbp' / …")
     with transaction(inv, write=True) as session:
@@ -332,18 +346,6 @@ app.command("withdraw")(_mover("withdraw", "The applicant withdraws (from draft,
                                            "in progress)."))
 
 
-@app.command("lunch-learn")
-def request_lunch_learn(ctx: typer.Context, request_id: IdArg, day: DateOpt) -> None:
-    """Record the 40-minute lunch-and-learn owed after a completed bespoke or project management course."""
-    inv = of(ctx)
-    from ldcli.cli.output import say
-    from ldcli.services import requests
-
-    with transaction(inv, write=True) as session:
-        requests.lunch_learn(session, request_id=request_id, day=day)
-    say(f"lunch-and-learn for request {request_id} recorded on {day}")
-
-
 @app.command("list")
 def request_list(
     ctx: typer.Context,
@@ -444,3 +446,6 @@ def budget_show(
     with transaction(inv) as session:
         state = requests.budget(session, year=year)
     render(Record(state, title=f"Training budget {state['year']}"), inv)
+
+
+_record_commands(app, _request)

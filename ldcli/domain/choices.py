@@ -10,6 +10,7 @@ LEAVE_REASONS = ("resignation", "dismissal", "retirement", "transfer", "redundan
                  "fixed_term_end", "other")
 CATEGORIES = ("bespoke", "project_management", "masters", "conference", "short_course", "office_wide",
               "professional_fee", "apprenticeship", "undergraduate")
+GROUNDS = ("job_requirement", "student")  # a professional fee's ground (seed 001 §42)
 REQUEST_STATUSES = ("draft", "submitted", "approved", "declined", "in_progress", "completed", "withdrawn")
 LEADER_ROLES = ("leader", "deputy", "commander")
 SHIFT_KINDS = ("duty", "rest", "leave", "training", "court", "sick")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ldcli.domain.choices import (
     CATEGORIES,
     EMPLOYMENTS,
+    GROUNDS,
     LEADER_ROLES,
     LEAVE_REASONS,
     PERSON_KINDS,
@@ -121,7 +122,9 @@ REQUESTS = Layout("requests", (
     optional("status", "choice", choices=REQUEST_STATUSES, blank="draft"), optional("funding_gbp", "pounds"),
     optional("repayment"), optional("decline_reason"), optional("terms_agreed_on", "date"),
     optional("payments", "payments", blank=[]), optional("started_on", "date"), optional("completed_on", "date"),
-    optional("withdrawn_on", "date"), optional("lunch_learn_on", "date"),
+    optional("withdrawn_on", "date"), optional("lunch_learn_on", "date"), optional("body"),
+    optional("ground", "choice", choices=GROUNDS), optional("lunch_learn_rating", "count", low=1, high=5),
+    optional("lunch_learn_feedback"),
 ), key=("person_id", "title", "start"))
 
 PLACEMENTS = Layout("placements", (

@@ -196,3 +196,24 @@ def split_payment(lines: list[tuple[int, bool]], final_pay: int) -> tuple[int, i
             agreed += amount
     deduct = min(agreed, max(final_pay, 0))
     return deduct, total - deduct
+
+
+MEMBERSHIP_BAND = "membership cancelled"
+
+
+def membership_figures(cancelled_on: date, payments: list[tuple[date, int]], window: int) -> tuple:
+    """A cancelled professional membership (seed 001 §44): the fees reimbursed for it become
+    repayable, 100% of those paid in the `window` months up to the cancellation, whatever the reason
+    for leaving (the debt comes from the cancellation, not the leaving). The same tuple as
+    `line_figures`."""
+    first, cancelled_text, first_text = _window(cancelled_on, window)
+    fees = sum(amount for paid_on, amount in payments if first <= paid_on <= cancelled_on)
+    why = (f"membership cancelled on {cancelled_text}: 100% of {format_gbp(fees)} paid since {first_text} "
+           "(policy §44)")
+    return "membership cancelled", None, MEMBERSHIP_BAND, 100, fees, fees, None, why
+
+
+def membership_window(repayment: str, standard: str) -> int:
+    """The months of fees a cancelled membership repays: its own terms' window, else the standard
+    schedule's (`repay.schedule`)."""
+    return parse_schedule(standard if repayment == "none" else repayment).window

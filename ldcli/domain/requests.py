@@ -6,6 +6,7 @@ from datetime import date
 from fractions import Fraction
 
 from ldcli.domain.choices import CATEGORIES as CATEGORIES
+from ldcli.domain.choices import GROUNDS as GROUNDS
 from ldcli.domain.choices import REQUEST_STATUSES
 
 REPAYABLE_BY_DEFAULT = ("bespoke", "project_management", "masters")
@@ -69,3 +70,34 @@ def date_problem(request_id: int, action: str, day: date, today: date, *, submit
         what = {"complete": "a completion", "pay": "a payment", "lunch_learn": "a lunch-and-learn"}[action]
         return f"{what} on {name} cannot be dated {day}, after today ({today})"
     return None
+
+
+FEEDBACK_LIMIT = 2000  # characters of lunch-and-learn feedback (seed 001 §32)
+# A resit follows a course that was taken: one under way or finished.
+RESIT_OF = ("in_progress", "completed")
+
+
+def membership_problem(category: str, body: str | None, ground: str | None) -> tuple[str, str] | None:
+    """(field, why) when a request's professional body and ground do not fit its category, or None:
+    a professional_fee names both; no other category names either."""
+    if category == "professional_fee":
+        if not body:
+            return "body", "a professional fee names its professional body"
+        if not ground:
+            return "ground", "a professional fee names its ground: job_requirement or student"
+        return None
+    for field, value, what in (("body", body, "a professional body"), ("ground", ground, "a ground")):
+        if value:
+            return field, f"only a professional fee names {what}; this request is {category}"
+    return None
+
+
+def parse_financial_year(text: str) -> int:
+    """A financial year as typed, '2026' or '2026/27', as the year it starts (2026)."""
+    first, sep, second = text.strip().partition("/")
+    four_digits = first.isascii() and first.isdigit() and len(first) == 4
+    if not four_digits or (sep and second != f"{(int(first) + 1) % 100:02d}"):
+        raise ValueError(f"'{text.strip()}' is not a financial year like 2026 or 2026/27")
+    if not 1900 <= int(first) <= 2199:
+        raise ValueError(f"{first} is out of range: from 1900 to 2199")
+    return int(first)

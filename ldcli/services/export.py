@@ -16,7 +16,9 @@ Exporter = Callable[[Session], Iterable[dict]]
 # whole table.
 EXPORTS = exports()
 REQUEST_COLUMNS = requests.LIST_COLUMNS + ["provider", "books_gbp", "travel_gbp", "terms_agreed_on", "started_on",
-                                           "withdrawn_on", "lunch_learn_on"]
+                                           "withdrawn_on", "lunch_learn_on", "lunch_learn_feedback",
+                                           "lunch_learn_rating", "body", "ground", "membership_cancelled_on",
+                                           "resit_of"]
 
 
 class Streamed:

@@ -13,6 +13,7 @@ from ldcli.db.session import Session
 from ldcli.domain import repayment as rules
 from ldcli.domain.errors import RuleBroken
 from ldcli.domain.requests import FUNDED
+from ldcli.domain.timeutil import add_months
 from ldcli.services import repay
 
 T = training_requests
@@ -71,12 +72,19 @@ def repay_letter(session: Session, *, person_id: str, leave: date | None, reason
     leave = result["leave_date"]
     ids = [line["request_id"] for line in result["lines"]]
     terms = {row.id: row for row in session.execute(
-        select(T.c.id, T.c.repayment, T.c.terms_agreed_on).where(T.c.id.in_(ids)))} if ids else {}
+        select(T.c.id, T.c.repayment, T.c.terms_agreed_on, T.c.membership_cancelled_on).where(T.c.id.in_(ids)))
+             } if ids else {}
     lines = []
     for line in result["lines"]:
         row = terms[line["request_id"]]
-        lines.append({**line, "terms_agreed_on": row.terms_agreed_on,
-                      "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))})
+        if line["band"] == rules.MEMBERSHIP_BAND:  # fees paid up to the cancellation, not the leaving
+            cancelled = row.membership_cancelled_on
+            window = rules.membership_window(row.repayment, session.policy.repay_schedule)
+            dates = {"cancelled_on": cancelled, "window_end": cancelled, "window_start": add_months(cancelled, -window)}
+        else:
+            dates = {"cancelled_on": None, "window_end": None,
+                     "window_start": rules.window_start(leave, rules.parse_schedule(row.repayment))}
+        lines.append({**line, "terms_agreed_on": row.terms_agreed_on, **dates})
     reason = result["reason"]
     late = reason == "death_in_service"
     return {**result, **_addressee(session, person_id, late=late), "lines": lines, "letter_date": session.today,

@@ -8,7 +8,7 @@ from itertools import islice
 
 from sqlalchemy import func, insert, or_, select, update
 
-from ldcli.db.models import people, training_completions
+from ldcli.db.models import people, training_completions, training_requests
 from ldcli.db.queries import people as sql
 from ldcli.db.queries.people import BAD, GOOD, SKIPPED, STAGED
 from ldcli.db.session import Session, locked
@@ -241,6 +241,9 @@ def erase(session: Session, *, person_id: str) -> dict:
     # Their completions stay as dated facts about the id (SPEC §13); the free text about them goes.
     session.execute(update(training_completions).where(training_completions.c.person_id == person_id)
                     .values(source=None, void_reason=None))
+    # Their lunch-and-learn feedback is free text they wrote; its rating stays for `request courses`.
+    session.execute(update(training_requests).where(training_requests.c.person_id == person_id)
+                    .values(lunch_learn_feedback=None))
     audit.record(session, "person", [person_id], "erase", fields=["name"])
     session.wipe_after_commit = True
     return get_person(session, person_id=person_id)

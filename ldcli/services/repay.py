@@ -7,7 +7,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Column, MetaData, String, Table, and_, exists, insert, select
+from sqlalchemy import Column, MetaData, String, Table, and_, exists, insert, or_, select
 
 from ldcli.db.models import people, repayment_records, request_payments, training_requests
 from ldcli.db.session import Session, locked
@@ -56,7 +56,7 @@ REPAYABLE = ("approved", "in_progress", "completed", "withdrawn")
 # (for 500 leavers among 100,000 people, 2 ms rather than 70 ms).
 _NOT_REPAYABLE = tuple(s for s in REQUEST_STATUSES if s not in REPAYABLE)
 _REQUEST = (T.c.id, T.c.person_id, T.c.title, T.c.status, T.c.completed_on, T.c.withdrawn_on, T.c.repayment,
-            T.c.terms_agreed_on)
+            T.c.terms_agreed_on, T.c.membership_cancelled_on)
 
 
 def _load(session: Session, person_ids: list[str]):
@@ -68,10 +68,10 @@ def _load_in(session: Session, leavers):
     """Every repayable request and its payments for these people, in two queries: the requests by
     person as tuples in `_REQUEST`'s order (dates as dates), the payments by request as (date, pence)."""
     requests, payments = defaultdict(list), defaultdict(list)
-    repayable = and_(T.c.person_id.in_(leavers), T.c.repayment != "none", T.c.status.not_in(_NOT_REPAYABLE))
-    for rid, person_id, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in session.rows(
-            select(*_REQUEST).where(repayable).order_by(T.c.id)):
-        requests[person_id].append((rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on))
+    repayable = and_(T.c.person_id.in_(leavers), or_(T.c.repayment != "none", T.c.membership_cancelled_on.is_not(None)),
+                     T.c.status.not_in(_NOT_REPAYABLE))
+    for rid, person_id, *request in session.rows(select(*_REQUEST).where(repayable).order_by(T.c.id)):
+        requests[person_id].append((rid, *request))
     for rid, paid_on, amount in session.rows(
             select(request_payments.c.request_id, request_payments.c.paid_on, request_payments.c.amount_pence)
             .join(T, T.c.id == request_payments.c.request_id)
@@ -90,19 +90,26 @@ def _known_in(session: Session, person_ids: list[str], leavers) -> set[str]:
     return set(person_ids) - {p for p, in missing}
 
 
-def compute(person_id: str, leave: date, reason: str, final_pay: int | None, requests, payments) -> dict:
-    """One leaver's calculation from their requests (tuples as `_load` gives them) and payments."""
+def compute(person_id: str, leave: date, reason: str, final_pay: int | None, requests, payments,
+            standard: str) -> dict:
+    """One leaver's calculation from their requests (tuples as `_load` gives them) and payments. A
+    professional membership cancelled by the leaving date is repaid in full (`rules.membership_figures`,
+    its window from its own terms or the `standard` schedule), whatever the reason for leaving."""
     lines, shares = [], []
     total = 0
     figures = rules.line_figures
     schedule = rules.parse_schedule
     no_payments: list = []
-    for rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on in requests:
-        if status == "withdrawn" and withdrawn_on and withdrawn_on <= leave:
-            continue  # withdrawn before leaving: a withdrawal, not a leaver's debt
-        (course_status, completed, band, percent, fees, amount, exemption,
-         explanation) = figures(status, completed_on, payments.get(rid, no_payments), leave, reason,
-                                schedule(repayment))
+    for rid, title, status, completed_on, withdrawn_on, repayment, terms_agreed_on, cancelled_on in requests:
+        if cancelled_on is not None and cancelled_on <= leave:
+            (course_status, completed, band, percent, fees, amount, exemption, explanation) = rules.membership_figures(
+                cancelled_on, payments.get(rid, no_payments), rules.membership_window(repayment, standard))
+        elif repayment == "none" or (status == "withdrawn" and withdrawn_on and withdrawn_on <= leave):
+            continue  # no terms; or withdrawn before leaving: a withdrawal, not a leaver's debt
+        else:
+            (course_status, completed, band, percent, fees, amount, exemption,
+             explanation) = figures(status, completed_on, payments.get(rid, no_payments), leave, reason,
+                                    schedule(repayment))
         signed = terms_agreed_on is not None and terms_agreed_on <= leave
         if amount and not signed:
             explanation += "; no signed agreement: invoiced"
@@ -144,7 +151,8 @@ def calc(session: Session, *, person_id: str, leave: date | None, reason: str, f
     except ValueError as exc:
         raise LdcliError(str(exc), field="reason") from None
     requests, payments = _load(session, [person_id])
-    return compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments)
+    return compute(person_id, leave, reason, final_pay, requests.get(person_id, []), payments,
+                   session.policy.repay_schedule)
 
 
 @contextmanager
@@ -189,8 +197,9 @@ def _batch(session: Session, rows: list[tuple[int, dict]], source: str) -> list[
             raise BadRows(source, errors)
         requests, payments = _load_in(session, leavers)
     no_requests: list = []
+    standard = session.policy.repay_schedule
     return [compute(p["person_id"], p["leave_date"], p["reason"], p.get("final_pay_gbp"),
-                    requests.get(p["person_id"], no_requests), payments) for _, p in parsed]
+                    requests.get(p["person_id"], no_requests), payments, standard) for _, p in parsed]
 
 
 RECORD_KEY = ("person_id", "leave_date", "reason", "final_pay_pence", "total_pence", "deduct_pence",

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from ldcli.db.models import request_payments, training_requests
 from ldcli.db.session import Session
 from ldcli.domain import requests as rules
-from ldcli.domain.errors import LdcliError
+from ldcli.domain.errors import LdcliError, RuleBroken
 from ldcli.domain.rows import one_of
+from ldcli.domain.text import clean_text
 from ldcli.domain.timeutil import add_months
 
 T = training_requests
@@ -28,13 +29,53 @@ def paid_on_requests(session: Session, request_ids) -> dict[int, int]:
     return {rid: int(total) for rid, total in rows}
 
 
+def year_commitments(session: Session, year: int) -> list[tuple]:
+    """What the budget of financial year `year` carries, request by request: each request starting in
+    the year that is approved, in progress or completed, or was withdrawn, as (row with id,
+    person_id, category and status, pence committed, pence paid). Committed: its funding, or for a
+    withdrawn one what was paid on it before; paid: its payments that are not void."""
+    first, last = date(year, 4, 1), date(year + 1, 3, 31)
+    rows = session.execute(select(T.c.id, T.c.person_id, T.c.category, T.c.status, T.c.funding_pence).where(
+        T.c.start >= first, T.c.start <= last, T.c.status.in_(rules.FUNDED + ("withdrawn",)))).all()
+    paid = paid_on_requests(session, [r.id for r in rows])
+    return [(r, (r.funding_pence or 0) if r.status in rules.FUNDED else paid.get(r.id, 0), paid.get(r.id, 0))
+            for r in rows]
+
+
 def request_row(r, paid: int = 0) -> dict:
     return {"id": r.id, "person_id": r.person_id, "title": r.title, "category": r.category, "provider": r.provider,
             "status": r.status, "start": r.start, "end": r.end, "fees_gbp": r.fees_pence,
             "books_gbp": r.books_pence, "travel_gbp": r.travel_pence, "funding_gbp": r.funding_pence,
             "paid_gbp": paid, "repayment": r.repayment, "terms_agreed_on": r.terms_agreed_on,
             "started_on": r.started_on, "completed_on": r.completed_on, "withdrawn_on": r.withdrawn_on,
-            "lunch_learn_on": r.lunch_learn_on}
+            "lunch_learn_on": r.lunch_learn_on, "lunch_learn_feedback": r.lunch_learn_feedback,
+            "lunch_learn_rating": r.lunch_learn_rating, "body": r.body, "ground": r.ground,
+            "membership_cancelled_on": r.membership_cancelled_on, "resit_of": r.resit_of}
+
+
+def professional_and_resit(session: Session, v: dict, category: str, other_than: int | None) -> dict:
+    """A request's professional body and ground checked against its category (a professional_fee
+    names both, no other category either), and its resit link against the request it resits (the
+    same person's, taken: in progress or completed). Returns the body and ground as stored."""
+    try:
+        body = clean_text(v.get("body"))
+    except ValueError as exc:
+        raise LdcliError(str(exc), field="body") from None
+    ground = one_of(v["ground"], rules.GROUNDS, field="ground") if v.get("ground") else None
+    problem = rules.membership_problem(category, body, ground)
+    if problem:
+        raise RuleBroken(problem[1], field=problem[0])
+    earlier = v.get("resit_of")
+    if earlier is not None:
+        failed = session.one(select(T.c.person_id, T.c.status).where(T.c.id == earlier, T.c.id != (other_than or 0)),
+                             f"request {earlier} not found", field="resit_of")
+        if failed.person_id != v["person_id"]:
+            raise RuleBroken(f"request {earlier} is {failed.person_id}'s, not {v['person_id']}'s: a resit "
+                             "follows the same person's course", field="resit_of")
+        if failed.status not in rules.RESIT_OF:
+            raise RuleBroken(f"request {earlier} is {failed.status}: a resit follows a course in progress or "
+                             "completed", field="resit_of")
+    return {"body": body, "ground": ground}
 
 
 def payments_of(session: Session, request_id: int) -> list[dict]:

@@ -23,12 +23,14 @@ from ldcli.services.request_lists import (
     list_requests,
     paid_on_requests,
     payments_of,
+    professional_and_resit,
     request_row,
     reviews,
+    year_commitments,
 )
 
 __all__ = ["LIST_COLUMNS", "agree_terms", "budget", "decide", "edit", "export_payments", "export_requests",
-           "list_requests", "lunch_learn", "manager_approve", "move", "new_request", "pay", "reviews",
+           "list_requests", "manager_approve", "move", "new_request", "pay", "reviews",
            "set_budget", "show", "submit", "void_payment"]
 
 def _person(session: Session, person_id: str):
@@ -58,7 +60,8 @@ def _update(session: Session, request_id: int, action: str, **values) -> None:
 FIELDS = {"person_id": "person_id", "title": "title", "category": "category", "provider": "provider",
           "start": "start", "end": "end", "fees": "fees_pence", "exams": "exams", "books": "books_pence",
           "travel": "travel_pence", "day_release_days": "day_release_days", "residential_days": "residential_days",
-          "essential_to_role": "essential_to_role", "exceptional": "exceptional"}
+          "essential_to_role": "essential_to_role", "exceptional": "exceptional", "body": "body",
+          "ground": "ground", "resit_of": "resit_of"}
 # The names an audit entry gives them: the options' names.
 FIELD_NAMES = {"fees": "fees_gbp", "books": "books_gbp", "travel": "travel_gbp"}
 
@@ -90,6 +93,7 @@ def _checked(session: Session, v: dict, *, other_than: int | None = None) -> dic
                          f"{format_gbp(policy.request_books_cap_pence)} cap")
     if category == "masters" and not v["essential_to_role"]:
         raise RuleBroken("a Master's is funded only when essential to the role: give --essential-to-role")
+    v = {**v, **professional_and_resit(session, v, category, other_than)}
     year = rules.financial_year(v["start"])
     mine = session.execute(select(T).where(T.c.person_id == person_id, T.c.id != (other_than or 0),
                                            T.c.status.notin_(("declined", "withdrawn")))).all()
@@ -115,13 +119,15 @@ def _checked(session: Session, v: dict, *, other_than: int | None = None) -> dic
 @locked("training requests")
 def new_request(session: Session, *, person_id: str, title: str, category: str, provider: str, start: date,
                 end: date, fees: int, exams: int = 0, books: int = 0, travel: int = 0, day_release_days: int = 0,
-                residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False) -> dict:
+                residential_days: int = 0, essential_to_role: bool = False, exceptional: bool = False,
+                body: str | None = None, ground: str | None = None, resit_of: int | None = None) -> dict:
     """A draft request, checked by every rule of `_checked`."""
     values = _checked(session, {
         "person_id": person_id, "title": title, "category": category, "provider": provider, "start": start,
         "end": end, "fees": fees, "exams": exams, "books": books, "travel": travel,
         "day_release_days": day_release_days, "residential_days": residential_days,
-        "essential_to_role": essential_to_role, "exceptional": exceptional})
+        "essential_to_role": essential_to_role, "exceptional": exceptional, "body": body, "ground": ground,
+        "resit_of": resit_of})
     for held in session.execute(select(T.c.id, T.c.title, T.c.status).where(
             T.c.person_id == values["person_id"], T.c.start == values["start"],
             T.c.status.not_in(("declined", "withdrawn")))):
@@ -156,6 +162,8 @@ def edit(session: Session, *, request_id: int, changes: dict) -> tuple[dict, lis
                          f"{_INSTEAD[r.status]}")
     before = {key: getattr(r, column) for key, column in FIELDS.items()}
     after = {**before, **{k: v for k, v in changes.items() if v is not None}}
+    if after["category"] != "professional_fee" and changes.get("body") is None and changes.get("ground") is None:
+        after.update(body=None, ground=None)  # no longer a membership: its body and ground go with it
     values = _checked(session, after, other_than=request_id)
     fields = [FIELD_NAMES.get(k, k) for k in audit.changed(before, after)]
     if not fields:
@@ -188,8 +196,8 @@ def eligibility(session: Session, r, *, attendance: str | None, conduct: str | N
                 mandatory: str | None) -> list[dict]:
     """Every criterion of policy §59 and §61, each with whether it is met."""
     outstanding = session.execute(select(T.c.id, T.c.status).where(
-        T.c.person_id == r.person_id, T.c.id != r.id, T.c.status.in_(("approved", "in_progress")),
-        T.c.funding_pence > 0)).all()
+        T.c.person_id == r.person_id, T.c.id.not_in((r.id, r.resit_of or 0)),  # a resit's own course is not other
+        T.c.status.in_(("approved", "in_progress")), T.c.funding_pence > 0)).all()
     return [
         {"criterion": "line manager's approval recorded", "ok": r.manager_approved_by is not None,
          "detail": f"by {r.manager_approved_by} on {r.manager_approved_on}" if r.manager_approved_by else "missing"},
@@ -283,6 +291,10 @@ def decide(session: Session, *, request_id: int, by: str, approve: bool, funding
         return show(session, request_id=request_id), [note]
     cap = _funding_cap(session, r)
     default = cap if r.category == "masters" else r.fees_pence
+    if r.resit_of is not None and funding is None:
+        raise LdcliError(f"request {request_id} is a resit of request {r.resit_of}: its funding is at the "
+                         "discretion of the HR Governance Group, never the fees by default: give it",
+                         field="funding_gbp")
     amount = default if funding is None else funding
     if amount > cap:
         what = "25% of the fees, at most £5,000" if r.category == "masters" else "the request's fees, books and travel"
@@ -369,17 +381,6 @@ def move(session: Session, *, request_id: int, action: str, day: date) -> dict:
 
 
 @locked("training requests")
-def lunch_learn(session: Session, *, request_id: int, day: date) -> dict:
-    r = _request(session, request_id)
-    if r.category not in rules.LUNCH_AND_LEARN or r.status != "completed":
-        raise RuleBroken(f"request {request_id} ({r.category}, {r.status}) owes no lunch-and-learn: it is owed "
-                         "after a completed bespoke or project management course")
-    _dated(session, r, "lunch_learn", day)
-    _update(session, request_id, "lunch_learn", lunch_learn_on=day)
-    return show(session, request_id=request_id)
-
-
-@locked("training requests")
 def set_budget(session: Session, *, year: int, amount: int) -> dict:
     if amount < 0:
         raise LdcliError("a budget cannot be negative", field="gbp")
@@ -406,12 +407,9 @@ def _budget_state(session: Session, year: int) -> dict:
     """The year's budget in pence. Committed: the funding of approved, in-progress and completed
     requests starting in the year, and what was already paid on ones later withdrawn."""
     amount = session.execute(select(budgets.c.amount_pence).where(budgets.c.year == year)).scalar()
-    first, last = date(year, 4, 1), date(year + 1, 3, 31)
-    rows = session.execute(select(T.c.id, T.c.status, T.c.funding_pence).where(
-        T.c.start >= first, T.c.start <= last, T.c.status.in_(rules.FUNDED + ("withdrawn",)))).all()
-    paid = paid_on_requests(session, [r.id for r in rows])
-    committed = sum((r.funding_pence or 0) if r.status in rules.FUNDED else paid.get(r.id, 0) for r in rows)
-    spent = sum(paid.values())
+    charged = year_commitments(session, year)
+    committed = sum(c for _, c, _ in charged)
+    spent = sum(p for _, _, p in charged)
     return {"budget_pence": amount, "committed_pence": committed, "paid_pence": spent,
             "remaining_pence": None if amount is None else amount - committed}
 
@@ -429,4 +427,6 @@ def show(session: Session, *, request_id: int) -> dict:
     row["decided_by"] = r.decided_by
     row["decline_reason"] = r.decline_reason
     row["payments"] = payments_of(session, request_id)
+    row["resat_as"] = list(session.execute(select(T.c.id).where(T.c.resit_of == request_id).order_by(T.c.id))
+                           .scalars())
     return row

@@ -23,7 +23,7 @@ from ldcli.db.session import Session
 from ldcli.domain import files
 from ldcli.domain.errors import BadRows, LdcliError, RowError, RuleBroken
 from ldcli.domain.rows import Layout
-from ldcli.services import cadet, enrolments, insight, people, placement, plt, requests, roster
+from ldcli.services import cadet, enrolments, insight, people, placement, plt, request_record, requests, roster
 
 Loader = Callable[[Session, Path], dict]
 
@@ -117,7 +117,8 @@ def _drive_request(session: Session, row: dict) -> None:
         if row.get(key):
             _in_column(key, requests.move, session, request_id=rid, action=action, day=row[key])
     if row.get("lunch_learn_on"):
-        _in_column("lunch_learn_on", requests.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"])
+        _in_column("lunch_learn_on", request_record.lunch_learn, session, request_id=rid, day=row["lunch_learn_on"],
+                   feedback=row.get("lunch_learn_feedback"), rating=row.get("lunch_learn_rating"))
 
 
 def _in_column(column: str, step, session: Session, **values) -> None:
@@ -139,7 +140,8 @@ def _decided(session: Session, row: dict) -> dict | None:
         start=row["start"], end=row["end"], fees=row["fees_gbp"], exams=row.get("exams", 0),
         books=row.get("books_gbp", 0), travel=row.get("travel_gbp", 0),
         day_release_days=row.get("day_release_days", 0), residential_days=row.get("residential_days", 0),
-        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False))
+        essential_to_role=row.get("essential_to_role", False), exceptional=row.get("exceptional", False),
+        body=row.get("body"), ground=row.get("ground"))
     rid = record["id"]
     if status == "draft":
         return None

@@ -30,6 +30,7 @@ EXTRA = {
     "plt markers": ("--month", "2027-03"),
     "plt report": ("--month", "2027-03"),
     "plt roster list": ("--month", "2027-03"),
+    "request courses": (),
     "request edit": ("1",),
     "request list": (),
     "training status": (),

@@ -34,12 +34,13 @@ def test_edit_a_draft_checks_every_rule_and_names_the_fields(cli, hr):
 
 
 def test_a_second_professional_fee_counts_the_others_not_itself(cli, hr):
-    fee = hr("S1", "professional_fee", "100", "2026-12-01", "2026-12-01")
+    body = ("--body", "CIPD", "--ground", "student")  # a professional fee names both (SPEC §13)
+    fee = hr("S1", "professional_fee", "100", "2026-12-01", "2026-12-01", *body)
     cli.ok("request", "edit", fee, "--fees-gbp", "120")  # editing the year's only fee is no second fee
     other = hr("S1", "conference", "100", "2026-12-01", "2026-12-01")
-    refused(cli, "request", "edit", other, "--category", "professional_fee",
+    refused(cli, "request", "edit", other, "--category", "professional_fee", *body,
             fragment="already has a professional fee in 2026/27")
-    cli.ok("request", "edit", other, "--category", "professional_fee", "--exceptional", "yes")
+    cli.ok("request", "edit", other, "--category", "professional_fee", "--exceptional", "yes", *body)
 
 
 def test_a_submitted_request_goes_back_to_draft_and_a_decided_one_is_not_edited(cli, hr):

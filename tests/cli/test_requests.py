@@ -71,13 +71,14 @@ def test_refusals_of_a_new_request(cli, hr):
 
 
 def test_professional_fees_once_a_financial_year_twice_if_exceptional_never_three(cli, hr):
-    hr("S1", "professional_fee", "150", "2026-04-01", "2026-04-01")
+    body = ("--body", "CIPD", "--ground", "job_requirement")  # a professional fee names both (SPEC §13)
+    hr("S1", "professional_fee", "150", "2026-04-01", "2026-04-01", *body)
     refused(cli, *NEW[:7], "--start", "2027-03-31", "--end", "2027-03-31", "--fees-gbp", "90", "--category",
-            "professional_fee", fragment="a second only in exceptional circumstances (--exceptional)")
-    hr("S1", "professional_fee", "90", "2027-03-31", "2027-03-31", "--exceptional")
+            "professional_fee", *body, fragment="a second only in exceptional circumstances (--exceptional)")
+    hr("S1", "professional_fee", "90", "2027-03-31", "2027-03-31", "--exceptional", *body)
     refused(cli, *NEW[:7], "--start", "2027-01-01", "--end", "2027-01-01", "--fees-gbp", "90", "--category",
-            "professional_fee", "--exceptional", fragment="never more than 2")
-    hr("S1", "professional_fee", "150", "2027-04-01", "2027-04-01")  # a new financial year
+            "professional_fee", "--exceptional", *body, fragment="never more than 2")
+    hr("S1", "professional_fee", "150", "2027-04-01", "2027-04-01", *body)  # a new financial year
 
 
 def test_time_off_is_computed_and_pro_rated(cli, hr):

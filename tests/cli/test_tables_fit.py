@@ -23,6 +23,8 @@ LISTINGS = [
     ["placement", "insight-day", "list"],
     ["placement", "list"],
     ["request", "list"],
+    ["request", "courses"],
+    ["request", "spend", "--year", "2025", "--by", "person"],
     ["people", "list", "--team", "Response North A"],
     ["cadet", "trend", "--from", "2019-03", "--to", "2019-11"],
     ["cadet", "unit", "list"],
