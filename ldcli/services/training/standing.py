@@ -1,18 +1,23 @@
 """Where everyone stands on their mandatory courses on a date (SPEC §13): one row per person and
 course, computed from the people, the latest completion of each course that counts and the
 courses' refresh dates, by the rule of ldcli.domain.training. Every listing, the compliance
-figures, the overdue list and the eligibility of a training request read it from here."""
+figures, the overdue list and the eligibility of a training request read it from here.
+
+The people and their latest completions are read as one stream, in person_id order, and each
+person's rows are made from that person's completions alone: the whole force (150,000 people by
+18 courses) passes through in constant memory. The rule is a pure function of a handful of values,
+most of them shared by many people, so each distinct case is worked out once (`Rule`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Date, and_, func, or_, select
 
 from ldcli.db.models import people, training_completions, training_refreshes
 from ldcli.db.session import Session
-from ldcli.domain.training import LAPSED, Course, standing
+from ldcli.domain.training import LAPSED, Course, Standing, standing
 
 PERSON_COLUMNS = (people.c.person_id, people.c.name, people.c.kind, people.c.team, people.c.department,
                   people.c.line_manager_id, people.c.start_date, people.c.leave_date)
@@ -25,12 +30,11 @@ def refreshes(session: Session, on: date) -> dict[str, date]:
                              .group_by(t.c.course)))
 
 
-def latest_completions(session: Session, on: date, refreshed: dict[str, date], *, courses: Iterable[str],
-                       person_ids: list[str] | None = None, team: str | None = None) -> dict[tuple[str, str], date]:
-    """(person_id, course) -> the latest completion that counts on `on`: not void, not after `on`,
-    and not before the course's refresh date."""
+def _latest(on: date, refreshed: dict[str, date], courses: Iterable[str], person_ids: list[str] | None,
+            team: str | None):
+    """The SELECT of (person_id, course, latest completion that counts on `on`)."""
     t = training_completions
-    query = (select(t.c.person_id, t.c.course, func.max(t.c.completed_on))
+    query = (select(t.c.person_id, t.c.course, func.max(t.c.completed_on).label("last"))
              .where(t.c.void.is_(False), t.c.completed_on <= on, t.c.course.in_(list(courses)))
              .group_by(t.c.person_id, t.c.course))
     if refreshed:
@@ -39,7 +43,96 @@ def latest_completions(session: Session, on: date, refreshed: dict[str, date], *
         query = query.where(t.c.person_id.in_(person_ids))
     if team is not None:
         query = query.where(t.c.person_id.in_(select(people.c.person_id).where(people.c.team == team)))
-    return {(pid, course): done for pid, course, done in session.rows(query)}
+    return query
+
+
+def latest_completions(session: Session, on: date, refreshed: dict[str, date], *, courses: Iterable[str],
+                       person_ids: list[str] | None = None, team: str | None = None) -> dict[tuple[str, str], date]:
+    """(person_id, course) -> the latest completion that counts on `on`: not void, not after `on`,
+    and not before the course's refresh date."""
+    rows = session.rows(_latest(on, refreshed, courses, person_ids, team))
+    return {(pid, course): done for pid, course, done in rows}
+
+
+def _streamed(session: Session, statement) -> Iterator[tuple]:
+    """A SELECT's rows as plain tuples as they are read: a server-side cursor on PostgreSQL, SQLite's
+    own cursor (which steps through the rows as they are asked for) with its dates' ISO text read
+    once per distinct value."""
+    if session.conn.dialect.name == "postgresql":
+        yield from (tuple(r) for r in session.stream(statement, batch=10000))
+        return
+    compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    params = tuple(params[name] for name in compiled.positiontup)
+    at = [i for i, c in enumerate(statement.selected_columns) if isinstance(c.type, Date)]
+    known: dict = {None: None}
+    result = session.conn.exec_driver_sql(str(compiled), params)
+    try:
+        for row in result.cursor:
+            row = list(row)
+            for i in at:
+                text = row[i]
+                value = known.get(text)
+                if value is None and text is not None:
+                    value = known[text] = date.fromisoformat(text)
+                row[i] = value
+            yield tuple(row)
+    finally:
+        result.close()
+
+
+def people_with_completions(session: Session, on: date, chosen: list[Course], refreshed: dict[str, date], *,
+                            person_ids: list[str] | None = None,
+                            team: str | None = None,
+                            by_manager: bool = False) -> Iterator[tuple[tuple, dict[str, date]]]:
+    """Each person (PERSON_COLUMNS' values, by person_id; `by_manager`: by line manager first,
+    people with none last) with {course: latest completion that counts}, read as one stream."""
+    last = _latest(on, refreshed, [c.code for c in chosen], person_ids, team).subquery()
+    query = (select(*PERSON_COLUMNS, last.c.course, last.c.last)
+             .select_from(people.outerjoin(last, last.c.person_id == people.c.person_id))
+             .order_by(people.c.person_id))
+    if by_manager:
+        query = query.order_by(None).order_by(people.c.line_manager_id.is_(None), people.c.line_manager_id,
+                                              people.c.person_id)
+    if person_ids is not None:
+        query = query.where(people.c.person_id.in_(person_ids))
+    if team is not None:
+        query = query.where(people.c.team == team)
+    person, done = None, {}
+    for row in _streamed(session, query):
+        if person is None or row[0] != person[0]:
+            if person is not None:
+                yield person, done
+            person, done = row[:8], {}
+        if row[8] is not None:
+            done[row[8]] = row[9]
+    if person is not None:
+        yield person, done
+
+
+class Rule:
+    """`standing` on one date for one policy's courses, each distinct case worked out once: with a
+    completion the status depends on the course, the kind, the leaving date and that completion
+    alone; without one, on the start date instead."""
+
+    def __init__(self, on: date, window_days: int, refreshed: dict[str, date]):
+        self.on, self.window_days, self.refreshed = on, window_days, refreshed
+        self.known: dict[tuple, Standing] = {}
+
+    def __call__(self, course: Course, kind: str, start: date | None, leave: date | None,
+                 last: date | None) -> Standing:
+        key = (course.code, kind, leave, last, start if last is None else None)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = standing(course, kind=kind, start=start, leave=leave, last=last,
+                                               refresh=self.refreshed.get(course.code), on=self.on,
+                                               window_days=self.window_days)
+        return found
+
+
+def chosen_courses(session: Session, courses: list[str] | None) -> list[Course]:
+    table: dict[str, Course] = session.policy.courses
+    return [table[c] for c in (courses if courses is not None else table)]
 
 
 def standings(session: Session, on: date, *, person_ids: list[str] | None = None, team: str | None = None,
@@ -47,23 +140,15 @@ def standings(session: Session, on: date, *, person_ids: list[str] | None = None
     """One row per person and course in force (by person_id, then the policy's order of courses):
     person_id, name, kind, team, department, line_manager_id, course, status, due, last_completed,
     valid_until. `person_ids`, `team` and `courses` narrow it."""
-    table: dict[str, Course] = session.policy.courses
-    chosen = [table[c] for c in (courses if courses is not None else table)]
+    chosen = chosen_courses(session, courses)
     if not chosen:
         return
-    window = session.policy.training_window_days
     refreshed = refreshes(session, on)
-    done = latest_completions(session, on, refreshed, courses=[c.code for c in chosen], person_ids=person_ids,
-                              team=team)
-    query = select(*PERSON_COLUMNS).order_by(people.c.person_id)
-    if person_ids is not None:
-        query = query.where(people.c.person_id.in_(person_ids))
-    if team is not None:
-        query = query.where(people.c.team == team)
-    for pid, name, kind, team_, department, manager, start, leave in session.rows(query):
+    rule = Rule(on, session.policy.training_window_days, refreshed)
+    for person, done in people_with_completions(session, on, chosen, refreshed, person_ids=person_ids, team=team):
+        pid, name, kind, team_, department, manager, start, leave = person
         for course in chosen:
-            s = standing(course, kind=kind, start=start, leave=leave, last=done.get((pid, course.code)),
-                         refresh=refreshed.get(course.code), on=on, window_days=window)
+            s = rule(course, kind, start, leave, done.get(course.code))
             yield {"person_id": pid, "name": name, "kind": kind, "team": team_, "department": department,
                    "line_manager_id": manager, "course": course.code, "status": s.status, "due": s.due,
                    "last_completed": s.last_completed, "valid_until": s.valid_until}
