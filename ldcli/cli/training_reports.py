@@ -112,7 +112,8 @@ def training_matrix(
 ) -> None:
     """A team's sheet: one line a person, one status letter a course, the courses numbered with a
     key and a legend below; made to fit 80 columns (more courses than fit: a second block). CSV
-    and JSON carry each course's status by its code. People who have left are not shown."""
+    and JSON carry each course's status by its code. People for whom no course is required
+    (those who have left, most volunteers) are not shown."""
     inv = asked(ctx, fmt, output, excel)
     from ldcli.cli.output import Listing, Report, render
     from ldcli.cli.training_grid import grid_lines

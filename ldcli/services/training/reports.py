@@ -50,7 +50,8 @@ def status(session: Session, *, on: date, person_id: str | None = None, team: st
 
 def matrix(session: Session, *, on: date, team: str | None = None) -> dict:
     """{"courses": [code, …], "rows": [{person_id, name, team, CODE: status, …}]}: everyone (in
-    `team`) by person_id, the leavers left out (not required for anything)."""
+    `team`) by person_id who is required to do at least one course (not those who have left, nor
+    most volunteers)."""
     codes = list(session.policy.courses)
     rows: list[dict] = []
     for r in standings(session, on, team=team):
