@@ -69,20 +69,20 @@ def compliance(session: Session, *, on: date, by: str = "team") -> list[dict]:
     percent rounded half up."""
     chosen = chosen_courses(session, None)
     refreshed = refreshes(session, on)
-    rule = Rule(on, session.policy.training_window_days, refreshed)
+    rule = Rule(on, session.policy.training_window_days, refreshed, chosen)
     counts: dict[str, dict[str, int]] = {}
     total = dict.fromkeys(COMPLIANCE_COUNTS, 0)
+    codes = [c.code for c in chosen]
     for person, done in people_with_completions(session, on, chosen, refreshed):
-        kind, start, leave = person[2], person[6], person[7]
         key = None if by == "course" else (person[3] if by == "team" else person[4]) or NO_GROUP[by]
         required = False
-        for course in chosen:
-            state = rule(course, kind, start, leave, done.get(course.code)).status
+        for code, s in zip(codes, rule.person(person[2], person[6], person[7], done), strict=True):
+            state = s.status
             if state == "not_required":
                 continue
-            group = counts.get(course.code if key is None else key)
+            group = counts.get(code if key is None else key)
             if group is None:
-                group = counts[course.code if key is None else key] = dict.fromkeys(COMPLIANCE_COUNTS, 0)
+                group = counts[code if key is None else key] = dict.fromkeys(COMPLIANCE_COUNTS, 0)
             if not required or key is None:
                 group["people"] += 1
             required = True
@@ -101,21 +101,25 @@ def compliance(session: Session, *, on: date, by: str = "team") -> list[dict]:
 
 def overdue_by_manager(session: Session, *, on: date) -> Iterator[dict]:
     """Each person's overdue or expired courses (OVERDUE_COLUMNS), grouped by line manager (by
-    their person_id; people with none last, under NO_MANAGER), as they are read."""
+    their person_id; people with none last, under NO_MANAGER). Only the lapsed courses are held,
+    as small tuples, to be put in that order."""
     chosen = chosen_courses(session, None)
     refreshed = refreshes(session, on)
-    rule = Rule(on, session.policy.training_window_days, refreshed)
+    rule = Rule(on, session.policy.training_window_days, refreshed, chosen)
+    lapsed = []
+    for person, done in people_with_completions(session, on, chosen, refreshed):
+        pid, name, kind, team, _, manager, start, leave = person
+        for n, s in enumerate(rule.person(kind, start, leave, done)):
+            if s.status in LAPSED:
+                lapsed.append((manager is None, manager or "", pid, n, name, team, s))
+    lapsed.sort(key=lambda x: x[:4])
     managers = dict(session.rows(select(people.c.person_id, people.c.name).where(
         people.c.person_id.in_(select(people.c.line_manager_id).where(people.c.line_manager_id.is_not(None))))))
-    for person, done in people_with_completions(session, on, chosen, refreshed, by_manager=True):
-        pid, name, kind, team, _, manager, start, leave = person
-        for course in chosen:
-            s = rule(course, kind, start, leave, done.get(course.code))
-            if s.status in LAPSED:
-                yield {"line_manager_id": manager,
-                       "line_manager": NO_MANAGER if manager is None else f"{manager} {managers.get(manager) or ''}"
-                       .strip(), "person_id": pid, "name": name, "team": team, "course": course.code,
-                       "status": s.status, "due": s.due}
+    for none, manager, pid, n, name, team, s in lapsed:
+        yield {"line_manager_id": None if none else manager,
+               "line_manager": NO_MANAGER if none else f"{manager} {managers.get(manager) or ''}".strip(),
+               "person_id": pid, "name": name, "team": team, "course": chosen[n].code, "status": s.status,
+               "due": s.due}
 
 
 def record(session: Session, *, person_id: str, on: date) -> dict:

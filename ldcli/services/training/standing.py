@@ -67,46 +67,45 @@ def _streamed(session: Session, statement) -> Iterator[tuple]:
     at = [i for i, c in enumerate(statement.selected_columns) if isinstance(c.type, Date)]
     known: dict = {None: None}
     result = session.conn.exec_driver_sql(str(compiled), params)
+
+    def read(text):
+        value = known.get(text)
+        if value is None and text is not None:
+            value = known[text] = date.fromisoformat(text)
+        return value
+
     try:
-        for row in result.cursor:
-            row = list(row)
-            for i in at:
-                text = row[i]
-                value = known.get(text)
-                if value is None and text is not None:
-                    value = known[text] = date.fromisoformat(text)
-                row[i] = value
-            yield tuple(row)
+        if at == [len(statement.selected_columns) - 1]:  # the latest completions: (person_id, course, last)
+            for row in result.cursor:
+                value = known.get(row[-1])
+                yield (*row[:-1], value if value is not None else read(row[-1]))
+        else:
+            for row in result.cursor:
+                yield tuple(read(v) if i in at else v for i, v in enumerate(row))
     finally:
         result.close()
 
 
 def people_with_completions(session: Session, on: date, chosen: list[Course], refreshed: dict[str, date], *,
                             person_ids: list[str] | None = None,
-                            team: str | None = None,
-                            by_manager: bool = False) -> Iterator[tuple[tuple, dict[str, date]]]:
-    """Each person (PERSON_COLUMNS' values, by person_id; `by_manager`: by line manager first,
-    people with none last) with {course: latest completion that counts}, read as one stream."""
-    last = _latest(on, refreshed, [c.code for c in chosen], person_ids, team).subquery()
-    query = (select(*PERSON_COLUMNS, last.c.course, last.c.last)
-             .select_from(people.outerjoin(last, last.c.person_id == people.c.person_id))
-             .order_by(people.c.person_id))
-    if by_manager:
-        query = query.order_by(None).order_by(people.c.line_manager_id.is_(None), people.c.line_manager_id,
-                                              people.c.person_id)
+                            team: str | None = None) -> Iterator[tuple[tuple, dict[str, date]]]:
+    """Each person (PERSON_COLUMNS' values, by person_id) with {course: latest completion that
+    counts}: two streams read side by side, the people and their latest completions, both in
+    person_id order (the same column, so the same collation), matched by equality."""
+    t = training_completions
+    latest = _streamed(session, _latest(on, refreshed, [c.code for c in chosen], person_ids, team)
+                       .order_by(t.c.person_id, t.c.course))  # the GROUP BY's order: no sort
+    query = select(*PERSON_COLUMNS).order_by(people.c.person_id)
     if person_ids is not None:
         query = query.where(people.c.person_id.in_(person_ids))
     if team is not None:
         query = query.where(people.c.team == team)
-    person, done = None, {}
-    for row in _streamed(session, query):
-        if person is None or row[0] != person[0]:
-            if person is not None:
-                yield person, done
-            person, done = row[:8], {}
-        if row[8] is not None:
-            done[row[8]] = row[9]
-    if person is not None:
+    following = next(latest, None)
+    for person in _streamed(session, query):
+        done = {}
+        while following is not None and following[0] == person[0]:
+            done[following[1]] = following[2]
+            following = next(latest, None)
         yield person, done
 
 
@@ -115,18 +114,22 @@ class Rule:
     completion the status depends on the course, the kind, the leaving date and that completion
     alone; without one, on the start date instead."""
 
-    def __init__(self, on: date, window_days: int, refreshed: dict[str, date]):
-        self.on, self.window_days, self.refreshed = on, window_days, refreshed
-        self.known: dict[tuple, Standing] = {}
+    def __init__(self, on: date, window_days: int, refreshed: dict[str, date], chosen: list[Course]):
+        self.on, self.window_days, self.refreshed, self.chosen = on, window_days, refreshed, chosen
+        self.known: list[dict[tuple, Standing]] = [{} for _ in chosen]
 
-    def __call__(self, course: Course, kind: str, start: date | None, leave: date | None,
-                 last: date | None) -> Standing:
-        key = (course.code, kind, leave, last, start if last is None else None)
-        found = self.known.get(key)
-        if found is None:
-            found = self.known[key] = standing(course, kind=kind, start=start, leave=leave, last=last,
-                                               refresh=self.refreshed.get(course.code), on=self.on,
-                                               window_days=self.window_days)
+    def person(self, kind: str, start: date | None, leave: date | None, done: dict[str, date]) -> list[Standing]:
+        """The person's standing on each course, in the order of `chosen`."""
+        found = []
+        for course, known in zip(self.chosen, self.known, strict=True):
+            last = done.get(course.code)
+            key = (kind, leave, last, start if last is None else None)
+            s = known.get(key)
+            if s is None:
+                s = known[key] = standing(course, kind=kind, start=start, leave=leave, last=last,
+                                          refresh=self.refreshed.get(course.code), on=self.on,
+                                          window_days=self.window_days)
+            found.append(s)
         return found
 
 
@@ -144,11 +147,10 @@ def standings(session: Session, on: date, *, person_ids: list[str] | None = None
     if not chosen:
         return
     refreshed = refreshes(session, on)
-    rule = Rule(on, session.policy.training_window_days, refreshed)
+    rule = Rule(on, session.policy.training_window_days, refreshed, chosen)
     for person, done in people_with_completions(session, on, chosen, refreshed, person_ids=person_ids, team=team):
         pid, name, kind, team_, department, manager, start, leave = person
-        for course in chosen:
-            s = rule(course, kind, start, leave, done.get(course.code))
+        for course, s in zip(chosen, rule.person(kind, start, leave, done), strict=True):
             yield {"person_id": pid, "name": name, "kind": kind, "team": team_, "department": department,
                    "line_manager_id": manager, "course": course.code, "status": s.status, "due": s.due,
                    "last_completed": s.last_completed, "valid_until": s.valid_until}
