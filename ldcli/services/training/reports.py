@@ -113,8 +113,9 @@ def overdue_by_manager(session: Session, *, on: date) -> Iterator[dict]:
             if s.status in LAPSED:
                 lapsed.append((manager is None, manager or "", pid, n, name, team, s))
     lapsed.sort(key=lambda x: x[:4])
+    reports = people.alias("reports")
     managers = dict(session.rows(select(people.c.person_id, people.c.name).where(
-        people.c.person_id.in_(select(people.c.line_manager_id).where(people.c.line_manager_id.is_not(None))))))
+        people.c.person_id.in_(select(reports.c.line_manager_id).where(reports.c.line_manager_id.is_not(None))))))
     for none, manager, pid, n, name, team, s in lapsed:
         yield {"line_manager_id": None if none else manager,
                "line_manager": NO_MANAGER if none else f"{manager} {managers.get(manager) or ''}".strip(),

@@ -58,11 +58,18 @@ def _streamed(session: Session, statement) -> Iterator[tuple]:
     """A SELECT's rows as plain tuples as they are read: a server-side cursor on PostgreSQL, SQLite's
     own cursor (which steps through the rows as they are asked for) with its dates' ISO text read
     once per distinct value."""
-    if session.conn.dialect.name == "postgresql":
-        yield from (tuple(r) for r in session.stream(statement, batch=10000))
-        return
     compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
+    if session.conn.dialect.name == "postgresql":
+        # psycopg's own named cursor: Session.stream would leave its connection streaming every later
+        # statement (Connection.execution_options changes the connection it is called on).
+        import uuid
+
+        with session.conn.connection.driver_connection.cursor(name=f"ldcli_{uuid.uuid4().hex[:12]}") as cursor:
+            cursor.itersize = 10000
+            cursor.execute(str(compiled), params)
+            yield from cursor
+        return
     params = tuple(params[name] for name in compiled.positiontup)
     at = [i for i, c in enumerate(statement.selected_columns) if isinstance(c.type, Date)]
     known: dict = {None: None}
