@@ -85,8 +85,9 @@ def training_status(
     A course is due by the start date plus its first_due (or by a refresh date plus it), then
     every N months after the last completion; `due` shows within the policy's window before that
     date. Courses that do not apply to a person (their kind, or they have left) are
-    `not_required`, shown only when --status asks for them. The table is one a team; CSV and JSON
-    also carry the team, the last completion and the date it is valid until."""
+    `not_required`, shown only when --status asks for them. On the screen there is a table for
+    each team; CSV and JSON also carry the team, the last completion and the date it is valid
+    until."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services.training import reports
@@ -145,7 +146,8 @@ def training_compliance(
     """Per team, department or course, then a Total row: the people with at least one course
     required, the courses required of them (person by course), how many of those are current,
     due, overdue and expired, and the percent compliant (current of required, half up). Required
-    also counts courses not yet due, so a column of its own is not shown; `due` is not current."""
+    also counts the courses not yet due, which have no column of their own; a course that is due
+    is not counted as compliant."""
     inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services.training import reports
