@@ -227,3 +227,17 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
     assert [(r["id"], r["status"], r["paid_gbp"]) for r in withdrawn] == [(12, "withdrawn", "1000.00")]
     done = cli("training", "record", "10017")
     assert done.exit_code == 1 and "no person '10017'" in done.stderr
+
+
+def test_erasing_a_leaver_keeps_their_completions_and_the_figures(cli, force, db):
+    record_completions(db, [("P4", "INDUCTION", "2019-12-01")])
+    args = ("training", "compliance", "--as-of", "2026-01-01", "--format", "json")  # before P4 left
+    before = cli.ok(*args).json()
+    assert before[1]["team"] == RNA and before[1]["people"] == 3  # P4 among them
+    cli.ok("people", "erase", "P4", "--yes")
+    assert cli.ok(*args).json() == before
+    kept = cli.ok("training", "record", "P4", "--format", "json").json()
+    assert kept["name"] is None
+    assert [(c["course"], c["completed_on"], c["source"]) for c in kept["completions"]] == [
+        ("INDUCTION", "2019-12-01", None)]
+    assert "Training record of (erased) (P4)" in cli.ok("training", "record", "P4").stdout
