@@ -76,10 +76,8 @@ def compliance(session: Session, *, on: date, by: str = "team") -> list[dict]:
     for person, done in people_with_completions(session, on, chosen, refreshed):
         key = None if by == "course" else (person[3] if by == "team" else person[4]) or NO_GROUP[by]
         required = False
-        for code, s in zip(codes, rule.person(person[2], person[6], person[7], done), strict=True):
-            state = s.status
-            if state == "not_required":
-                continue
+        for n, s in rule.required(person[2], person[6], person[7], done):
+            state, code = s.status, codes[n]
             group = counts.get(code if key is None else key)
             if group is None:
                 group = counts[code if key is None else key] = dict.fromkeys(COMPLIANCE_COUNTS, 0)
@@ -109,7 +107,7 @@ def overdue_by_manager(session: Session, *, on: date) -> Iterator[dict]:
     lapsed = []
     for person, done in people_with_completions(session, on, chosen, refreshed):
         pid, name, kind, team, _, manager, start, leave = person
-        for n, s in enumerate(rule.person(kind, start, leave, done)):
+        for n, s in rule.required(kind, start, leave, done):
             if s.status in LAPSED:
                 lapsed.append((manager is None, manager or "", pid, n, name, team, s))
     lapsed.sort(key=lambda x: x[:4])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 
 from sqlalchemy import Date, and_, func, or_, select
 
@@ -54,10 +56,11 @@ def latest_completions(session: Session, on: date, refreshed: dict[str, date], *
     return {(pid, course): done for pid, course, done in rows}
 
 
-def _streamed(session: Session, statement) -> Iterator[tuple]:
+def _streamed(session: Session, statement, *, dates: bool = True) -> Iterator[tuple]:
     """A SELECT's rows as plain tuples as they are read: a server-side cursor on PostgreSQL, SQLite's
     own cursor (which steps through the rows as they are asked for) with its dates' ISO text read
-    once per distinct value."""
+    once per distinct value (left as text with `dates=False`, for a caller that reads each distinct
+    value once itself)."""
     compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     if session.conn.dialect.name == "postgresql":
@@ -82,10 +85,8 @@ def _streamed(session: Session, statement) -> Iterator[tuple]:
         return value
 
     try:
-        if at == [len(statement.selected_columns) - 1]:  # the latest completions: (person_id, course, last)
-            for row in result.cursor:
-                value = known.get(row[-1])
-                yield (*row[:-1], value if value is not None else read(row[-1]))
+        if not dates or not at:
+            yield from result.cursor
         else:
             for row in result.cursor:
                 yield tuple(read(v) if i in at else v for i, v in enumerate(row))
@@ -100,44 +101,73 @@ def people_with_completions(session: Session, on: date, chosen: list[Course], re
     counts}: two streams read side by side, the people and their latest completions, both in
     person_id order (the same column, so the same collation), matched by equality."""
     t = training_completions
-    latest = _streamed(session, _latest(on, refreshed, [c.code for c in chosen], person_ids, team)
-                       .order_by(t.c.person_id, t.c.course))  # the GROUP BY's order: no sort
+    # The latest completions' dates stay ISO text on SQLite here: Rule reads each distinct one once.
+    latest = groupby(_streamed(session, _latest(on, refreshed, [c.code for c in chosen], person_ids, team)
+                               .order_by(t.c.person_id, t.c.course), dates=False),  # the GROUP BY's order
+                     key=itemgetter(0))
     query = select(*PERSON_COLUMNS).order_by(people.c.person_id)
     if person_ids is not None:
         query = query.where(people.c.person_id.in_(person_ids))
     if team is not None:
         query = query.where(people.c.team == team)
-    following = next(latest, None)
+    following, rows = next(latest, (None, ()))
     for person in _streamed(session, query):
-        done = {}
-        while following is not None and following[0] == person[0]:
-            done[following[1]] = following[2]
-            following = next(latest, None)
-        yield person, done
+        if following == person[0]:
+            yield person, {course: last for _, course, last in rows}
+            following, rows = next(latest, (None, ()))
+        else:
+            yield person, {}
+
+
+def _day(value: date | str | None) -> date | None:
+    """A completion's date as the stream gave it (ISO text from SQLite) as a date."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 class Rule:
-    """`standing` on one date for one policy's courses, each distinct case worked out once: with a
-    completion the status depends on the course, the kind, the leaving date and that completion
-    alone; without one, on the start date instead."""
+    """`standing` on one date for one policy's courses, each distinct case worked out once. Whether a
+    course is required depends on the person's kind and leaving date alone (`standing` says
+    not_required before it looks at any date), so that is settled once per kind and leaving date;
+    then a required course's standing depends on its latest completion alone, or without one on
+    the start date alone."""
 
     def __init__(self, on: date, window_days: int, refreshed: dict[str, date], chosen: list[Course]):
         self.on, self.window_days, self.refreshed, self.chosen = on, window_days, refreshed, chosen
-        self.known: list[dict[tuple, Standing]] = [{} for _ in chosen]
+        self.plans: dict[tuple, list[tuple[int, str, dict, dict]]] = {}
+        self.caches = [({}, {}) for _ in chosen]  # per course: by last completion, by start date
+
+    def _standing(self, course: Course, kind: str, start: date | None, leave: date | None,
+                  last: date | None) -> Standing:
+        return standing(course, kind=kind, start=start, leave=leave, last=last,
+                        refresh=self.refreshed.get(course.code), on=self.on, window_days=self.window_days)
+
+    def _plan(self, kind: str, leave: date | None) -> list[tuple[int, str, dict, dict]]:
+        """The courses required of a person of this kind and leaving date: (index, code, caches)."""
+        plan = self.plans.get((kind, leave))
+        if plan is None:
+            plan = self.plans[(kind, leave)] = [
+                (n, course.code, *self.caches[n]) for n, course in enumerate(self.chosen)
+                if self._standing(course, kind, None, leave, None).status != "not_required"]
+        return plan
+
+    def required(self, kind: str, start: date | None, leave: date | None,
+                 done: dict[str, date]) -> Iterator[tuple[int, Standing]]:
+        """(index in `chosen`, standing) of each course required of the person."""
+        for n, code, by_last, by_start in self._plan(kind, leave):
+            last = done.get(code)
+            cache, key = (by_start, start) if last is None else (by_last, last)
+            s = cache.get(key)
+            if s is None:
+                s = cache[key] = self._standing(self.chosen[n], kind, start, leave, _day(last))
+            yield n, s
 
     def person(self, kind: str, start: date | None, leave: date | None, done: dict[str, date]) -> list[Standing]:
         """The person's standing on each course, in the order of `chosen`."""
-        found = []
-        for course, known in zip(self.chosen, self.known, strict=True):
-            last = done.get(course.code)
-            key = (kind, leave, last, start if last is None else None)
-            s = known.get(key)
-            if s is None:
-                s = known[key] = standing(course, kind=kind, start=start, leave=leave, last=last,
-                                          refresh=self.refreshed.get(course.code), on=self.on,
-                                          window_days=self.window_days)
-            found.append(s)
-        return found
+        found: list[Standing | None] = [None] * len(self.chosen)
+        for n, s in self.required(kind, start, leave, done):
+            found[n] = s
+        return [s if s is not None else self._standing(course, kind, start, leave, _day(done.get(course.code)))
+                for s, course in zip(found, self.chosen, strict=True)]
 
 
 def chosen_courses(session: Session, courses: list[str] | None) -> list[Course]:
