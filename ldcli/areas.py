@@ -91,6 +91,8 @@ AREAS: tuple[Area, ...] = (
          sample_stage=2, policy="request", group="ldcli.cli.request:app"),
     Area("training", "mandatory training", ("training_completions", "training_refreshes"), "ldcli_hr",
          personal={"training_completions": ("source", "void_reason")},
+         exports=(Export("completions", "ldcli.services.training.records:COLUMNS",
+                         "ldcli.services.training.records:export_completions"),),
          policy="training", group="ldcli.cli.training:app"),
     Area("repay", "repayments", ("repayment_records",), "ldcli_hr", policy="repay", group="ldcli.cli.repay:app"),
     Area("placements", "placements", ("placements", "insight_days", "insight_bookings"), "ldcli_placements",

@@ -383,6 +383,18 @@ def write(tmp_path):
     return _write
 
 
+@pytest.fixture
+def no_courses(tmp_path_factory, monkeypatch) -> str:
+    """A policy defining no mandatory course (`[training] use_defaults = false`), in force for the
+    test (LDCLI_POLICY, the global --policy): `request submit` then takes HR's word on mandatory
+    training (`--mandatory-training ok|overdue`), as it did before the training records (SPEC §13)."""
+    path = tmp_path_factory.getbasetemp() / "no-courses.toml"
+    if not path.exists():
+        path.write_text("[training]\nuse_defaults = false\n", encoding="utf-8")
+    monkeypatch.setenv("LDCLI_POLICY", str(path))
+    return str(path)
+
+
 def module_tally(request, label: str):
     """A module's `held / tried` figure for fault tests, printed once the module's tests have run
     (yield from it in a module-scoped fixture)."""

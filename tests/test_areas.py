@@ -113,10 +113,13 @@ def erasures(made: dict) -> list[tuple[str, ...]]:
 
 @pytest.fixture
 def records(cli, write):
-    """A person, a placement, a cadet and a leader who have all gone, ready to be erased."""
+    """A person (with a training completion), a placement, a cadet and a leader who have all gone,
+    ready to be erased."""
     cli.ok("people", "import", write("people.csv", "person_id,name,kind,team,department,start_date,leave_date\n"
                                      "P1,Ignatius Pemberton,staff,HR,People,2010-01-04,2019-09-30\n"
                                      "P2,Keepme Stayput,staff,HR,People,2012-02-01,\n"))
+    for person in ("P1", "P2"):
+        cli.ok("training", "complete", person, "GDPR", "--date", "2015-05-05", "--source", "College Learn")
     cli.ok("placement", "apply", "--name", "Quentin Applicant", "--dob", "2003-01-01", "--type", "work_experience",
            "--start", "2019-06-03", "--end", "2019-06-07", "--received", "2019-01-01")
     cli.ok("cadet", "unit", "add", "Oak Lane", "--npu", "East", "--opened", "2017-09-01")
@@ -146,8 +149,20 @@ def _fill_personal_columns(url: str) -> None:
     engine.dispose()
 
 
-def test_erasure_wipes_every_personal_column_of_every_personal_table(cli, db, records):
+def _erased(t):
+    """Which rows of a personal table are erased ones: marked erased_on, or (a table of dated facts
+    about a person, such as training completions) those of an erased person."""
     from sqlalchemy import select
+
+    from ldcli.db.models import people
+
+    if "erased_on" in t.c:
+        return t.c.erased_on.isnot(None)
+    return t.c.person_id.in_(select(people.c.person_id).where(people.c.erased_on.isnot(None)))
+
+
+def test_erasure_wipes_every_personal_column_of_every_personal_table(cli, db, records):
+    from sqlalchemy import not_, select
 
     from ldcli.db.engine import make_engine, resolve_url
     from ldcli.db.models import metadata
@@ -159,11 +174,11 @@ def test_erasure_wipes_every_personal_column_of_every_personal_table(cli, db, re
     with engine.connect() as conn:
         for table in personal_tables():
             t = metadata.tables[table]
-            erased = conn.execute(select(t).where(t.c.erased_on.isnot(None))).mappings().all()
+            erased = conn.execute(select(t).where(_erased(t))).mappings().all()
             assert erased, f"no erasure of this test reached {table}: add its erasure command to erasures()"
             for row in erased:
                 assert {c: row[c] for c in personal_columns(table)} == dict.fromkeys(personal_columns(table)), table
-            kept = conn.execute(select(t).where(t.c.erased_on.is_(None))).mappings().all()
+            kept = conn.execute(select(t).where(not_(_erased(t)))).mappings().all()
             assert all(row[c] is not None for row in kept for c in personal_columns(table) if c != "person_id")
     engine.dispose()
 
@@ -171,7 +186,8 @@ def test_erasure_wipes_every_personal_column_of_every_personal_table(cli, db, re
 def test_db_vacuum_rewrites_every_personal_table():
     from ldcli.services import maintenance, placement
 
-    assert maintenance.PERSONAL_TABLES == personal_tables() == ("people", "placements", "cadets", "cadet_leaders")
+    assert maintenance.PERSONAL_TABLES == personal_tables() == ("people", "training_completions", "placements", "cadets",
+                                                                     "cadet_leaders")
     assert placement.PERSONAL == personal_columns("placements")
 
 
@@ -219,40 +235,40 @@ def test_every_reference_in_the_registry_resolves():
 def test_the_derived_lists_keep_their_order():
     """The order users see: export kinds in help, sample files as they load, roles, docs sections."""
     assert tuple(exports()) == ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments",
-                                "placements", "cadets", "leaders", "activities")
+                                "completions", "placements", "cadets", "leaders", "activities")
     assert [f.name for f in sample_files()] == [
         "people.csv", "budgets.csv", "requests.csv", "roster.csv", "enrolments.csv", "bookings.csv",
         "placements.csv", "insight_days.csv", "insight_bookings.csv", "cadet_units.csv", "cadets.csv",
         "cadet_leaders.csv", "cadet_activities.csv"]
     assert list(role_grants()) == ["ldcli_duties", "ldcli_hr", "ldcli_placements", "ldcli_cadets", "ldcli_admin"]
-    assert [name for name, _ in groups()] == ["people", "plt", "request", "repay", "placement", "cadet"]
-    assert policy_sections() == ("plt", "request", "repay", "placement", "cadet")
+    assert [name for name, _ in groups()] == ["people", "plt", "request", "training", "repay", "placement", "cadet"]
+    assert policy_sections() == ("people", "plt", "request", "training", "repay", "placement", "cadet")
 
 
 # A toy area: one entry, nothing else. Everything below is derived from the registry it joins.
-TOY = Area("training", "mandatory training", ("toy_records",), "ldcli_training",
+TOY = Area("toys", "toy records", ("toy_records",), "ldcli_toys",
            personal={"toy_records": ("name",)},
-           exports=(Export("training", ("id", "name"), "toy.module:rows"),),
-           sample=(SampleFile("training.csv", "toy.module:load"),), sample_stage=2,
-           policy="training", group="ldcli.cli.training:app")
-TOY_ROLE = Role("ldcli_training", "training team", reads=("people",))
+           exports=(Export("toys", ("id", "name"), "toy.module:rows"),),
+           sample=(SampleFile("toys.csv", "toy.module:load"),), sample_stage=2,
+           policy="toys", group="ldcli.cli.toys:app")
+TOY_ROLE = Role("ldcli_toys", "toy team", reads=("people",))
 
 
 def test_a_toy_area_added_to_the_registry_alone_reaches_every_derived_list():
     areas, roles = AREAS + (TOY,), ROLES[:-1] + (TOY_ROLE,) + ROLES[-1:]
-    assert list(exports(areas)) == [*exports(), "training"]
+    assert list(exports(areas)) == [*exports(), "toys"]
     assert [f.name for f in sample_files(areas)] == [
-        "people.csv", "budgets.csv", "requests.csv", "training.csv", *(f.name for f in sample_files()[3:])]
+        "people.csv", "budgets.csv", "requests.csv", "toys.csv", *(f.name for f in sample_files()[3:])]
     assert personal_tables(areas) == (*personal_tables(), "toy_records")
     assert personal_columns("toy_records", areas) == ("name",)
-    assert access_areas(areas) == {**access_areas(), "mandatory training": ("toy_records",)}
+    assert access_areas(areas) == {**access_areas(), "toy records": ("toy_records",)}
     grants = role_grants(areas, roles)
-    assert grants["ldcli_training"] == {"team": "training team", "read": ("people",), "write": ("mandatory training",)}
-    assert grants["ldcli_admin"]["write"] == (*role_grants()["ldcli_admin"]["write"], "mandatory training")
-    assert {r: g for r, g in grants.items() if r not in ("ldcli_training", "ldcli_admin")} == {
+    assert grants["ldcli_toys"] == {"team": "toy team", "read": ("people",), "write": ("toy records",)}
+    assert grants["ldcli_admin"]["write"] == (*role_grants()["ldcli_admin"]["write"], "toy records")
+    assert {r: g for r, g in grants.items() if r not in ("ldcli_toys", "ldcli_admin")} == {
         r: g for r, g in role_grants().items() if r != "ldcli_admin"}
-    assert policy_sections(areas) == (*policy_sections(), "training")
-    assert groups(areas) == (*groups(), ("training", "ldcli.cli.training:app"))
+    assert policy_sections(areas) == (*policy_sections(), "toys")
+    assert groups(areas) == (*groups(), ("toys", "ldcli.cli.toys:app"))
 
 
 def test_the_registry_loads_nothing_heavy():

@@ -284,6 +284,7 @@ TEAM = named("team")
 PERSON = named("person", autocompletion=complete_person)
 UNIT = named("unit", autocompletion=complete_unit)
 ENTITY = named("entity")
+COURSE = named("course", metavar="COURSE")
 CATEGORY = MappingProxyType({"parser": _named_choice("--category", "category", "categories", Category),
                              "metavar": "<" + "|".join(_c.CATEGORIES) + ">"})
 

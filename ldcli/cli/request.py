@@ -176,14 +176,26 @@ def request_submit(
     request_id: IdArg,
     attendance: Annotated[Check, typer.Option(case_sensitive=False, help="The MyTime record.")],
     conduct: Annotated[Check, typer.Option(case_sensitive=False, help="Probation or PDR.")],
-    mandatory_training: Annotated[TrainingCheck, typer.Option(case_sensitive=False,
-                                                              help="Mandatory training up to date?")],
+    mandatory_training: Annotated[TrainingCheck | None, typer.Option(
+        case_sensitive=False, help="Mandatory training up to date? Only where the policy defines no mandatory "
+                                   "course: otherwise it is computed from the training records.")] = None,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
 ) -> None:
-    """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible."""
+    """Submit to the HR Governance Group; refused, with every failing criterion, unless eligible.
+
+    Where the policy defines mandatory courses, "mandatory training up to date" is computed from
+    the training records on the day of submission: no course overdue or expired.
+    """
     inv = asked(ctx, fmt, output, excel)
+    courses = inv.policy().courses
+    if courses and mandatory_training is not None:
+        raise typer.BadParameter("is computed from the training records (ldcli training courses lists the "
+                                 "courses); leave it out", param_hint="'--mandatory-training'")
+    if not courses and mandatory_training is None:
+        raise typer.BadParameter("is required: the policy defines no mandatory course, so HR says whether "
+                                 "training is up to date", param_hint="'--mandatory-training'")
     from ldcli.cli.output import render, say
     from ldcli.services import requests
 

@@ -60,6 +60,11 @@ LEAVERS = Layout("leavers", (
     required("reason", "choice", choices=LEAVE_REASONS), optional("final_pay_gbp", "pounds"),
 ), key=("person_id",))
 
+# `training import`: completions, e.g. College Learn's export. A row already on record is skipped.
+COMPLETIONS = Layout("completions", (
+    required("person_id", "id"), required("course"), required("completed_on", "date"), optional("source"),
+), key=("person_id", "course", "completed_on"))
+
 CADET_UNITS = Layout("cadet units", (
     required("name"), required("npu"), optional("venue"), optional("opened", "date"), optional("planned", "date"),
     optional("max_cadets", "count", low=1, high=MOST_CADETS),

@@ -18,14 +18,14 @@ from ldcli.services.audit import entity_names
 # before the first entry about one is written.
 ENTITY_KINDS = ("budget", "cadet", "cadet_activity", "cadet_leader", "cadet_unit", "database", "insight_booking",
                 "insight_day", "payment", "person", "placement", "plt_block", "plt_enrolment", "repayment",
-                "request", "role", "shift")
+                "request", "role", "shift", "training_completion", "training_refresh")
 MOST_CANDIDATES = 500  # ids read to suggest one near a mistyped id, of a kind with too many to read all
 
 
 @dataclass(frozen=True)
 class Names:
     noun: str
-    column: Column  # where the names are stored
+    column: Column | None  # where the names are stored (None: `known` gives them)
     folds: bool = False  # matched without regard to case
     plural: str | None = None
     listing: str = ""  # a command that lists them, for a refusal with nothing close
@@ -33,6 +33,7 @@ class Names:
     many: bool = False  # too many to read all (people): an exact match; suggestions share a prefix
     also: tuple[str, ...] = ()  # known without a record holding them
     aliases: Callable[[str], list[str]] | None = None  # the stored names a typed one stands for
+    known: Callable[[Session], list[str]] | None = None  # names the policy gives, not a table
 
 
 NAMES = {
@@ -42,6 +43,8 @@ NAMES = {
     "person": Names("person", people.c.person_id, plural="people", many=True, listing="`ldcli people list`"),
     "entity": Names("kind of record", audit_log.c.entity, plural="kinds of record", also=ENTITY_KINDS,
                     aliases=entity_names),
+    "course": Names("course", None, folds=True, listing="`ldcli training courses` lists them",
+                    known=lambda session: list(session.policy.courses)),
 }
 
 
@@ -49,6 +52,9 @@ def checked(session: Session, kind: str, value: str, *, field: str | None = None
     """The stored name `value` stands for (its own spelling, a unit's id, a name in another case
     where the kind folds case), or NotFound naming it with the closest known names."""
     spec, value = NAMES[kind], value.strip()
+    if spec.known is not None:
+        return names.checked(spec.noun, value, spec.known(session), folds=spec.folds, plural=spec.plural,
+                             listing=spec.listing, field=field)
     col = spec.column
     if session.execute(select(col).where(col == value).limit(1)).first() is not None:
         return value

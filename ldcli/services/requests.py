@@ -201,11 +201,30 @@ def eligibility(session: Session, r, *, attendance: str | None, conduct: str | N
     ]
 
 
+def mandatory_training(session: Session, person_id: str) -> str:
+    """The criterion "mandatory training up to date" (seed 001 §61c) computed from the training
+    records on the submission date (today): "ok", or the courses overdue or expired."""
+    from ldcli.services.training.standing import lapsed_courses
+
+    lapsed = lapsed_courses(session, person_id, session.today)
+    return f"overdue or expired on {session.today}: {', '.join(lapsed)}" if lapsed else "ok"
+
+
 @locked("training requests")
-def submit(session: Session, *, request_id: int, attendance: str, conduct: str, mandatory: str) -> tuple[dict, list]:
+def submit(session: Session, *, request_id: int, attendance: str, conduct: str,
+           mandatory: str | None = None) -> tuple[dict, list]:
+    """Submit a draft to the HR Governance Group, refused with every failing criterion. Where the
+    policy defines mandatory courses, `mandatory` None computes that criterion from the training
+    records; given, it is HR's word ("ok" or "overdue"), as with no course defined (and as the
+    sample force's history states it)."""
     r = _request(session, request_id)
     if r.status not in rules.MOVES["submit"]:
         raise RuleBroken(f"request {request_id} is {r.status}: only a draft is submitted")
+    if mandatory is None:
+        if not session.policy.courses:
+            raise LdcliError("no mandatory course is defined: give HR's word on mandatory training",
+                             field="mandatory_training")
+        mandatory = mandatory_training(session, r.person_id)
     failing = [c for c in eligibility(session, r, attendance=attendance, conduct=conduct, mandatory=mandatory)
                if not c["ok"]]
     if failing:

@@ -26,7 +26,7 @@ def approved(cli, person, title, category="bespoke", fees="1200", *decide):
 
 
 @pytest.fixture
-def hr(cli, write):
+def hr(cli, write, no_courses):
     cli.ok("people", "import", write("people.csv", PEOPLE))
     cli.ok("request", "budget", "set", "--year", "2026", "--gbp", "10000")
 

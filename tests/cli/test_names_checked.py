@@ -12,7 +12,8 @@ from conftest import COMMAND
 NAMED = ("--team", "--unit", "--person", "--category", "--entity", "--course")
 # A near miss on the sample force for each option, and the name the refusal should offer first.
 NEAR = {"--team": ("Response Nth A", "Response North A"), "--unit": ("Kings CE", "Kings CoE"),
-        "--person": ("1000011", "100001"), "--category": ("masterz", "masters"), "--entity": ("persn", "person")}
+        "--person": ("1000011", "100001"), "--category": ("masterz", "masters"), "--entity": ("persn", "person"),
+        "--course": ("safegarding", "SAFEGUARDING")}
 # Options that set a value rather than choose records: a new team is legitimate.
 SETS = {("people add", "--team"), ("people edit", "--team")}
 # What else each command needs on its command line.
@@ -31,6 +32,7 @@ EXTRA = {
     "plt roster list": ("--month", "2027-03"),
     "request edit": ("1",),
     "request list": (),
+    "training status": (),
     "request new": ("100001", "--title", "Course", "--provider", "College", "--start", "2027-05-03", "--end",
                     "2027-05-04", "--fees-gbp", "100"),
 }

@@ -62,7 +62,7 @@ def test_audit_filters_and_holds_no_personal_data(cli, write):
 def test_export_unknown_kind(cli):
     result = cli("export", "spaceships")
     assert result.exit_code == 2 and ("is not one of 'people', 'audit', 'shifts', 'enrolments', 'markers', 'requests', "
-                                      "'payments', 'placements', 'cadets', 'leaders', 'activities'") in result.stderr
+                                      "'payments', 'completions', 'placements', 'cadets', 'leaders', 'activities'") in result.stderr
 
 
 def test_sample_load_loads_the_force_once(cli):

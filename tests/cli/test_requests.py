@@ -13,7 +13,7 @@ V1,Val Volunteer,volunteer,HR,M1,permanent,,8
 
 
 @pytest.fixture
-def hr(cli, write):
+def hr(cli, write, no_courses):
     cli.ok("people", "import", write("people.csv", PEOPLE))
     cli.ok("request", "budget", "set", "--year", "2026", "--gbp", "10000")
 

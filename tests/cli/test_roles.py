@@ -15,11 +15,11 @@ postgres_only = pytest.mark.skipif(ENGINE != "postgresql", reason="roles are Pos
 # reads, the areas it writes (writing includes reading), and whether it reads the audit trail and exports.
 EXPECTED = {
     "ldcli_duties": ({"people"}, {"protected learning time"}, False),
-    "ldcli_hr": (set(), {"people", "training requests", "repayments"}, False),
+    "ldcli_hr": (set(), {"people", "training requests", "mandatory training", "repayments"}, False),
     "ldcli_placements": ({"people"}, {"placements"}, False),
     "ldcli_cadets": ({"people"}, {"cadets"}, False),
-    "ldcli_admin": (set(), {"people", "protected learning time", "training requests", "repayments", "placements",
-                            "cadets"}, True),
+    "ldcli_admin": (set(), {"people", "protected learning time", "training requests", "mandatory training",
+                            "repayments", "placements", "cadets"}, True),
 }
 
 
@@ -35,6 +35,8 @@ def probes(n: int) -> dict[str, tuple[list[str] | None, list[str], str]]:
                                     "protected learning time"),
         "training requests": (["request", "list"], ["request", "budget", "set", "--year", str(2030 + n), "--gbp", "5"],
                               "training requests"),
+        "mandatory training": (["training", "courses"], ["training", "complete", "100087", "GDPR", "--date",
+                                                         f"2026-0{n}-01"], "mandatory training"),
         # A repayment is worked out from the requests, so a login without them is refused those first.
         "repayments": (None, ["repay", "calc", "100182", "--leave-date", "2026-12-15", "--reason", "retirement",
                               "--record"], "training requests"),

@@ -411,7 +411,7 @@ def read_back(cli, world: dict) -> Cells:
 # --- 1. the formula corpus -------------------------------------------------------------------------
 
 @pytest.mark.heavy
-def test_formula_payloads_in_every_free_text_field_come_back_guarded_in_every_csv(cli, write):
+def test_formula_payloads_in_every_free_text_field_come_back_guarded_in_every_csv(cli, write, no_courses):
     world = build_world(cli, write, FORMULAS)
     cells = read_back(cli, world)
     print(f"formula cells {len(cells.bad)} / {cells.checked}")
@@ -516,7 +516,7 @@ def store_legacy_text(values: list[str]) -> int:
     return written
 
 
-def test_control_characters_already_stored_come_out_quoted_guarded_one_record_a_row(cli, write):
+def test_control_characters_already_stored_come_out_quoted_guarded_one_record_a_row(cli, write, no_courses):
     world = build_world(cli, write, [f"Text {i:02d}" for i in range(12)])
     before = read_back(cli, world)
     assert before.failures == [] and before.bad == []
@@ -760,7 +760,7 @@ def test_people_add_refuses_a_control_character_in_the_name(cli, write, value, j
 
 
 @pytest.mark.parametrize("case", CLI_CASES, ids=[c[0] for c in CLI_CASES])
-def test_every_free_text_option_refuses_control_characters(cli, write, case):
+def test_every_free_text_option_refuses_control_characters(cli, write, no_courses, case):
     name, needs, build, option = case
     ids = _setup(cli, write, needs)
     value = CONTROL[CLI_CASES.index(case) % len(CONTROL)]

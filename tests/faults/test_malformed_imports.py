@@ -151,6 +151,14 @@ def _roster_vary(row, n):
     return row
 
 
+def _dated_vary(column):
+    """Each case's rows on dates of its own (a day later each case)."""
+    def vary(row, n):
+        row[column] = (datetime.date.fromisoformat(row[column]) + datetime.timedelta(days=n)).isoformat()
+        return row
+    return vary
+
+
 FAMILIES = [
     Family(
         label="people import", slug="people", command=("people", "import"), columns=PEOPLE_COLUMNS,
@@ -228,6 +236,16 @@ FAMILIES = [
               dict(unit="Barrs Hill", month="2024-05", activity="Litter pick", hours="4")],
         missing="hours", text_col="activity", blank_col="activity", date_col="month", bad_dates=BAD_MONTHS,
         key=("unit", "month", "activity"), duplicate={"hours": "5"}, vary=_suffix("activity"), num_col="hours",
+    ),
+    Family(
+        label="training import", slug="completions", command=("training", "import"),
+        columns=("person_id", "course", "completed_on", "source"),
+        rows=[dict(person_id="100002", course="GDPR", completed_on="2025-01-06", source="College Learn"),
+              dict(person_id="100003", course="safeguarding", completed_on="2025-01-07", source=""),
+              dict(person_id="100005", course="ACES", completed_on="2025-01-08", source="Eventbrite")],
+        missing="completed_on", text_col="source", blank_col="course", date_col="completed_on", bad_dates=BAD_DATES,
+        key=("person_id", "course", "completed_on"), duplicate={"source": "Paper form"}, vary=_dated_vary(
+            "completed_on"), extra_cells=[("course", "GDRP"), ("completed_on", "2026-12-08"), ("person_id", "999")],
     ),
     Family(
         label="repay batch --record", slug="repay", command=("repay", "batch", "--record"),
