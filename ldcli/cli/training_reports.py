@@ -11,6 +11,7 @@ import typer
 
 from ldcli.cli.context import asked, transaction
 from ldcli.cli.options import (
+    COURSE,
     DATE,
     PERSON,
     TEAM,
@@ -46,12 +47,6 @@ def _statuses(text: str) -> tuple[str, ...]:
     return chosen
 
 
-def _course(session, value: str | None) -> str | None:
-    from ldcli.services.training.reports import course_checked
-
-    return None if value is None else course_checked(session, value)
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the training group."""
     app.command("status")(training_status)
@@ -66,8 +61,8 @@ def training_status(
     person: Annotated[str | None, typer.Option(**PERSON, help="Only this person (payroll or collar number).")]
     = None,
     team: TeamOpt = None,
-    course: Annotated[str | None, typer.Option("--course", metavar="CODE", help="Only this course (its code, "
-                                               "as `ldcli policy show` lists them).")] = None,
+    course: Annotated[str | None, typer.Option(**COURSE, help="Only this course (its code, in any case; "
+                                                             "`ldcli training courses` lists them).")] = None,
     status: Annotated[object, typer.Option(
         "--status", parser=_parser(_statuses), metavar="STATUS[,STATUS]",
         help=f"Only these statuses: {', '.join(STATUSES)} [default: all but not_required].")] = None,
@@ -94,10 +89,9 @@ def training_status(
 
     day = as_of or inv.today()
     with transaction(inv) as session:
-        code = _course(session, course)
-        rows = reports.status(session, on=day, person_id=person, team=team, course=code,
+        rows = reports.status(session, on=day, person_id=person, team=team, course=course,
                               statuses=status or reports.SHOWN_STATUSES)
-    scope = ", ".join(x for x in (person and f"person {person}", code) if x)
+    scope = ", ".join(x for x in (person and f"person {person}", course) if x)
     render(Listing(rows, ["person_id", "name", "course", "status", "due"], by="team",
                    title=f"Mandatory training on {day}" + (f", {scope}" if scope else ""),
                    data_columns=reports.STATUS_COLUMNS, empty=f"no course with that status on {day}"), inv)

@@ -17,8 +17,6 @@ policy keeps two courses, so that every status appears and each figure can be co
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from typer.testing import CliRunner
 
@@ -50,31 +48,20 @@ COMPLETIONS = [("M1", "INDUCTION", "2019-12-15"), ("M1", "SAFEGUARDING", "2025-1
                ("P2", "SAFEGUARDING", "2026-06-30", "entered against the wrong person")]
 
 
-def record_completions(url: str, rows) -> None:
-    """Completions written straight into the test's database through SQLAlchemy: `training complete`
-    and `training import` are built on another branch (training-write); the lead switches these to
-    the commands when the branches are merged."""
-    from sqlalchemy import insert
-
-    from ldcli.db.engine import open_database, resolve_url
-    from ldcli.db.models import training_completions
-
-    engine = open_database(resolve_url(url), write=True)
-    try:
-        with engine.begin() as conn:
-            conn.execute(insert(training_completions), [
-                {"person_id": r[0], "course": r[1], "completed_on": date.fromisoformat(r[2]), "source": "test",
-                 "recorded_on": date(2026, 12, 1), "void": len(r) > 3, "void_reason": r[3] if len(r) > 3 else None,
-                 "voided_on": date(2026, 12, 2) if len(r) > 3 else None} for r in rows])
-    finally:
-        engine.dispose()
+def record_completions(cli, rows) -> None:
+    """Each completion through `training complete` (source 'test'), then `training completion void`
+    for those given a fourth item, the reason."""
+    for person, course, day, *reason in rows:
+        made = cli.ok("training", "complete", person, course, "--date", day, "--source", "test").stdout.strip()
+        if reason:
+            cli.ok("training", "completion", "void", made, "--reason", reason[0])
 
 
 @pytest.fixture
 def force(cli, db, write, monkeypatch):
     monkeypatch.setenv("LDCLI_POLICY", write("policy.toml", POLICY))
     cli.ok("people", "import", write("people.csv", PEOPLE))
-    record_completions(db, COMPLETIONS)
+    record_completions(cli, COMPLETIONS)
 
 
 def row(pid, name, team, course, status, due, last=None, until=None):
@@ -199,7 +186,7 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
     from ldcli.db.engine import open_database, resolve_url
     from ldcli.db.models import training_requests
 
-    record_completions(sample_db, [("100172", "SAFEGUARDING", "2026-01-31"),
+    record_completions(cli, [("100172", "SAFEGUARDING", "2026-01-31"),
                                    ("100172", "GDPR", "2025-06-01", "keyed in error")])
     # The feedback and rating come from `request lunch-learn --feedback --rating` (another branch).
     engine = open_database(resolve_url(sample_db), write=True)
@@ -230,7 +217,7 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
 
 
 def test_erasing_a_leaver_keeps_their_completions_and_the_figures(cli, force, db):
-    record_completions(db, [("P4", "INDUCTION", "2019-12-01")])
+    record_completions(cli, [("P4", "INDUCTION", "2019-12-01")])
     args = ("training", "compliance", "--as-of", "2026-01-01", "--format", "json")  # before P4 left
     before = cli.ok(*args).json()
     assert before[1]["team"] == RNA and before[1]["people"] == 3  # P4 among them

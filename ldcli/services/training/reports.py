@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from ldcli.db.models import people, request_payments, training_completions, training_requests
 from ldcli.db.session import Session
-from ldcli.domain import names
 from ldcli.domain.errors import NotFound
 from ldcli.domain.plt import whole_percent
 from ldcli.domain.training import LAPSED, STATUSES
@@ -30,13 +29,6 @@ NO_MANAGER = "no line manager on record"
 OVERDUE_COLUMNS = ["line_manager_id", "line_manager", "person_id", "name", "team", "course", "status", "due"]
 # A funded request: approved and not declined (withdrawn ones only when something was paid).
 FUNDED = ("approved", "in_progress", "completed")
-
-
-def course_checked(session: Session, value: str) -> str:
-    """The code of a course in force that `value` names (any case), or NotFound naming --course
-    with the closest codes."""
-    return names.checked("course", value.strip(), list(session.policy.courses), folds=True,
-                         listing="`ldcli policy show` lists them", field="course")
 
 
 def status(session: Session, *, on: date, person_id: str | None = None, team: str | None = None,
