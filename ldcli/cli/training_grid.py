@@ -4,12 +4,14 @@ report of a few short tables."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from ldcli.cli.results import Listing, Record, Report
 
 WIDTH = 80
 NAME_AT_LEAST = 12
 COLUMN = 3  # a course's letter under its number (up to two digits), a space between courses
-WORDS = {"not_required": "not required", "not_yet_due": "not yet due"}
+WORDS = MappingProxyType({"not_required": "not required", "not_yet_due": "not yet due"})
 
 
 def _cut(text: str | None, width: int) -> str:
