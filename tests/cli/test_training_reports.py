@@ -186,7 +186,8 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
     from ldcli.db.engine import open_database, resolve_url
     from ldcli.db.models import training_requests
 
-    record_completions(cli, [("100172", "SAFEGUARDING", "2026-01-31"),
+    # Later than any safeguarding of 100172's in the sample, so the latest that counts.
+    record_completions(cli, [("100172", "SAFEGUARDING", "2026-11-20"),
                                    ("100172", "GDPR", "2025-06-01", "keyed in error")])
     # The feedback and rating come from `request lunch-learn --feedback --rating` (another branch).
     engine = open_database(resolve_url(sample_db), write=True)
@@ -198,7 +199,7 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
     mine = [c for c in found["completions"] if c["source"] == "test"]
     assert [(c["course"], c["completed_on"], c["valid_until"], c["void"], c["void_reason"]) for c in mine] == [
         ("GDPR", "2025-06-01", None, True, "keyed in error"),
-        ("SAFEGUARDING", "2026-01-31", "2027-01-31", False, None)]
+        ("SAFEGUARDING", "2026-11-20", "2027-11-20", False, None)]
     assert found["requests"] == [{"id": 1, "title": "APM Project Fundamentals Qualification", "category": "project_management",
                                   "provider": "CITI", "status": "completed",
                                   "start": "2025-05-01", "end": "2025-10-31", "completed_on": "2025-10-31",
@@ -206,8 +207,8 @@ def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, samp
     assert found["lunch_and_learns"] == [{"request_id": 1, "title": "APM Project Fundamentals Qualification",
                                           "date": "2025-12-10", "rating": 4, "feedback": "Clear and practical"}]
     safeguarding = [c for c in found["courses"] if c["course"] == "SAFEGUARDING"]
-    assert safeguarding == [{"course": "SAFEGUARDING", "status": "current", "due": "2027-01-31",
-                             "last_completed": "2026-01-31", "valid_until": "2027-01-31"}]
+    assert safeguarding == [{"course": "SAFEGUARDING", "status": "current", "due": "2027-11-20",
+                             "last_completed": "2026-11-20", "valid_until": "2027-11-20"}]
     text = cli.ok("training", "record", "100172").stdout
     assert "void: keyed in error" in text and "£1,200.00" in text and "Clear and practical" in text
     withdrawn = cli.ok("training", "record", "100195", "--format", "json").json()["requests"]
