@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ldcli.db.models import people, request_payments, training_completions, training_requests
 from ldcli.db.session import Session
-from ldcli.domain.errors import NotFound
+from ldcli.domain.errors import LdcliError, NotFound
 from ldcli.domain.plt import whole_percent
 from ldcli.domain.training import LAPSED, STATUSES
 from ldcli.services.training.standing import Rule, chosen_courses, people_with_completions, refreshes, standings
@@ -59,6 +59,8 @@ def compliance(session: Session, *, on: date, by: str = "team") -> list[dict]:
     least one course required), required (person-course pairs not `not_required`), how many of those
     are current, due, overdue and expired, and percent_compliant = current ÷ required, a whole
     percent rounded half up."""
+    if by not in GROUPINGS:
+        raise LdcliError(f"cannot group by {by!r}: give {', '.join(GROUPINGS)}", field="by")
     chosen = chosen_courses(session, None)
     refreshed = refreshes(session, on)
     rule = Rule(on, session.policy.training_window_days, refreshed, chosen)
