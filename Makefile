@@ -83,6 +83,7 @@ bench: $(STAMP)
 	$(PY) bench/plt.py
 	$(PY) bench/repay.py
 	$(PY) bench/audit.py
+	$(PY) bench/training.py
 	@if $(PY) scripts/with_postgres.py --check 2>/dev/null; then \
 	  $(PY) scripts/with_postgres.py -- $(PY) bench/postgres.py; \
 	else echo "PostgreSQL rows skipped: no PostgreSQL server binaries (scripts/ensure-postgres.sh installs them)"; fi
