@@ -91,6 +91,7 @@ AREAS: tuple[Area, ...] = (
          sample_stage=2, policy="request", group="ldcli.cli.request:app"),
     Area("training", "mandatory training", ("training_completions", "training_refreshes"), "ldcli_hr",
          personal={"training_completions": ("source", "void_reason")},
+         sample=(SampleFile("completions.csv", f"{_S}:load_completions"),), sample_stage=1,
          policy="training", group="ldcli.cli.training:app"),
     Area("repay", "repayments", ("repayment_records",), "ldcli_hr", policy="repay", group="ldcli.cli.repay:app"),
     Area("placements", "placements", ("placements", "insight_days", "insight_bookings"), "ldcli_placements",
