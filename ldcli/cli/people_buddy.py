@@ -20,9 +20,9 @@ from ldcli.cli.options import (
 )
 
 app = group("Buddies: volunteers past their probation look after starters through theirs.",
-            'ldcli people buddy volunteer 100040',
-            'ldcli people buddy suggest 100212',
-            'ldcli people buddy assign 100212 100040 --from 2026-12-07',
+            'ldcli people buddy volunteer 100045',
+            'ldcli people buddy suggest 100213',
+            'ldcli people buddy assign 100213 100044 --from 2027-01-04',
             'ldcli people buddy list --unassigned')
 
 

@@ -11,6 +11,8 @@ from ldcli.areas import AREAS, resolve, sample_files
 from ldcli.csvio.reader import read_csv, read_rows
 from ldcli.db.models import (
     audit_log,
+    buddy_assignments,
+    buddy_volunteers,
     insight_bookings,
     insight_days,
     metadata,
@@ -25,7 +27,7 @@ from ldcli.domain import files
 from ldcli.domain.errors import BadRows, LdcliError, RowError, RuleBroken
 from ldcli.domain.names import refusal
 from ldcli.domain.rows import Layout
-from ldcli.services import audit, cadet, enrolments, insight, people, placement, plt, requests, roster
+from ldcli.services import audit, buddies, cadet, enrolments, insight, people, placement, plt, requests, roster
 
 Loader = Callable[[Session, Path], dict]
 
@@ -74,6 +76,37 @@ def load_completions(session: Session, path: Path) -> dict:
         session.execute(insert(T), new)
         audit.record_new(session, "training_completion", T, first_id, count=len(new))
     return {"created": len(new), "updated": 0, "unchanged": len(rows) - len(new)}
+
+
+# Buddy volunteers of the sample, each with the starter they look after (if any) from a date.
+BUDDIES = Layout("buddies", (
+    files.required("person_id", "id"), files.required("volunteered_on", "date"), files.optional("starter_id", "id"),
+    files.optional("from_on", "date"),
+), key=("person_id",))
+
+
+def load_buddies(session: Session, path: Path) -> dict:
+    """Volunteers (on the day each volunteered) and their starters, through the buddy services."""
+    V, A = buddy_volunteers, buddy_assignments
+
+    def step(row: dict) -> bool:
+        today, done = session.today, False
+        if row["volunteered_on"] > today:
+            raise LdcliError(f"a volunteer cannot be dated after today ({today})", field="volunteered_on")
+        if not session.execute(select(V.c.person_id).where(V.c.person_id == row["person_id"])).first():
+            session.today = row["volunteered_on"]
+            try:
+                buddies.volunteer(session, person_id=row["person_id"])
+            finally:
+                session.today = today
+            done = True
+        if row.get("starter_id") and not session.execute(select(A.c.id).where(
+                A.c.starter_id == row["starter_id"], A.c.buddy_id == row["person_id"])).first():
+            buddies.assign(session, starter_id=row["starter_id"], buddy_id=row["person_id"], from_on=row.get("from_on"))
+            done = True
+        return done
+
+    return _each_row(path, BUDDIES, step)
 
 
 def load_roster(session: Session, path: Path) -> dict:

@@ -72,3 +72,11 @@ def test_a_bad_completions_row_is_named_and_nothing_is_loaded(cli, tmp_path):
                  "row 5, column completed_on: a completion cannot be dated after today (2026-12-07)"):
         assert says in result.stderr, result.stderr
     assert cli.ok("export", "people", "--format", "json").json() == []
+
+
+def test_the_sample_starter_in_probation_has_a_buddy_from_another_team(sample_db, cli):
+    rows = cli.ok("people", "buddy", "list", "--format", "json").json()
+    assert [(r["starter_id"], r["buddy_id"], r["buddy_team"], r["until"]) for r in rows] == [
+        ("100212", "100179", "Learning & Development", "2027-03-14")]
+    suggested = cli.ok("people", "buddy", "suggest", "100213", "--format", "json").json()
+    assert [r["person_id"] for r in suggested] == ["100044", "100196", "100179"]
