@@ -120,8 +120,8 @@ def assign(session: Session, *, starter_id: str, buddy_id: str, from_on: date | 
         audit.record(session, "buddy_assignment", [old.id], "end", fields=["ended_on"])
         notes.append(f"assignment {old.id} (buddy {old.buddy_id}) ends on {on}")
     if starter.team and starter.team == buddy.team:
-        warnings.append(f"buddy {buddy.person_id} is in the starter's own team ({starter.team}); a buddy is "
-                        "ideally from a different team (`people buddy suggest` lists them)")
+        warnings.append(f"buddy {buddy.person_id} is in the starter's own team ({starter.team}): a buddy is "
+                        "ideally from another team")
     new_id = session.execute(insert(A).values(starter_id=starter.person_id, buddy_id=buddy.person_id, from_on=on,
                                               until=probation_ends(starter.start_date, months))
                              .returning(A.c.id)).scalar()
