@@ -77,6 +77,17 @@ for _ in range(5):
     person(str(next(next_id)), "volunteer", "Citizens in Policing", "People Services", "Force", cip,
            weekly_hours="8")
 rows[-1]["leave_date"] = "2026-10-31"
+# The training story (issue 27): a starter in probation, one who starts in the new year, and a leaver.
+for pid, name, kind, team, dept, area, manager, hours, start, leave in (
+        ("100212", "Mia Rahman", "staff", "Contact Centre", "Contact Management", "Force", cc_head, "37",
+         "2026-09-14", ""),
+        ("100213", "Owen Price", "officer", "Response North B", "Local Policing", "North", "100024", "40",
+         "2027-01-04", ""),
+        ("100214", "Dan Hale", "officer", "Neighbourhood South", "Local Policing", "South", "100107", "40",
+         "2016-02-01", "2026-10-30")):
+    rows.append({**rows[-1], "person_id": pid, "name": name, "kind": kind, "team": team, "department": dept,
+                 "area": area, "line_manager_id": manager, "employment": "permanent", "contract_end": "",
+                 "weekly_hours": hours, "start_date": start, "leave_date": leave})
 
 out = Path(__file__).resolve().parents[1] / "sample_data" / "people.csv"
 with out.open("w", newline="", encoding="utf-8") as fh:

@@ -237,8 +237,8 @@ def test_the_derived_lists_keep_their_order():
     assert tuple(exports()) == ("people", "audit", "shifts", "enrolments", "markers", "requests", "payments",
                                 "completions", "placements", "cadets", "leaders", "activities")
     assert [f.name for f in sample_files()] == [
-        "people.csv", "budgets.csv", "requests.csv", "roster.csv", "enrolments.csv", "bookings.csv",
-        "placements.csv", "insight_days.csv", "insight_bookings.csv", "cadet_units.csv", "cadets.csv",
+        "people.csv", "buddies.csv", "completions.csv", "budgets.csv", "requests.csv", "roster.csv", "enrolments.csv",
+        "bookings.csv", "placements.csv", "insight_days.csv", "insight_bookings.csv", "cadet_units.csv", "cadets.csv",
         "cadet_leaders.csv", "cadet_activities.csv"]
     assert list(role_grants()) == ["ldcli_duties", "ldcli_hr", "ldcli_placements", "ldcli_cadets", "ldcli_admin"]
     assert [name for name, _ in groups()] == ["people", "plt", "request", "training", "repay", "placement", "cadet"]
@@ -258,7 +258,8 @@ def test_a_toy_area_added_to_the_registry_alone_reaches_every_derived_list():
     areas, roles = AREAS + (TOY,), ROLES[:-1] + (TOY_ROLE,) + ROLES[-1:]
     assert list(exports(areas)) == [*exports(), "toys"]
     assert [f.name for f in sample_files(areas)] == [
-        "people.csv", "budgets.csv", "requests.csv", "toys.csv", *(f.name for f in sample_files()[3:])]
+        "people.csv", "buddies.csv", "completions.csv", "budgets.csv", "requests.csv", "toys.csv",
+        *(f.name for f in sample_files()[5:])]
     assert personal_tables(areas) == (*personal_tables(), "toy_records")
     assert personal_columns("toy_records", areas) == ("name",)
     assert access_areas(areas) == {**access_areas(), "toy records": ("toy_records",)}

@@ -27,6 +27,7 @@ from ldcli.cli.options import (
     group,
     iso,
 )
+from ldcli.cli.people_buddy import app as buddy_app
 from ldcli.domain.files import PEOPLE
 
 app = group("Import, add, correct, list and show people; record leavers and erase their personal data.",
@@ -34,6 +35,7 @@ app = group("Import, add, correct, list and show people; record leavers and eras
             'ldcli people edit C1 --team Bravo --weekly-hours 30',
             'ldcli people leave C1 --date 2027-03-31',
             'ldcli people list --kind officer --format csv -o officers.csv')
+app.add_typer(buddy_app, name="buddy")
 
 OPTION_FOR = MappingProxyType({"line_manager_id": "--line-manager", "person_id": "PERSON_ID"})
 COLUMNS = PEOPLE.names

@@ -10,7 +10,8 @@ MAX_REPORTED_ROWS = 50
 
 
 # How a field is named on the command line when it is not `--field-name`.
-OPTION_NAMES = {"unit": "UNIT", "person_id": "--person", "role": "ROLE", "login": "LOGIN"}
+OPTION_NAMES = {"unit": "UNIT", "person_id": "--person", "role": "ROLE", "login": "LOGIN", "person": "PERSON",
+                "starter": "STARTER", "buddy": "BUDDY"}
 
 
 class LdcliError(Exception):

@@ -16,9 +16,10 @@ from ldcli.services.audit import entity_names
 
 # The kinds of record the audit trail is written about (services' audit.record… calls): known
 # before the first entry about one is written.
-ENTITY_KINDS = ("budget", "cadet", "cadet_activity", "cadet_leader", "cadet_unit", "database", "insight_booking",
-                "insight_day", "payment", "person", "placement", "plt_block", "plt_enrolment", "repayment",
-                "request", "role", "shift", "training_completion", "training_refresh")
+ENTITY_KINDS = ("budget", "buddy_assignment", "buddy_volunteer", "cadet", "cadet_activity", "cadet_leader",
+                "cadet_unit", "database", "insight_booking", "insight_day", "payment", "person", "placement",
+                "plt_block", "plt_enrolment", "repayment", "request", "role", "shift", "training_completion",
+                "training_refresh")
 MOST_CANDIDATES = 500  # ids read to suggest one near a mistyped id, of a kind with too many to read all
 
 

@@ -5,31 +5,120 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ldcli.areas import AREAS, resolve, sample_files
 from ldcli.csvio.reader import read_csv, read_rows
 from ldcli.db.models import (
     audit_log,
+    buddy_assignments,
+    buddy_volunteers,
     insight_bookings,
     insight_days,
     metadata,
     placements,
     plt_blocks,
+    training_completions,
     training_requests,
 )
 from ldcli.db.models import people as people_table
 from ldcli.db.session import Session
 from ldcli.domain import files
 from ldcli.domain.errors import BadRows, LdcliError, RowError, RuleBroken
+from ldcli.domain.names import refusal
 from ldcli.domain.rows import Layout
-from ldcli.services import cadet, enrolments, insight, people, placement, plt, request_record, requests, roster
+from ldcli.services import (
+    audit,
+    buddies,
+    cadet,
+    enrolments,
+    insight,
+    people,
+    placement,
+    plt,
+    request_record,
+    requests,
+    roster,
+)
 
 Loader = Callable[[Session, Path], dict]
 
 
 def load_people(session: Session, path: Path) -> dict:
     return people.upsert_people(session, rows=read_csv(path, files.PEOPLE), source=path.name)
+
+
+# The sample's mandatory-training completions: the columns of `training import` (SPEC §13).
+COMPLETIONS = Layout("completions", (
+    files.required("person_id", "id"), files.required("course"), files.required("completed_on", "date"),
+    files.optional("source"),
+), key=("person_id", "course", "completed_on"))
+
+
+def load_completions(session: Session, path: Path) -> dict:
+    """Completions of the policy's courses, each checked (a person on record, a course of the
+    policy, a date not after today) and every bad row reported together; a completion already on
+    record (person, course, day, not void) is left as it is. Under a policy with no course at all
+    no record is kept (SPEC §13), and nothing is loaded."""
+    T, rows = training_completions, read_rows(path, COMPLETIONS)
+    courses = session.policy.courses
+    if not courses:
+        return {"created": 0, "updated": 0, "unchanged": 0}
+    ids = sorted({row["person_id"] for _, row in rows})
+    known = {pid for start in range(0, len(ids), 500) for pid in session.execute(
+        select(people_table.c.person_id).where(people_table.c.person_id.in_(ids[start:start + 500]))).scalars()}
+    errors = []
+    for number, row in rows:
+        if row["person_id"] not in known:
+            errors.append(RowError(number, "person_id", row["person_id"], f"no person '{row['person_id']}'"))
+        if row["course"] not in courses:
+            errors.append(RowError(number, "course", row["course"], str(refusal("course", row["course"], courses))))
+        if row["completed_on"] > session.today:
+            errors.append(RowError(number, "completed_on", str(row["completed_on"]),
+                                   f"a completion cannot be dated after today ({session.today})"))
+    if errors:
+        raise BadRows(path.name, errors)
+    held = set(session.rows(select(T.c.person_id, T.c.course, T.c.completed_on).where(
+        T.c.void.is_(False), T.c.course.in_(sorted({row["course"] for _, row in rows})))))
+    new = [{"person_id": row["person_id"], "course": row["course"], "completed_on": row["completed_on"],
+            "source": row.get("source") or None, "recorded_on": session.today, "void": False}
+           for _, row in rows if (row["person_id"], row["course"], row["completed_on"]) not in held]
+    if new:
+        first_id = session.next_id(T)
+        session.execute(insert(T), new)
+        audit.record_new(session, "training_completion", T, first_id, count=len(new))
+    return {"created": len(new), "updated": 0, "unchanged": len(rows) - len(new)}
+
+
+# Buddy volunteers of the sample, each with the starter they look after (if any) from a date.
+BUDDIES = Layout("buddies", (
+    files.required("person_id", "id"), files.required("volunteered_on", "date"), files.optional("starter_id", "id"),
+    files.optional("from_on", "date"),
+), key=("person_id",))
+
+
+def load_buddies(session: Session, path: Path) -> dict:
+    """Volunteers (on the day each volunteered) and their starters, through the buddy services."""
+    V, A = buddy_volunteers, buddy_assignments
+
+    def step(row: dict) -> bool:
+        today, done = session.today, False
+        if row["volunteered_on"] > today:
+            raise LdcliError(f"a volunteer cannot be dated after today ({today})", field="volunteered_on")
+        if not session.execute(select(V.c.person_id).where(V.c.person_id == row["person_id"])).first():
+            session.today = row["volunteered_on"]
+            try:
+                buddies.volunteer(session, person_id=row["person_id"])
+            finally:
+                session.today = today
+            done = True
+        if row.get("starter_id") and not session.execute(select(A.c.id).where(
+                A.c.starter_id == row["starter_id"], A.c.buddy_id == row["person_id"])).first():
+            buddies.assign(session, starter_id=row["starter_id"], buddy_id=row["person_id"], from_on=row.get("from_on"))
+            done = True
+        return done
+
+    return _each_row(path, BUDDIES, step)
 
 
 def load_roster(session: Session, path: Path) -> dict:
