@@ -13,8 +13,10 @@ from ldcli.cli.options import (
     DryRunOpt,
     ExcelOpt,
     FormatOpt,
+    LimitOpt,
     OutputFormat,
     OutputOpt,
+    SortOpt,
     complete_person,
     group,
 )
@@ -137,6 +139,8 @@ def training_refresh(
 
 def training_courses(
     ctx: typer.Context,
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
     fmt: FormatOpt = OutputFormat.table,
     excel: ExcelOpt = False,
     output: OutputOpt = None,
@@ -146,7 +150,7 @@ def training_courses(
     Each course: who it applies to, when it is first due (after the start date, or "start"), how
     often it renews (every N months; 0: once) and the date of its latest refresh.
     """
-    inv = asked(ctx, fmt, output, excel)
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
     from ldcli.cli.output import Listing, render
     from ldcli.services.training import records
 

@@ -56,13 +56,13 @@ def test_every_listing_takes_sort_and_limit(cli, people):
         (("plt", "markers", "--month", "2027-03"), "date"), (("plt", "report", "--month", "2027-03"), "name"),
         (("plt", "roster", "list", "--month", "2027-03"), "date"), (("placement", "insight-day", "list"), "date"),
         (("request", "reviews", "--due-by", "2027-12-31"), "review_due"),
-        (("cadet", "trend", "--from", "2019-01", "--to", "2019-12"), "cadets"),
+        (("cadet", "trend", "--from", "2019-01", "--to", "2019-12"), "cadets"), (("training", "courses"), "code"),
     ]:
         result = cli(*args, "--sort", f"-{column}", "--limit", "3", "--format", "json")
         assert result.exit_code == 0, (args, result.stderr)
         assert len(result.json()) <= 3, args
     policy = cli.ok("policy", "show", "--sort", "-key", "--limit", "2", "--format", "json").json()
-    assert [r["key"] for r in policy] == ["request.residential_days_per_year", "request.professional_fees_per_year"]
+    assert [r["key"] for r in policy] == ["training.window_days", "training.use_defaults"]
 
 
 @pytest.mark.parametrize("text, expected", [
