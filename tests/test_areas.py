@@ -113,13 +113,15 @@ def erasures(made: dict) -> list[tuple[str, ...]]:
 
 @pytest.fixture
 def records(cli, write):
-    """A person (with a training completion), a placement, a cadet and a leader who have all gone,
+    """A person (with a training completion and a request), a placement, a cadet and a leader who have all gone,
     ready to be erased."""
     cli.ok("people", "import", write("people.csv", "person_id,name,kind,team,department,start_date,leave_date\n"
                                      "P1,Ignatius Pemberton,staff,HR,People,2010-01-04,2019-09-30\n"
                                      "P2,Keepme Stayput,staff,HR,People,2012-02-01,\n"))
     for person in ("P1", "P2"):
         cli.ok("training", "complete", person, "GDPR", "--date", "2015-05-05", "--source", "College Learn")
+        cli.ok("--as-of", "2019-01-02", "request", "new", person, "--title", "Minute taking", "--category", "bespoke",
+               "--provider", "Acme", "--start", "2019-02-01", "--end", "2019-02-02", "--fees-gbp", "100")
     cli.ok("placement", "apply", "--name", "Quentin Applicant", "--dob", "2003-01-01", "--type", "work_experience",
            "--start", "2019-06-03", "--end", "2019-06-07", "--received", "2019-01-01")
     cli.ok("cadet", "unit", "add", "Oak Lane", "--npu", "East", "--opened", "2017-09-01")
@@ -186,8 +188,8 @@ def test_erasure_wipes_every_personal_column_of_every_personal_table(cli, db, re
 def test_db_vacuum_rewrites_every_personal_table():
     from ldcli.services import maintenance, placement
 
-    assert maintenance.PERSONAL_TABLES == personal_tables() == ("people", "training_completions", "placements", "cadets",
-                                                                     "cadet_leaders")
+    assert maintenance.PERSONAL_TABLES == personal_tables() == (
+        "people", "training_requests", "training_completions", "placements", "cadets", "cadet_leaders")
     assert placement.PERSONAL == personal_columns("placements")
 
 
