@@ -237,7 +237,9 @@ def _decided(session: Session, row: dict) -> dict | None:
     manager = session.execute(select(people_table.c.line_manager_id)
                               .where(people_table.c.person_id == row["person_id"])).scalar()
     requests.manager_approve(session, request_id=rid, by=manager)
-    requests.submit(session, request_id=rid, attendance="ok", conduct="ok", mandatory="ok")
+    # Mandatory training is computed from the sample's completions on the day, where courses are defined.
+    requests.submit(session, request_id=rid, attendance="ok", conduct="ok",
+                    mandatory=None if session.policy.courses else "ok")
     if status == "submitted":
         return None
     if status == "declined":
