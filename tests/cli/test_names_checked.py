@@ -32,6 +32,7 @@ EXTRA = {
     "plt roster list": ("--month", "2027-03"),
     "request edit": ("1",),
     "request list": (),
+    "training matrix": (),
     "training status": (),
     "request new": ("100001", "--title", "Course", "--provider", "College", "--start", "2027-05-03", "--end",
                     "2027-05-04", "--fees-gbp", "100"),
