@@ -170,18 +170,15 @@ def training_overdue(
 
         raise Usage("training overdue lists by line manager: give --by-manager")
     inv = asked(ctx, fmt, output, excel)
-    from ldcli.cli.output import Listing, format_for, render
-    from ldcli.services.export import Streamed
+    from ldcli.cli.output import Listing, render
     from ldcli.services.training import reports
 
     day = as_of or inv.today()
-    title = f"Overdue or expired on {day}"
     with transaction(inv) as session:
         rows = reports.overdue_by_manager(session, on=day)
-        held = format_for(inv) == "table"  # a table per manager: every row at once
-        render(Listing(list(rows) if held else Streamed(rows), ["person_id", "name", "course", "status", "due"],
-                       title=title, by="line_manager", data_columns=reports.OVERDUE_COLUMNS,
-                       empty=f"nobody's training is overdue or expired on {day}"), inv)
+    render(Listing(rows, ["person_id", "name", "course", "status", "due"], title=f"Overdue or expired on {day}",
+                   by="line_manager", data_columns=reports.OVERDUE_COLUMNS,
+                   empty=f"nobody's training is overdue or expired on {day}"), inv)
 
 
 def training_record(

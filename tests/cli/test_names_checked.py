@@ -33,6 +33,7 @@ EXTRA = {
     "request courses": (),
     "request edit": ("1",),
     "request list": (),
+    "training matrix": (),
     "training status": (),
     "request new": ("100001", "--title", "Course", "--provider", "College", "--start", "2027-05-03", "--end",
                     "2027-05-04", "--fees-gbp", "100"),

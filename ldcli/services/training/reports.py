@@ -6,7 +6,6 @@ people stream past, holding no row per person and course."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import select
@@ -91,10 +90,10 @@ def compliance(session: Session, *, on: date, by: str = "team") -> list[dict]:
     return rows
 
 
-def overdue_by_manager(session: Session, *, on: date) -> Iterator[dict]:
+def overdue_by_manager(session: Session, *, on: date) -> list[dict]:
     """Each person's overdue or expired courses (OVERDUE_COLUMNS), grouped by line manager (by
-    their person_id; people with none last, under NO_MANAGER). Only the lapsed courses are held,
-    as small tuples, to be put in that order."""
+    their person_id; people with none last, under NO_MANAGER). Only the lapsed courses are held
+    while the people stream past, as small tuples, to be put in that order."""
     chosen = chosen_courses(session, None)
     refreshed = refreshes(session, on)
     rule = Rule(on, session.policy.training_window_days, refreshed, chosen)
@@ -108,11 +107,10 @@ def overdue_by_manager(session: Session, *, on: date) -> Iterator[dict]:
     reports = people.alias("reports")
     managers = dict(session.rows(select(people.c.person_id, people.c.name).where(
         people.c.person_id.in_(select(reports.c.line_manager_id).where(reports.c.line_manager_id.is_not(None))))))
-    for none, manager, pid, n, name, team, s in lapsed:
-        yield {"line_manager_id": None if none else manager,
-               "line_manager": NO_MANAGER if none else f"{manager} {managers.get(manager) or ''}".strip(),
-               "person_id": pid, "name": name, "team": team, "course": chosen[n].code, "status": s.status,
-               "due": s.due}
+    return [{"line_manager_id": None if none else manager,
+             "line_manager": NO_MANAGER if none else f"{manager} {managers.get(manager) or ''}".strip(),
+             "person_id": pid, "name": name, "team": team, "course": chosen[n].code, "status": s.status,
+             "due": s.due} for none, manager, pid, n, name, team, s in lapsed]
 
 
 def record(session: Session, *, person_id: str, on: date) -> dict:
