@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,postgres]"
 	touch $(STAMP)
 
-## demo: set up, load the sample force into a new SQLite database, run the month's main jobs and
+## demo: set up, load the sample force into a new SQLite database, run the month's main jobs (PLT,
+## requests and repayments, mandatory training, placements, cadets) and
 ## write the documents (board and compliance pages, the PLT calendar, a terms and a repayment letter)
 ## The sample's story runs through the winter of 2026/27: the demo fixes today's date (the global
 ## --as-of, env LDCLI_AS_OF) so its month is still to come; `make demo LDCLI_AS_OF=…` moves it.
@@ -30,6 +31,11 @@ demo: $(STAMP)
 	$(LDCLI) --db $(DEMO_DB) request budget show --year 2026
 	$(LDCLI) --db $(DEMO_DB) request payment void 8 --reason "keyed against the wrong request"
 	$(LDCLI) --db $(DEMO_DB) request budget show --year 2026
+	$(LDCLI) --db $(DEMO_DB) training compliance --by team
+	$(LDCLI) --db $(DEMO_DB) training matrix --team "Response North A"
+	$(LDCLI) --db $(DEMO_DB) training overdue --by-manager --format csv
+	$(LDCLI) --db $(DEMO_DB) training record 100182
+	$(LDCLI) --db $(DEMO_DB) people buddy list --unassigned
 	$(LDCLI) --db $(DEMO_DB) placement calendar --from 2027-01-25 --to 2027-02-14
 	$(LDCLI) --db $(DEMO_DB) placement insight-day list
 	$(LDCLI) --db $(DEMO_DB) cadet dashboard --as-of 2019-12-17
