@@ -206,7 +206,9 @@ class Session:
         on PostgreSQL (psycopg would otherwise fetch the whole result before the first row), and
         SQLite's own cursor, which steps through the rows only as they are asked for."""
         if self.conn.dialect.name == "postgresql":
-            return self.conn.execution_options(yield_per=batch).execute(statement)
+            # Per statement: Connection.execution_options would change the connection in place, and
+            # every later query of the command would then go through a server-side cursor too.
+            return self.conn.execute(statement, execution_options={"yield_per": batch})
         return self.conn.execute(statement)
 
     def update_by_key(self, table: Table, key: str, rows: list[dict]) -> None:
