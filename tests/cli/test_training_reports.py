@@ -181,20 +181,10 @@ def test_the_default_courses_fit_80_columns(sample_db):
 
 
 def test_record_holds_completions_funded_training_and_lunch_and_learns(cli, sample_db):
-    from sqlalchemy import update
-
-    from ldcli.db.engine import open_database, resolve_url
-    from ldcli.db.models import training_requests
-
     # Later than any safeguarding of 100172's in the sample, so the latest that counts.
     record_completions(cli, [("100172", "SAFEGUARDING", "2026-11-20"),
-                                   ("100172", "GDPR", "2025-06-01", "keyed in error")])
-    # The feedback and rating come from `request lunch-learn --feedback --rating` (another branch).
-    engine = open_database(resolve_url(sample_db), write=True)
-    with engine.begin() as conn:
-        conn.execute(update(training_requests).where(training_requests.c.id == 1)
-                     .values(lunch_learn_feedback="Clear and practical", lunch_learn_rating=4))
-    engine.dispose()
+                             ("100172", "GDPR", "2025-06-01", "keyed in error")])
+    cli.ok("request", "lunch-learn", "1", "--date", "2025-12-10", "--feedback", "Clear and practical", "--rating", "4")
     found = cli.ok("training", "record", "100172", "--format", "json").json()
     mine = [c for c in found["completions"] if c["source"] == "test"]
     assert [(c["course"], c["completed_on"], c["valid_until"], c["void"], c["void_reason"]) for c in mine] == [
