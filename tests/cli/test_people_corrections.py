@@ -241,7 +241,8 @@ def test_vacuum_full_rewrites_the_personal_tables_on_postgresql(cli, force, db):
 
     before = files()
     result = cli.ok("db", "vacuum")
-    assert result.stderr.startswith("VACUUM FULL people, training_completions, placements, cadets, cadet_leaders in ")
+    assert result.stderr.startswith("VACUUM FULL people, training_requests, training_completions, placements, cadets, "
+                                    "cadet_leaders in ")
     after = files()
     assert all(after[t] != before[t] for t in tables)  # each table rewritten into a new file
     engine.dispose()
@@ -265,7 +266,7 @@ def test_vacuum_needs_the_login_that_owns_the_tables(cli, force, db):
         assert (result.exit_code, result.stdout) == (1, "")
         assert result.stderr == ("error: `ldcli db vacuum` needs the login that owns ldcli's tables (the one that "
                                  "ran `ldcli db upgrade`) or a superuser: your login does not own cadet_leaders, "
-                                 "cadets, people, placements, training_completions\n")
+                                 "cadets, people, placements, training_completions, training_requests\n")
         assert snapshot(cli) == before
     finally:
         with admin.begin() as conn:
