@@ -11,7 +11,8 @@ from conftest import ENGINE
 
 from tests.concurrency.test_many_staff import LDCLI, Databases, _env, together
 
-pytestmark = pytest.mark.skipif(ENGINE != "postgresql", reason="several writers at once are PostgreSQL's")
+pytestmark = [pytest.mark.skipif(ENGINE != "postgresql", reason="several writers at once are PostgreSQL's"),
+              pytest.mark.heavy]  # processes racing: `make test-slow`, as the other races
 
 PEOPLE = "person_id,name,kind,start_date\n" + "".join(f"P{i:03d},Person {i},staff,2015-01-05\n" for i in range(60))
 COURSES = ("GDPR", "ACES", "SAFEGUARDING", "CODE_OF_ETHICS", "FIRE_SAFETY")
