@@ -390,27 +390,6 @@ def request_show(ctx: typer.Context, request_id: IdArg, fmt: FormatOpt = OutputF
     render(_request(record), inv)
 
 
-@app.command("reviews")
-def request_reviews(
-    ctx: typer.Context,
-    due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
-    sort: SortOpt = None,
-    limit: LimitOpt = None,
-    fmt: FormatOpt = OutputFormat.table,
-    excel: ExcelOpt = False,
-    output: OutputOpt = None,
-) -> None:
-    """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
-    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
-    from ldcli.cli.output import Listing, render
-    from ldcli.services import requests
-
-    with transaction(inv) as session:
-        rows = requests.reviews(session, due_by=due_by)
-    render(Listing(rows, ["id", "person_id", "title", "started_on", "review_due", "review_number"],
-                   title=f"Progress reviews due by {due_by}"), inv)
-
-
 @budget_app.command("set")
 def budget_set(
     ctx: typer.Context,

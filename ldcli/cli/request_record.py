@@ -1,6 +1,6 @@
-"""`ldcli request` commands of the training record (seed 001 §32, §44, §66): the lunch-and-learn with
-its feedback, a professional membership's cancellation, the year's spend per group and the courses
-staff have taken. Registered on the request group by ldcli.cli.request."""
+"""`ldcli request` commands of the training record (seed 001 §32, §44, §65-66): the progress reviews
+due, the lunch-and-learn with its feedback, a professional membership's cancellation, the year's spend
+per group and the courses staff have taken. Registered on the request group by ldcli.cli.request."""
 
 from datetime import date
 from enum import StrEnum
@@ -44,8 +44,29 @@ def _year(text):
         raise typer.BadParameter(str(exc)) from None
 
 
+def request_reviews(
+    ctx: typer.Context,
+    due_by: Annotated[date, typer.Option("--due-by", **DATE, help="Reviews due by this date.")],
+    sort: SortOpt = None,
+    limit: LimitOpt = None,
+    fmt: FormatOpt = OutputFormat.table,
+    excel: ExcelOpt = False,
+    output: OutputOpt = None,
+) -> None:
+    """In-progress courses whose six-monthly progress review falls due by a date (from --as-of)."""
+    inv = asked(ctx, fmt, output, excel, sort=sort, limit=limit)
+    from ldcli.cli.output import Listing, render
+    from ldcli.services import requests
+
+    with transaction(inv) as session:
+        rows = requests.reviews(session, due_by=due_by)
+    render(Listing(rows, ["id", "person_id", "title", "started_on", "review_due", "review_number"],
+                   title=f"Progress reviews due by {due_by}"), inv)
+
+
 def register(app: typer.Typer, _request) -> None:
     """Add this module's commands to the request group; `_request` makes a request a result."""
+    app.command("reviews")(request_reviews)
 
     @app.command("lunch-learn")
     def request_lunch_learn(
