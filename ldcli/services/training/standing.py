@@ -64,8 +64,8 @@ def _streamed(session: Session, statement, *, dates: bool = True) -> Iterator[tu
     compiled = statement.compile(dialect=session.conn.dialect, compile_kwargs={"render_postcompile": True})
     params = compiled.construct_params()
     if session.conn.dialect.name == "postgresql":
-        # psycopg's own named cursor: Session.stream would leave its connection streaming every later
-        # statement (Connection.execution_options changes the connection it is called on).
+        # psycopg's own named (server-side) cursor, its rows plain tuples: at force scale millions of
+        # rows pass here, and a SQLAlchemy Row for each costs more than the rule applied to it.
         import uuid
 
         with session.conn.connection.driver_connection.cursor(name=f"ldcli_{uuid.uuid4().hex[:12]}") as cursor:
